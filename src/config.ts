@@ -1,0 +1,160 @@
+import { z } from 'zod';
+
+const emptyAsUndefined = (value: unknown): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+const optionalUrl = z.preprocess(emptyAsUndefined, z.url().optional());
+
+const booleanFlag = z.preprocess(
+  emptyAsUndefined,
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .optional()
+    .transform((value) => value === 'true' || value === '1' || value === 'yes'),
+);
+
+const positiveInt = (fallback: number) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(fallback));
+
+const environmentSchema = z
+  .object({
+    NODE_ENV: z.preprocess(
+      emptyAsUndefined,
+      z.enum(['development', 'production', 'test']).default('development'),
+    ),
+    PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+    HOST: z.preprocess(emptyAsUndefined, z.string().default('0.0.0.0')),
+    LOG_LEVEL: z.preprocess(
+      emptyAsUndefined,
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ),
+    DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./data')),
+    MONGODB_URI: optionalString.pipe(
+      z
+        .string()
+        .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+        .optional(),
+    ),
+    SESSION_SECRET: optionalString.pipe(
+      z.string().min(32, 'must be at least 32 characters').optional(),
+    ),
+    SESSION_MAX_AGE_HOURS: positiveInt(12),
+    TRUST_PROXY: booleanFlag,
+    BCRYPT_COST: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(4).max(15).default(12)),
+    SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
+    TWILIO_ACCOUNT_SID: optionalString,
+    TWILIO_API_KEY_SID: optionalString,
+    TWILIO_API_KEY_SECRET: optionalString,
+    TWILIO_CONVERSATIONS_SERVICE_SID: optionalString,
+    TWILIO_API_BASE_URL: optionalUrl,
+    TWILIO_TOKEN_TTL_SECONDS: positiveInt(3600),
+    DEEPL_AUTH_KEY: optionalString,
+    DEEPL_SERVER_URL: optionalUrl,
+    DEEPL_TIMEOUT_MS: positiveInt(2500),
+    REDIS_URL: optionalUrl,
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SESSION_SECRET'],
+        message: 'is required when NODE_ENV=production',
+      });
+    }
+    const twilio = [env.TWILIO_ACCOUNT_SID, env.TWILIO_API_KEY_SID, env.TWILIO_API_KEY_SECRET];
+    const twilioSet = twilio.filter(Boolean).length;
+    if (twilioSet > 0 && twilioSet < twilio.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TWILIO_ACCOUNT_SID'],
+        message: 'TWILIO_ACCOUNT_SID, TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET go together',
+      });
+    }
+  });
+
+export interface TwilioConfig {
+  accountSid: string;
+  apiKeySid: string;
+  apiKeySecret: string;
+  conversationsServiceSid: string | undefined;
+  apiBaseUrl: string | undefined;
+  tokenTtlSeconds: number;
+}
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  isProduction: boolean;
+  port: number;
+  host: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  dataDir: string;
+  mongodbUri: string | undefined;
+  session: { secret: string | undefined; maxAgeMs: number; secureCookie: boolean };
+  trustProxy: boolean;
+  bcryptCost: number;
+  shutdownTimeoutMs: number;
+  twilio: TwilioConfig | undefined;
+  deepl: { authKey: string | undefined; serverUrl: string | undefined; timeoutMs: number };
+  redisUrl: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once; everything else receives the frozen result. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
+    );
+  }
+  const env = parsed.data;
+  const twilio: TwilioConfig | undefined =
+    env.TWILIO_ACCOUNT_SID && env.TWILIO_API_KEY_SID && env.TWILIO_API_KEY_SECRET
+      ? {
+          accountSid: env.TWILIO_ACCOUNT_SID,
+          apiKeySid: env.TWILIO_API_KEY_SID,
+          apiKeySecret: env.TWILIO_API_KEY_SECRET,
+          conversationsServiceSid: env.TWILIO_CONVERSATIONS_SERVICE_SID,
+          apiBaseUrl: env.TWILIO_API_BASE_URL,
+          tokenTtlSeconds: env.TWILIO_TOKEN_TTL_SECONDS,
+        }
+      : undefined;
+  return deepFreeze({
+    env: env.NODE_ENV,
+    isProduction: env.NODE_ENV === 'production',
+    port: env.PORT,
+    host: env.HOST,
+    logLevel: env.LOG_LEVEL,
+    dataDir: env.DATA_DIR,
+    mongodbUri: env.MONGODB_URI,
+    session: {
+      secret: env.SESSION_SECRET,
+      maxAgeMs: env.SESSION_MAX_AGE_HOURS * 3_600_000,
+      secureCookie: env.TRUST_PROXY,
+    },
+    trustProxy: env.TRUST_PROXY,
+    bcryptCost: env.BCRYPT_COST,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    twilio,
+    deepl: {
+      authKey: env.DEEPL_AUTH_KEY,
+      serverUrl: env.DEEPL_SERVER_URL,
+      timeoutMs: env.DEEPL_TIMEOUT_MS,
+    },
+    redisUrl: env.REDIS_URL,
+  });
+}
+
+function deepFreeze<T extends object>(value: T): Readonly<T> {
+  for (const child of Object.values(value)) {
+    if (child && typeof child === 'object') deepFreeze(child as object);
+  }
+  return Object.freeze(value);
+}

@@ -1,0 +1,21 @@
+import { Router } from 'express';
+
+export interface HealthChecks {
+  isDatabaseReachable(): Promise<boolean>;
+}
+
+/** `/healthz` says the process is alive; `/readyz` says it can serve, i.e. the database answers. */
+export function healthRoutes(checks: HealthChecks): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const database = await checks.isDatabaseReachable();
+    res.status(database ? 200 : 503).json({
+      status: database ? 'ready' : 'not_ready',
+      checks: { database: database ? 'up' : 'down' },
+    });
+  });
+  return router;
+}

@@ -1,0 +1,118 @@
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import mongoose from 'mongoose';
+import {
+  AppError,
+  ConflictError,
+  isDuplicateKeyError,
+  NotFoundError,
+  PayloadTooLargeError,
+  TooManyRequestsError,
+  ValidationError,
+  type FieldErrors,
+} from './errors.js';
+
+interface ErrorView {
+  status: number;
+  code: string;
+  message: string;
+  fields?: FieldErrors;
+  stack?: string;
+}
+
+/** Errors raised by Express' own body parsers and by http-errors based libraries (CSRF). */
+interface HttpLikeError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  code?: string;
+  expose?: boolean;
+  message?: string;
+}
+
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof mongoose.Error.ValidationError) {
+    const fields: FieldErrors = {};
+    for (const [path, detail] of Object.entries(error.errors)) fields[path] = detail.message;
+    return new ValidationError('Some fields are not valid.', fields);
+  }
+  if (error instanceof mongoose.Error.CastError) {
+    return new ValidationError(`"${error.path}" is not a valid value.`, {
+      [error.path]: 'Not a valid value.',
+    });
+  }
+  if (isDuplicateKeyError(error)) {
+    return new ConflictError('That already exists.');
+  }
+  const http = (typeof error === 'object' && error !== null ? error : {}) as HttpLikeError;
+  if (http.type === 'entity.too.large') return new PayloadTooLargeError();
+  if (http.type === 'entity.parse.failed') return new ValidationError('The request body is not valid JSON.');
+  if (http.code === 'EBADCSRFTOKEN') {
+    return new AppError(403, 'csrf_invalid', 'Your form expired or was sent from elsewhere. Please reload the page and try again.');
+  }
+  const status = http.status ?? http.statusCode;
+  if (status && status >= 400 && status < 500 && http.expose) {
+    return new AppError(status, 'http_error', http.message ?? 'Bad request.');
+  }
+  return new AppError(500, 'internal_error', 'Something went wrong on our side. Please try again.', {
+    operational: false,
+    cause: error,
+  });
+}
+
+export const notFoundHandler: RequestHandler = (_req, _res, next) => {
+  next(new NotFoundError());
+};
+
+/**
+ * The single place errors become responses. Unexpected errors are attached to `res.err`, which
+ * pino-http logs with the request id, so each error is logged exactly once.
+ */
+export function errorMiddleware(options: { exposeInternals: boolean }): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const appError = toAppError(error);
+    if (!appError.operational) res.err = error instanceof Error ? error : new Error(String(error));
+    if (appError instanceof TooManyRequestsError) {
+      res.setHeader('Retry-After', String(appError.retryAfterSeconds));
+    }
+    const view: ErrorView = {
+      status: appError.status,
+      code: appError.code,
+      message: appError.message,
+      fields: appError.fields,
+      stack: options.exposeInternals && error instanceof Error ? error.stack : undefined,
+    };
+    res.status(view.status);
+    sendError(res, view, wantsJson(req.path, req.get('accept')));
+  };
+}
+
+function wantsJson(path: string, accept: string | undefined): boolean {
+  if (path.startsWith('/api/') || path === '/translate') return true;
+  return !accept || !accept.includes('text/html') ? Boolean(accept?.includes('json')) : false;
+}
+
+function sendError(res: Response, view: ErrorView, json: boolean): void {
+  const body = { error: { code: view.code, message: view.message, fields: view.fields } };
+  if (json) {
+    res.json(body);
+    return;
+  }
+  res.format({
+    html: () => res.render('errors/error', { title: titleFor(view.status), error: view }),
+    json: () => res.json(body),
+    default: () => res.type('text/plain').send(view.message),
+  });
+}
+
+function titleFor(status: number): string {
+  if (status === 404) return 'Page not found';
+  if (status === 403) return 'Not allowed';
+  if (status === 429) return 'Too many attempts';
+  if (status >= 500) return 'Something went wrong';
+  return 'Something is not right';
+}

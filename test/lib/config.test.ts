@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('when nothing is set, then it uses the embedded defaults', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.mongodbUri).toBeUndefined();
+    expect(config.twilio).toBeUndefined();
+    expect(config.bcryptCost).toBe(12);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.deepl)).toBe(true);
+  });
+
+  it('when PORT is not a number, then the error names PORT', () => {
+    expect(() => loadConfig({ PORT: 'abc' })).toThrowError(ConfigError);
+    try {
+      loadConfig({ PORT: 'abc' });
+    } catch (error) {
+      expect((error as ConfigError).problems.join()).toMatch(/^PORT: /);
+    }
+  });
+
+  it('when production has no SESSION_SECRET, then it is refused', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrowError(/SESSION_SECRET/);
+  });
+
+  it('when only part of the Twilio credentials is set, then it is refused', () => {
+    expect(() => loadConfig({ TWILIO_ACCOUNT_SID: 'AC123' })).toThrowError(/go together/);
+  });
+
+  it('when all Twilio credentials are set, then the Twilio transport is configured', () => {
+    const config = loadConfig({
+      TWILIO_ACCOUNT_SID: 'AC1',
+      TWILIO_API_KEY_SID: 'SK1',
+      TWILIO_API_KEY_SECRET: 'secret',
+    });
+    expect(config.twilio?.tokenTtlSeconds).toBe(3600);
+  });
+
+  it('when MONGODB_URI is not a mongodb URL, then it is refused', () => {
+    expect(() => loadConfig({ MONGODB_URI: 'http://db' })).toThrowError(/MONGODB_URI/);
+  });
+});

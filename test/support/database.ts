@@ -1,0 +1,30 @@
+import { randomBytes } from 'node:crypto';
+import mongoose from 'mongoose';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { connectDatabase } from '../../src/lib/database.js';
+
+/** The server URI the run uses (embedded FerretDB or MONGODB_URI). */
+export function testServerUri(): string {
+  return inject('mongodbUri');
+}
+
+export function uniqueDatabaseName(prefix = 'test'): string {
+  return `parley_${prefix}_${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * Connects mongoose to a database of this test file's own, and drops it afterwards, so test files
+ * run in parallel without seeing each other's data.
+ */
+export function useTestDatabase(prefix = 'test'): { name: string } {
+  const handle = { name: uniqueDatabaseName(prefix) };
+  beforeAll(async () => {
+    await connectDatabase(testServerUri(), { dbName: handle.name });
+    await Promise.all(Object.values(mongoose.models).map((model) => model.init()));
+  });
+  afterAll(async () => {
+    await mongoose.connection.dropDatabase().catch(() => undefined);
+    await mongoose.disconnect();
+  });
+  return handle;
+}
