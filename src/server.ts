@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { createApp } from './app.js';
+import { composeApplication } from './composition.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { connectDatabase, disconnectDatabase, isDatabaseReachable } from './lib/database.js';
+import { connectDatabase, disconnectDatabase } from './lib/database.js';
 import { startEmbeddedMongo, type EmbeddedMongo } from './lib/embedded-mongo.js';
 import { closeServer, listen, onShutdownSignal } from './lib/http-server.js';
 import { createLogger, type Logger } from './lib/logger.js';
@@ -32,12 +33,14 @@ async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger({ level: config.logLevel });
   const embedded = await openDatabase(config, logger);
-  const app = createApp({ config, logger, health: { isDatabaseReachable } });
+  const composition = await composeApplication(config, logger);
+  const app = createApp(composition.deps);
   const server = await listen(app, { port: config.port, host: config.host });
   logger.info({ port: config.port, env: config.env }, `Parley listening on http://localhost:${config.port}`);
 
   onShutdownSignal(logger, async () => {
     await closeServer(server, config.shutdownTimeoutMs);
+    await composition.close();
     await disconnectDatabase();
     await embedded?.stop();
     logger.info('shutdown complete');
