@@ -58,9 +58,9 @@ describe('errorMiddleware', () => {
     expect(bad.status).toBe(400);
   });
 
-  it('when mongoose validation or cast errors arrive, then they become 400 with fields', () => {
+  it('when mongoose validation or cast errors arrive, then they become 400 with fields', async () => {
     const Model = mongoose.model('ErrorProbe', new mongoose.Schema({ age: { type: Number, required: true } }));
-    const invalid = new Model({}).validateSync();
+    const invalid = await new Model({}).validate().catch((error: unknown) => error);
     const mapped = toAppError(invalid);
     expect(mapped.status).toBe(400);
     expect(mapped.fields).toHaveProperty('age');
