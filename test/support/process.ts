@@ -8,9 +8,9 @@ export interface RunningProcess {
   waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpMatchArray>;
 }
 
-/** Runs a TypeScript entry point (through tsx) as a real child process. */
-export function runTs(entry: string, env: NodeJS.ProcessEnv = {}): RunningProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+/** Runs a TypeScript entry point (through tsx) as a real child process, with optional arguments. */
+export function runTs(entry: string, env: NodeJS.ProcessEnv = {}, args: readonly string[] = []): RunningProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     cwd: projectRoot,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
   });

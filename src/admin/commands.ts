@@ -1,0 +1,6 @@
+import type { AdminCommandModule } from './context.js';
+import { conversationCommands } from './conversation.commands.js';
+import { repCommands } from './rep.commands.js';
+
+/** Every command group of `npm run admin`. A feature adds its module here. */
+export const commandModules: AdminCommandModule[] = [repCommands, conversationCommands];

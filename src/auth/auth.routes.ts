@@ -1,0 +1,125 @@
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { AppError, type FieldErrors } from '../lib/errors.js';
+import type { Role } from '../realtime/protocol.js';
+import { languageName } from '../translation/languages.js';
+import { homePaths, isSameOriginPath, loginPaths, requireUser } from './guards.js';
+import { strategyFor, type AuthPassport } from './passport.js';
+import type { createAuthRateLimits } from './rate-limits.js';
+import { SESSION_COOKIE } from './session.js';
+import { loginFormSchema, parseForm, PASSWORD_RULE, registerFormSchema, USERNAME_RULE } from './user.schemas.js';
+import type { SessionUser, UserService } from './user.service.js';
+
+interface AuthRoutesDeps {
+  users: UserService;
+  passport: AuthPassport;
+  rateLimits: ReturnType<typeof createAuthRateLimits>;
+}
+
+interface FormState {
+  values?: Record<string, string>;
+  errors?: FieldErrors;
+  message?: string;
+}
+
+const roleTitles: Record<Role, string> = { customer: 'Log in', rep: 'Representative log in' };
+const WRONG_CREDENTIALS = 'That username and password do not match an account. Check both and try again.';
+
+export function authRoutes(deps: AuthRoutesDeps): Router {
+  const router = Router();
+  const signUp = signUpHandlers(deps.users);
+  router.get('/auth/customer/register', signUp.show);
+  router.post('/auth/customer/register', ...deps.rateLimits.signup, signUp.submit);
+
+  for (const role of ['customer', 'rep'] as const) {
+    router.get(loginPaths[role], (req, res) => {
+      const next = isSameOriginPath(req.query.next) ? req.query.next : '';
+      renderLogin(res, role, { values: { next } });
+    });
+    router.post(loginPaths[role], ...deps.rateLimits.login, login(deps.passport, role));
+  }
+
+  router.post('/auth/logout', (req, res, next) => {
+    req.session.destroy((error: unknown) => {
+      if (error) return next(error);
+      res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax' });
+      res.redirect(303, '/');
+    });
+  });
+
+  router.get('/account', requireUser(), async (req, res) => {
+    const language = languageName(req.user?.language ?? '', await deps.users.languages());
+    res.render('auth/account', { title: 'Your account', account: req.user, language });
+  });
+  return router;
+}
+
+function signUpHandlers(users: UserService): { show: RequestHandler; submit: RequestHandler } {
+  const render = async (res: Response, state: FormState = {}) =>
+    res.render('auth/register', {
+      title: 'Create your account',
+      languages: await users.languages(),
+      passwordRule: PASSWORD_RULE,
+      usernameRule: USERNAME_RULE,
+      values: state.values ?? {},
+      errors: state.errors ?? {},
+      message: state.message,
+    });
+  const show: RequestHandler = async (_req, res) => render(res);
+  const submit: RequestHandler = async (req, res) => {
+    const form = parseForm(registerFormSchema, req.body);
+    const values = { username: form.username, language: form.language };
+    if (form.password !== form.confirmPassword) {
+      res.status(400);
+      return render(res, { values, errors: { confirmPassword: 'The two passwords are not the same.' } });
+    }
+    try {
+      const user = await users.createUser('customer', form);
+      await logIn(req, user);
+      res.redirect(303, homePaths.customer);
+    } catch (error) {
+      if (!(error instanceof AppError) || !error.fields) throw error;
+      res.status(error.status);
+      return render(res, { values, errors: error.fields, message: 'Please correct the marked fields.' });
+    }
+  };
+  return { show, submit };
+}
+
+function renderLogin(res: Response, role: Role, state: FormState = {}): void {
+  res.render('auth/login', {
+    title: roleTitles[role],
+    role,
+    action: loginPaths[role],
+    values: state.values ?? {},
+    errors: state.errors ?? {},
+    message: state.message,
+  });
+}
+
+function login(passport: AuthPassport, role: Role): RequestHandler {
+  return (req, res, next) => {
+    const form = parseForm(loginFormSchema, req.body);
+    const values = { username: form.username, next: isSameOriginPath(form.next) ? form.next : '' };
+    const errors: FieldErrors = {};
+    if (!form.username.trim()) errors.username = 'Enter your username.';
+    if (!form.password) errors.password = 'Enter your password.';
+    if (Object.keys(errors).length) {
+      res.status(400);
+      return renderLogin(res, role, { values, errors });
+    }
+    const authenticate = passport.authenticate(strategyFor[role], (error: unknown, user: SessionUser | false) => {
+      if (error) return next(error);
+      if (!user) {
+        res.status(401);
+        return renderLogin(res, role, { values, message: WRONG_CREDENTIALS });
+      }
+      logIn(req, user).then(() => res.redirect(303, values.next || homePaths[role]), next);
+    }) as RequestHandler;
+    authenticate(req, res, next);
+  };
+}
+
+/** passport's login, which regenerates the session id (no session fixation). */
+function logIn(req: Request, user: SessionUser): Promise<void> {
+  return new Promise((done, fail) => req.login(user, (error: unknown) => (error ? fail(error) : done())));
+}

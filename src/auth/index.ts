@@ -1,0 +1,63 @@
+// The door to the accounts feature: other features import from here only.
+import type { Request, RequestHandler, Router } from 'express';
+import type { Store as SessionStore } from 'express-session';
+import type { Config } from '../config.js';
+import { createCsrfProtection } from './csrf.js';
+import { createPassport, type AuthPassport } from './passport.js';
+import { createAuthRateLimits, type AuthRateLimitOptions } from './rate-limits.js';
+import { authRoutes } from './auth.routes.js';
+import { createSessionMiddleware } from './session.js';
+import { createUserService, type LanguageProvider, type UserService } from './user.service.js';
+
+export type { Role } from '../realtime/protocol.js';
+export type { SessionUser, UserSummary, NewUser, LanguageProvider, UserService } from './user.service.js';
+export type { RateLimitStoreFactory, AuthRateLimitOptions } from './rate-limits.js';
+export { createUserService } from './user.service.js';
+export { User, usernameKey } from './user.model.js';
+export { requireUser, requireRole, homePaths, loginPaths, isSameOriginPath } from './guards.js';
+export { createSessionMiddleware, createSessionStore, resolveSessionSecret, SESSION_COOKIE } from './session.js';
+export { createPassport, strategyFor } from './passport.js';
+export { PASSWORD_RULE, USERNAME_RULE } from './user.schemas.js';
+
+export interface AuthOptions {
+  config: Pick<Readonly<Config>, 'bcryptCost' | 'session'>;
+  /** Where sessions live: createSessionStore() on the app's connection. */
+  sessionStore: SessionStore;
+  /** resolveSessionSecret(config) in the server; any 32+ character string in tests. */
+  sessionSecret: string;
+  /** The languages a customer may choose; DeepL's built-in list when omitted. */
+  languages?: LanguageProvider;
+  rateLimits?: AuthRateLimitOptions;
+  /** Requests exempt from CSRF (only ones that carry no browser session, e.g. signed webhooks). */
+  isCsrfExempt?: (req: Request) => boolean;
+}
+
+export interface Auth {
+  users: UserService;
+  passport: AuthPassport;
+  /**
+   * [express-session, passport.initialize(), passport.session()]. The app mounts it; Socket.IO
+   * reuses the same array (io.engine.use) so sockets are authenticated by the session cookie.
+   */
+  sessionMiddleware: RequestHandler[];
+  /** CSRF check on state-changing requests, then res.locals.csrfToken / currentUser for pages. */
+  pageMiddleware: RequestHandler[];
+  /** /auth/* pages and POSTs, and GET /account. */
+  routes: Router;
+}
+
+/** Builds the accounts feature once per app from its dependencies. */
+export function createAuth(options: AuthOptions): Auth {
+  const users = createUserService({ bcryptCost: options.config.bcryptCost, languages: options.languages });
+  const passport = createPassport(users);
+  const sessionMiddleware = createSessionMiddleware({
+    store: options.sessionStore,
+    secret: options.sessionSecret,
+    maxAgeMs: options.config.session.maxAgeMs,
+    secureCookie: options.config.session.secureCookie,
+    passport,
+  });
+  const pageMiddleware = createCsrfProtection({ isExempt: options.isCsrfExempt });
+  const routes = authRoutes({ users, passport, rateLimits: createAuthRateLimits(options.rateLimits) });
+  return { users, passport, sessionMiddleware, pageMiddleware, routes };
+}

@@ -1,0 +1,85 @@
+import type { Request, RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
+import { TooManyRequestsError } from '../lib/errors.js';
+import { usernameKey } from './user.model.js';
+
+/**
+ * Makes the store of one limiter (each limiter needs its own). Memory by default; a shared store
+ * such as rate-limit-redis when several processes serve the app.
+ */
+export type RateLimitStoreFactory = (name: string) => Store;
+
+export interface RateLimitSettings {
+  windowMs: number;
+  limit: number;
+}
+
+export interface AuthRateLimitOptions {
+  store?: RateLimitStoreFactory;
+  /** Failed logins per username: the (limit+1)th in the window is refused. */
+  loginPerUsername?: RateLimitSettings;
+  /** Failed logins per client address. */
+  loginPerIp?: RateLimitSettings;
+  /** Sign-up attempts per client address. */
+  signupPerIp?: RateLimitSettings;
+}
+
+const defaults = {
+  loginPerUsername: { windowMs: 15 * 60_000, limit: 10 },
+  loginPerIp: { windowMs: 15 * 60_000, limit: 10 },
+  signupPerIp: { windowMs: 60 * 60_000, limit: 20 },
+};
+
+function limiter(
+  name: string,
+  settings: RateLimitSettings,
+  options: AuthRateLimitOptions,
+  extra: { keyGenerator: (req: Request) => string; skipSuccessfulRequests: boolean; message: string },
+): RequestHandler {
+  return rateLimit({
+    windowMs: settings.windowMs,
+    limit: settings.limit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    skipSuccessfulRequests: extra.skipSuccessfulRequests,
+    keyGenerator: extra.keyGenerator,
+    skip: (req) => extra.keyGenerator(req) === '',
+    store: options.store?.(name),
+    handler: (req, _res, next) => {
+      const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+      const seconds = resetTime ? Math.ceil((resetTime.getTime() - Date.now()) / 1000) : settings.windowMs / 1000;
+      const minutes = Math.max(1, Math.ceil(seconds / 60));
+      next(new TooManyRequestsError(`${extra.message} Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`, Math.max(1, seconds)));
+    },
+  });
+}
+
+const clientIp = (req: Request): string => ipKeyGenerator(req.ip ?? '');
+
+function postedUsername(req: Request): string {
+  const value: unknown = (req.body as Record<string, unknown> | undefined)?.username;
+  return typeof value === 'string' && value.trim() ? usernameKey(value) : '';
+}
+
+export function createAuthRateLimits(options: AuthRateLimitOptions = {}) {
+  const settings = { ...defaults, ...options };
+  const failedLogin = 'Too many failed login attempts.';
+  return {
+    /** Successful logins (redirects) do not count; failed ones (4xx) do. */
+    login: [
+      limiter('login-ip', settings.loginPerIp, options, { keyGenerator: clientIp, skipSuccessfulRequests: true, message: failedLogin }),
+      limiter('login-username', settings.loginPerUsername, options, {
+        keyGenerator: postedUsername,
+        skipSuccessfulRequests: true,
+        message: failedLogin,
+      }),
+    ],
+    signup: [
+      limiter('signup-ip', settings.signupPerIp, options, {
+        keyGenerator: clientIp,
+        skipSuccessfulRequests: false,
+        message: 'Too many sign-up attempts from your network.',
+      }),
+    ],
+  };
+}

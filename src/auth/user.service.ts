@@ -1,0 +1,132 @@
+import bcrypt from 'bcrypt';
+import { z } from 'zod';
+import { ConflictError, isDuplicateKeyError, NotFoundError } from '../lib/errors.js';
+import type { Role } from '../realtime/protocol.js';
+import { builtInTargetLanguages, normaliseLanguageCode, type Language } from '../translation/languages.js';
+import { User, usernameKey, type UserRecord } from './user.model.js';
+import { parseRules, passwordSchema, usernameSchema } from './user.schemas.js';
+
+/** What `req.user` holds for a logged-in person. */
+export interface SessionUser {
+  id: string;
+  username: string;
+  role: Role;
+  language: string;
+}
+
+/** A rep as the admin tool lists it. */
+export interface UserSummary extends SessionUser {
+  disabled: boolean;
+  createdAt: Date;
+  lastLoginAt: Date | null;
+}
+
+/** The languages a user may pick; the translation feature swaps in DeepL's live list. */
+export type LanguageProvider = () => readonly Language[] | Promise<readonly Language[]>;
+
+export interface UserServiceDeps {
+  bcryptCost: number;
+  languages?: LanguageProvider;
+}
+
+export interface NewUser {
+  username: string;
+  password: string;
+  language: string;
+}
+
+export type UserService = ReturnType<typeof createUserService>;
+
+export function createUserService(deps: UserServiceDeps) {
+  const languages = deps.languages ?? (() => builtInTargetLanguages);
+  // Unknown usernames are checked against this hash so they cost as much time as a wrong password.
+  let dummyHash: Promise<string> | undefined;
+  const comparable = (hash: string | undefined) =>
+    hash ?? (dummyHash ??= bcrypt.hash('parley-dummy-password', deps.bcryptCost));
+
+  async function newUserSchema() {
+    const codes = new Set((await languages()).map((language) => language.code));
+    return z.object({
+      username: usernameSchema,
+      password: passwordSchema,
+      language: z
+        .string()
+        .transform(normaliseLanguageCode)
+        .refine((code) => codes.has(code), 'Choose one of the listed languages.'),
+    });
+  }
+
+  async function createUser(role: Role, input: NewUser): Promise<SessionUser> {
+    const valid = parseRules(await newUserSchema(), input);
+    const passwordHash = await bcrypt.hash(valid.password, deps.bcryptCost);
+    await User.init();
+    try {
+      const user = await User.create({
+        username: valid.username,
+        usernameKey: usernameKey(valid.username),
+        passwordHash,
+        role,
+        language: valid.language,
+      });
+      return toSessionUser(user);
+    } catch (error) {
+      if (isDuplicateKeyError(error)) {
+        throw new ConflictError('That username is taken.', { username: 'That username is already taken. Try another one.' });
+      }
+      throw error;
+    }
+  }
+
+  /** The user behind a login form, or null; the same work and answer whatever was wrong. */
+  async function authenticate(role: Role, username: string, password: string): Promise<SessionUser | null> {
+    const user = await User.findOne({ usernameKey: usernameKey(username) }).select('+passwordHash');
+    const matches = await bcrypt.compare(password, await comparable(user?.passwordHash));
+    if (!user || !matches || user.role !== role || user.disabled) return null;
+    await User.updateOne({ _id: user._id }, { $set: { lastLoginAt: new Date() } });
+    return toSessionUser(user);
+  }
+
+  /** The user an open session belongs to, unless the account is gone or disabled since. */
+  async function findActiveUser(id: string): Promise<SessionUser | null> {
+    if (!/^[a-f0-9]{24}$/.test(id)) return null;
+    const user = await User.findById(id);
+    return user && !user.disabled ? toSessionUser(user) : null;
+  }
+
+  async function listUsers(role: Role): Promise<UserSummary[]> {
+    const users = await User.find({ role }).sort({ usernameKey: 1 });
+    return users.map((user) => ({
+      ...toSessionUser(user),
+      disabled: user.disabled,
+      createdAt: user.get('createdAt') as Date,
+      lastLoginAt: user.lastLoginAt ?? null,
+    }));
+  }
+
+  // updateOne then findOne: FerretDB's findAndModify rejects the projection that hides passwordHash.
+  async function updateAccount(role: Role, username: string, changes: Partial<UserRecord>): Promise<SessionUser> {
+    const filter = { usernameKey: usernameKey(username), role };
+    const result = await User.updateOne(filter, { $set: changes });
+    const user = result.matchedCount ? await User.findOne(filter) : null;
+    if (!user) throw new NotFoundError(`No ${role} named "${username}".`);
+    return toSessionUser(user);
+  }
+
+  async function setDisabled(role: Role, username: string, disabled: boolean): Promise<SessionUser> {
+    return updateAccount(role, username, { disabled });
+  }
+
+  async function resetPassword(role: Role, username: string, password: string): Promise<SessionUser> {
+    const valid = parseRules(z.object({ password: passwordSchema }), { password });
+    const passwordHash = await bcrypt.hash(valid.password, deps.bcryptCost);
+    return updateAccount(role, username, { passwordHash });
+  }
+
+  return { createUser, authenticate, findActiveUser, listUsers, setDisabled, resetPassword, languages };
+}
+
+type UserDocument = UserRecord & { _id: { toString(): string } };
+
+function toSessionUser(user: UserDocument): SessionUser {
+  return { id: user._id.toString(), username: user.username, role: user.role as Role, language: user.language };
+}

@@ -1,0 +1,62 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { User } from '../../src/auth/index.js';
+import { buildTestApp } from '../support/app.js';
+import { createCustomer, csrfToken, loginAgent, uniqueUsername } from '../support/auth.js';
+import { useTestDatabase } from '../support/database.js';
+
+const PASSWORD = 'a very good password';
+
+describe('CSRF protection', () => {
+  useTestDatabase('auth_csrf');
+
+  for (const [label, token] of [
+    ['missing', undefined],
+    ['wrong', 'f'.repeat(64)],
+  ] as const) {
+    it(`when the CSRF token is ${label}, then sign-up is 403 and no account is created`, async () => {
+      const agent = request.agent(buildTestApp());
+      await csrfToken(agent, '/auth/customer/register');
+      const username = uniqueUsername('csrf');
+      const res = await agent
+        .post('/auth/customer/register')
+        .type('form')
+        .set('Accept', 'text/html')
+        .send({ username, password: PASSWORD, confirmPassword: PASSWORD, language: 'ES', ...(token ? { _csrf: token } : {}) });
+      expect(res.status).toBe(403);
+      expect(res.text).toContain('Your form expired');
+      expect(await User.countDocuments({ usernameKey: username.toLowerCase() })).toBe(0);
+    });
+  }
+
+  it('when logout is posted without a token, then it is 403 and the user stays logged in', async () => {
+    const app = buildTestApp();
+    const { username, password } = await createCustomer();
+    const agent = await loginAgent(app, { role: 'customer', username, password });
+    const res = await agent.post('/auth/logout').set('Accept', 'application/json');
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('csrf_invalid');
+    expect((await agent.get('/account')).status).toBe(200);
+  });
+
+  it('when a token from another session is sent, then login is 403 and nobody is logged in', async () => {
+    const app = buildTestApp();
+    const { username, password } = await createCustomer();
+    const otherToken = await csrfToken(request.agent(app), '/auth/customer/login');
+    const agent = request.agent(app);
+    await csrfToken(agent, '/auth/customer/login');
+    const res = await agent.post('/auth/customer/login').type('form').send({ username, password, _csrf: otherToken });
+    expect(res.status).toBe(403);
+    expect((await agent.get('/account')).status).toBe(302);
+  });
+
+  it('when the token is sent in the x-csrf-token header, then the request is accepted', async () => {
+    const app = buildTestApp();
+    const { username, password } = await createCustomer();
+    const agent = request.agent(app);
+    const token = await csrfToken(agent, '/auth/customer/login');
+    const res = await agent.post('/auth/customer/login').set('x-csrf-token', token).send({ username, password });
+    expect(res.status).toBe(303);
+    expect((await agent.get('/account')).status).toBe(200);
+  });
+});

@@ -1,0 +1,92 @@
+import { MemoryStore } from 'express-rate-limit';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { buildTestApp, testAuth, testConfig } from '../support/app.js';
+import { createCustomer, csrfToken, uniqueUsername } from '../support/auth.js';
+import { useTestDatabase } from '../support/database.js';
+
+async function loginAttempts(agent: ReturnType<typeof request.agent>, count: number, username: () => string, password: string) {
+  const token = await csrfToken(agent, '/auth/customer/login');
+  const statuses: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const res = await agent.post('/auth/customer/login').type('form').send({ username: username(), password, _csrf: token });
+    statuses.push(res.status);
+  }
+  return { statuses, token };
+}
+
+describe('login and sign-up rate limits', () => {
+  useTestDatabase('auth_limits');
+
+  it('when a username fails to log in 10 times, then the 11th attempt is 429 with Retry-After and a readable page', async () => {
+    const { username, password } = await createCustomer();
+    // A generous per-address limit, so only the per-username one can answer 429 here.
+    const auth = testAuth(testConfig(), { rateLimits: { loginPerIp: { windowMs: 60_000, limit: 1000 } } });
+    const agent = request.agent(buildTestApp({ auth }));
+    const { statuses, token } = await loginAttempts(agent, 10, () => username, 'wrong password!');
+    expect(statuses).toEqual(Array(10).fill(401));
+
+    const blocked = await agent.post('/auth/customer/login').type('form').set('Accept', 'text/html').send({ username, password, _csrf: token });
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(blocked.text).toContain('Too many attempts');
+    expect(blocked.text).toMatch(/Too many failed login attempts\. Please wait \d+ minutes? and try again\./);
+    expect((await agent.get('/account')).status).toBe(302);
+  });
+
+  it('when the login limit is reached, then API clients get a JSON 429', async () => {
+    const { username } = await createCustomer();
+    const agent = request.agent(buildTestApp());
+    const { token } = await loginAttempts(agent, 10, () => username, 'wrong password!');
+    const blocked = await agent.post('/auth/customer/login').set('Accept', 'application/json').send({ username, password: 'x', _csrf: token });
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error.code).toBe('too_many_requests');
+  });
+
+  it('when one address fails 10 logins with different usernames, then its 11th attempt is 429', async () => {
+    const agent = request.agent(buildTestApp());
+    const { statuses } = await loginAttempts(agent, 11, () => uniqueUsername('guess'), 'wrong password!');
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
+    expect(statuses[10]).toBe(429);
+  });
+
+  it('when logins succeed, then they do not count towards the limit', async () => {
+    const { username, password } = await createCustomer();
+    const app = buildTestApp();
+    for (let i = 0; i < 12; i += 1) {
+      const agent = request.agent(app);
+      const token = await csrfToken(agent, '/auth/customer/login');
+      const res = await agent.post('/auth/customer/login').type('form').send({ username, password, _csrf: token });
+      expect(res.status).toBe(303);
+    }
+  });
+
+  it('when one address posts more sign-ups than allowed, then it gets 429', async () => {
+    const agent = request.agent(buildTestApp());
+    const token = await csrfToken(agent, '/auth/customer/register');
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i += 1) {
+      const res = await agent.post('/auth/customer/register').type('form').send({ username: 'x', password: '', confirmPassword: '', language: '', _csrf: token });
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, 20).every((status) => status === 400)).toBe(true);
+    expect(statuses[20]).toBe(429);
+  });
+
+  it('when a rate-limit store factory is given, then every limiter gets its own store from it', async () => {
+    const names: string[] = [];
+    const auth = testAuth(testConfig(), {
+      rateLimits: {
+        store: (name) => {
+          names.push(name);
+          return new MemoryStore();
+        },
+        loginPerIp: { windowMs: 60_000, limit: 1 },
+      },
+    });
+    expect(names.sort()).toEqual(['login-ip', 'login-username', 'signup-ip']);
+    const agent = request.agent(buildTestApp({ auth }));
+    const { statuses } = await loginAttempts(agent, 2, () => 'someone', 'wrong password!');
+    expect(statuses).toEqual([401, 429]);
+  });
+});
