@@ -72,3 +72,12 @@ export function languageName(code: string, languages: readonly Language[] = buil
   const wanted = normaliseLanguageCode(code);
   return languages.find((language) => language.code === wanted)?.name ?? wanted;
 }
+
+/** True when `code` is one of `languages` (DeepL's live list or the built-in one). */
+export function isTargetLanguageIn(code: string, languages: readonly Language[]): boolean {
+  const wanted = normaliseLanguageCode(code);
+  return languages.some((language) => language.code === wanted);
+}
+
+/** Gives the target languages a reader may choose (the sign-up form takes one of these). */
+export type LanguagesProvider = () => Promise<readonly Language[]>;

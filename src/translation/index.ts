@@ -1,0 +1,37 @@
+export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
+export { createDeeplTranslator, splitIntoRequests, type DeeplTranslatorOptions } from './deepl-translator.js';
+export { createLanguageCatalog, type LanguageCatalog } from './language-catalog.js';
+export {
+  baseLanguage,
+  builtInTargetLanguages,
+  isBuiltInTargetLanguage,
+  isSameLanguage,
+  isTargetLanguageIn,
+  languageName,
+  normaliseLanguageCode,
+  type Language,
+  type LanguagesProvider,
+} from './languages.js';
+export {
+  createMemoryCharacterBudget,
+  defaultTranslationLimits,
+  type CharacterBudget,
+  type TranslationLimits,
+} from './translation-limits.js';
+export { createTranslationMemory, memoryKey, type MemoryEntry, type TranslationMemory } from './translation-memory.js';
+export {
+  createTranslationFeature,
+  createTranslator,
+  describeTranslator,
+  placeholderDeeplAuthKey,
+  type TranslationFeature,
+  type TranslationFeatureOptions,
+} from './translation-feature.js';
+export { translationRoutes, type TranslationRoutesDeps } from './translation.routes.js';
+export {
+  createTranslationService,
+  type TranslationBatch,
+  type TranslationOutcome,
+  type TranslationService,
+} from './translation.service.js';
+export { createNoTranslator, type TranslatedText, type Translator } from './translator.js';

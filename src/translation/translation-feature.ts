@@ -1,0 +1,79 @@
+import type { Store } from 'express-rate-limit';
+import type { Config } from '../config.js';
+import type { Logger } from '../lib/logger.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { createDeeplTranslator } from './deepl-translator.js';
+import { createLanguageCatalog, type LanguageCatalog } from './language-catalog.js';
+import type { LanguagesProvider } from './languages.js';
+import type { CharacterBudget, TranslationLimits } from './translation-limits.js';
+import { createTranslationMemory } from './translation-memory.js';
+import { createTranslationService, type TranslationService } from './translation.service.js';
+import type { TranslationRoutesDeps } from './translation.routes.js';
+import { createNoTranslator, type Translator } from './translator.js';
+
+/** A local DeepL-compatible server needs some key in the header; it is not a secret. */
+export const placeholderDeeplAuthKey = 'local-deepl-server';
+
+/**
+ * DeepL with the configured key; a DeepL-compatible server at DEEPL_SERVER_URL with a
+ * placeholder key; or translation off when neither is configured.
+ */
+export function createTranslator(deepl: Config['deepl']): Translator {
+  if (!deepl.authKey && !deepl.serverUrl) return createNoTranslator();
+  return createDeeplTranslator({
+    authKey: deepl.authKey ?? placeholderDeeplAuthKey,
+    serverUrl: deepl.serverUrl,
+    timeoutMs: deepl.timeoutMs,
+  });
+}
+
+/** Everything the rest of the app uses from translation; the app mounts translationRoutes(it). */
+export interface TranslationFeature extends TranslationRoutesDeps {
+  service: TranslationService;
+  languages: LanguageCatalog;
+  /** For the sign-up form: DeepL's target languages, or the built-in list. */
+  languagesProvider: LanguagesProvider;
+}
+
+export interface TranslationFeatureOptions {
+  config: Readonly<Config>;
+  logger: Logger;
+  /** Replaces the translator built from config (tests, benchmarks). */
+  translator?: Translator;
+  breaker?: { failureThreshold?: number; cooldownMs?: number; now?: () => number };
+  memoryCacheSize?: number;
+  /** Per-user limits on /translate; defaultTranslationLimits otherwise. */
+  limits?: TranslationLimits;
+  /** A store shared between server processes (rate-limit-redis); in memory otherwise. */
+  rateLimitStore?: Store;
+  characterBudget?: CharacterBudget;
+}
+
+export function createTranslationFeature(options: TranslationFeatureOptions): TranslationFeature {
+  const { config, logger } = options;
+  const translator = options.translator ?? createTranslator(config.deepl);
+  const breaker = new CircuitBreaker({
+    name: 'DeepL',
+    logger,
+    failureThreshold: options.breaker?.failureThreshold ?? 5,
+    cooldownMs: options.breaker?.cooldownMs ?? 30_000,
+    now: options.breaker?.now,
+  });
+  const memory = createTranslationMemory({ logger, cacheSize: options.memoryCacheSize });
+  const service = createTranslationService({ translator, memory, breaker, logger, timeoutMs: config.deepl.timeoutMs });
+  const languages = createLanguageCatalog({ translator, logger });
+  return {
+    service,
+    languages,
+    languagesProvider: () => languages.targetLanguages(),
+    limits: options.limits,
+    rateLimitStore: options.rateLimitStore,
+    characterBudget: options.characterBudget,
+  };
+}
+
+/** One line at start-up saying where translations come from (never the key). */
+export function describeTranslator(config: Readonly<Config>): string {
+  if (config.deepl.serverUrl) return `DeepL-compatible server at ${config.deepl.serverUrl}`;
+  return config.deepl.authKey ? 'DeepL' : 'off (no DEEPL_AUTH_KEY or DEEPL_SERVER_URL): originals are shown';
+}

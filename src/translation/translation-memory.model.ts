@@ -1,0 +1,24 @@
+import mongoose, { Schema, type InferSchemaType, type Model } from 'mongoose';
+
+/**
+ * One translation ever made: keyed by a hash of the normalised text, source ("auto" when DeepL
+ * detected it), target and options, so each text goes to DeepL at most once per target language.
+ * The original text is not stored: the caller always has it.
+ */
+const translationMemorySchema = new Schema(
+  {
+    key: { type: String, required: true, unique: true },
+    source: { type: String, required: true },
+    target: { type: String, required: true },
+    // Not `required`: mongoose refuses empty strings there, and DeepL may answer one.
+    translation: { type: String, default: '' },
+    detectedSourceLang: { type: String, default: null },
+  },
+  { timestamps: { createdAt: true, updatedAt: false }, versionKey: false, collection: 'translation_memory' },
+);
+
+export type TranslationMemoryRecord = InferSchemaType<typeof translationMemorySchema>;
+
+export const TranslationMemoryModel: Model<TranslationMemoryRecord> =
+  (mongoose.models.TranslationMemory as Model<TranslationMemoryRecord> | undefined) ??
+  mongoose.model<TranslationMemoryRecord>('TranslationMemory', translationMemorySchema);

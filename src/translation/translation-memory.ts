@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import mongoose from 'mongoose';
+import { isDuplicateKeyError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import { baseLanguage, normaliseLanguageCode } from './languages.js';
+import { TranslationMemoryModel } from './translation-memory.model.js';
+
+/** A remembered translation. */
+export interface MemoryEntry {
+  translation: string;
+  detectedSourceLang: string | undefined;
+}
+
+export interface MemoryKeyParts {
+  text: string;
+  /** The declared source language, or undefined when DeepL detects it ("auto"). Only its base
+   * language counts: DeepL takes base source languages (`EN-US` text is sent as `EN`). */
+  source: string | undefined;
+  target: string;
+  /** Anything else that changes the result (formality, glossary); none used yet. */
+  options?: Record<string, string>;
+}
+
+/** Texts differing only in Unicode form or surrounding white space translate the same. */
+export function normaliseText(text: string): string {
+  return text.normalize('NFC').trim();
+}
+
+export function memoryKey(parts: MemoryKeyParts): string {
+  const options = Object.entries(parts.options ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]) => `${name}=${value}`)
+    .join('&');
+  const source = parts.source ? baseLanguage(parts.source) : 'auto';
+  return createHash('sha256')
+    .update([normaliseText(parts.text), source, normaliseLanguageCode(parts.target), options].join('\u0000'))
+    .digest('hex');
+}
+
+export interface TranslationMemory {
+  /** The in-process cache only: answers without waiting, for the hot path. */
+  peek(key: string): MemoryEntry | undefined;
+  /** Remembered entries for the keys found; database trouble counts as "not found". */
+  lookup(keys: readonly string[]): Promise<Map<string, MemoryEntry>>;
+  remember(entries: readonly { key: string; source: string; target: string; entry: MemoryEntry }[]): Promise<void>;
+}
+
+/** The MongoDB collection with an in-process LRU in front of it. */
+export function createTranslationMemory(options: { logger: Logger; cacheSize?: number }): TranslationMemory {
+  // Bounded by count and by size: a translation may be up to ~5,000 characters.
+  const cache = new LRUCache<string, MemoryEntry>({
+    max: options.cacheSize ?? 50_000,
+    maxSize: 64 * 1024 * 1024,
+    sizeCalculation: (entry) => entry.translation.length * 2 + 128,
+  });
+  const { logger } = options;
+  return {
+    peek: (key) => cache.get(key),
+    async lookup(keys) {
+      const found = new Map<string, MemoryEntry>();
+      const missing: string[] = [];
+      for (const key of keys) {
+        const cached = cache.get(key);
+        if (cached) found.set(key, cached);
+        else missing.push(key);
+      }
+      if (missing.length === 0) return found;
+      try {
+        const records = await TranslationMemoryModel.find({ key: mongoose.trusted({ $in: missing }) }).lean();
+        for (const record of records) {
+          const entry = { translation: record.translation, detectedSourceLang: record.detectedSourceLang ?? undefined };
+          cache.set(record.key, entry);
+          found.set(record.key, entry);
+        }
+      } catch (error) {
+        logger.warn({ err: error }, 'translation memory lookup failed; asking the translator instead');
+      }
+      return found;
+    },
+    async remember(entries) {
+      for (const { key, entry } of entries) cache.set(key, entry);
+      const documents = entries.map(({ key, source, target, entry }) => ({
+        key,
+        source,
+        target,
+        translation: entry.translation,
+        detectedSourceLang: entry.detectedSourceLang ?? null,
+      }));
+      if (documents.length === 0) return;
+      try {
+        await TranslationMemoryModel.insertMany(documents, { ordered: false });
+      } catch (error) {
+        // Another process (or request) remembered the same translation first: that is fine.
+        if (!onlyDuplicateKeys(error)) {
+          logger.warn({ err: error }, 'could not store translations in the translation memory');
+        }
+      }
+    },
+  };
+}
+
+/** insertMany reports each refused document; only "already there" refusals are expected. */
+function onlyDuplicateKeys(error: unknown): boolean {
+  const writeErrors = (error as { writeErrors?: unknown } | null)?.writeErrors;
+  if (Array.isArray(writeErrors) && writeErrors.length > 0) return writeErrors.every((item) => isDuplicateKeyError(item));
+  return isDuplicateKeyError(error);
+}

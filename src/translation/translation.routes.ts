@@ -1,0 +1,123 @@
+import { Router, type Request } from 'express';
+import type { Store } from 'express-rate-limit';
+import { z } from 'zod';
+import { requireUser } from '../auth/index.js';
+import { ValidationError, type FieldErrors } from '../lib/errors.js';
+import type { LanguageCatalog } from './language-catalog.js';
+import { baseLanguage, builtInTargetLanguages } from './languages.js';
+import {
+  createMemoryCharacterBudget,
+  defaultTranslationLimits,
+  requireCharacterBudget,
+  translationRateLimit,
+  type CharacterBudget,
+  type TranslationLimits,
+} from './translation-limits.js';
+import type { TranslationOutcome, TranslationService } from './translation.service.js';
+
+export const maxTextsPerRequest = 100;
+export const maxTextLength = 5_000;
+
+export interface TranslationRoutesDeps {
+  service: TranslationService;
+  languages: LanguageCatalog;
+  limits?: TranslationLimits;
+  /** express-rate-limit store shared between processes (e.g. rate-limit-redis); in memory by default. */
+  rateLimitStore?: Store;
+  characterBudget?: CharacterBudget;
+}
+
+const knownBases = new Set(builtInTargetLanguages.map(({ code }) => baseLanguage(code)));
+
+const languageCode = z.string().trim().min(2).max(10).regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,4})?$/, 'Not a language code.');
+const text = z.string().max(maxTextLength, `Each text may have at most ${maxTextLength.toLocaleString('en')} characters.`);
+const common = {
+  target_lang: languageCode,
+  source_lang: languageCode
+    .refine((code) => knownBases.has(baseLanguage(code)), 'Not a supported source language.')
+    .optional(),
+};
+const singleSchema = z.object({ text, ...common });
+const batchSchema = z.object({
+  texts: z.array(text).max(maxTextsPerRequest, `At most ${maxTextsPerRequest} texts per request.`),
+  ...common,
+});
+
+type TranslateRequest =
+  | { kind: 'single'; texts: string[]; target: string; source: string | undefined }
+  | { kind: 'batch'; texts: string[]; target: string; source: string | undefined };
+
+function fieldErrors(error: z.ZodError): FieldErrors {
+  const fields: FieldErrors = {};
+  for (const issue of error.issues) {
+    const name = issue.path.length > 0 ? String(issue.path[0]) : 'body';
+    fields[name] ??= issue.message;
+  }
+  return fields;
+}
+
+function parseTranslateRequest(body: unknown, languages: LanguageCatalog): TranslateRequest {
+  const isBatch = typeof body === 'object' && body !== null && 'texts' in body;
+  const parsed = (isBatch ? batchSchema : singleSchema).safeParse(body);
+  if (!parsed.success) {
+    throw new ValidationError('The translation request is not valid.', fieldErrors(parsed.error));
+  }
+  const data = parsed.data;
+  const target = data.target_lang.toUpperCase();
+  if (!languages.isSupportedTarget(target)) {
+    throw new ValidationError('That target language is not supported.', { target_lang: 'Not a supported language.' });
+  }
+  const source = data.source_lang?.toUpperCase();
+  return 'texts' in data
+    ? { kind: 'batch', texts: data.texts, target, source }
+    : { kind: 'single', texts: [data.text], target, source };
+}
+
+function toBatchItem(outcome: TranslationOutcome) {
+  return {
+    text: outcome.text,
+    detected_source_lang: outcome.detectedSourceLang ?? null,
+    ...(outcome.untranslated ? { untranslated: true } : {}),
+  };
+}
+
+const userIdOf = (req: Request): string => req.user?.id ?? 'anonymous';
+
+/**
+ * `POST /translate` (the seed's `{text, target_lang}` → `{response_text}` and the batch
+ * `{texts, target_lang}` → `{translations}`), for logged-in users; `GET /api/languages` for
+ * everyone (the sign-up form needs it).
+ */
+export function translationRoutes(deps: TranslationRoutesDeps): Router {
+  const limits = deps.limits ?? defaultTranslationLimits;
+  const budget =
+    deps.characterBudget ?? createMemoryCharacterBudget({ limit: limits.charactersPerWindow, windowMs: limits.windowMs });
+  const router = Router();
+
+  router.post(
+    '/translate',
+    requireUser(),
+    translationRateLimit(limits, deps.rateLimitStore),
+    requireCharacterBudget(budget),
+    async (req, res) => {
+      const request = parseTranslateRequest(req.body, deps.languages);
+      const batch = await deps.service.translate(request.texts, request.target, request.source);
+      await budget.charge(userIdOf(req), batch.upstreamCharacters);
+      res.set('Cache-Control', 'no-store');
+      if (request.kind === 'batch') {
+        res.json({ translations: batch.translations.map(toBatchItem) });
+        return;
+      }
+      const [outcome] = batch.translations;
+      res.json({ response_text: outcome?.text ?? '', ...(outcome?.untranslated ? { untranslated: true } : {}) });
+    },
+  );
+
+  router.get('/api/languages', async (_req, res) => {
+    const languages = await deps.languages.targetLanguages();
+    res.set('Cache-Control', 'public, max-age=3600');
+    res.json({ languages: languages.map(({ code, name }) => ({ code, name })) });
+  });
+
+  return router;
+}

@@ -1,0 +1,34 @@
+/** One text as the translator returns it, in the order it was given. */
+export interface TranslatedText {
+  text: string;
+  /** DeepL's upper-case code of the language it read (`ES`), when it said. */
+  detectedSourceLang: string | undefined;
+  /** True when `text` is the original because no translation could be made. */
+  untranslated?: boolean;
+}
+
+/**
+ * What the translation service needs from a machine-translation provider. Implementations may
+ * throw on any upstream failure; the service turns failures into untranslated originals.
+ */
+export interface Translator {
+  /** Human-readable name for logs (`deepl`, `none`). */
+  readonly name: string;
+  /** False when nothing is configured: results are originals marked untranslated. */
+  readonly available: boolean;
+  translate(texts: readonly string[], target: string, source?: string): Promise<TranslatedText[]>;
+  targetLanguages(): Promise<{ code: string; name: string }[]>;
+}
+
+/** Used when neither a DeepL key nor a DeepL-compatible server is configured: translation off. */
+export function createNoTranslator(): Translator {
+  return {
+    name: 'none',
+    available: false,
+    translate: async (texts) =>
+      texts.map((text) => ({ text, detectedSourceLang: undefined, untranslated: true })),
+    targetLanguages: async () => {
+      throw new Error('No translator is configured.');
+    },
+  };
+}
