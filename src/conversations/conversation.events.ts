@@ -1,0 +1,15 @@
+import { EventEmitter } from 'node:events';
+import type { ChatMessage } from '../realtime/protocol.js';
+import type { ConversationView } from './conversation.view.js';
+
+interface EventMap {
+  created: [conversation: ConversationView];
+  updated: [conversation: ConversationView];
+  message: [message: ChatMessage, conversation: ConversationView];
+}
+
+/**
+ * What happened to conversations, for whoever delivers it live (the realtime layer). Services
+ * emit; they never know about sockets.
+ */
+export class ConversationEvents extends EventEmitter<EventMap> {}

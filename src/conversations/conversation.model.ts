@@ -1,0 +1,65 @@
+import mongoose, { Schema, type Model, type Types } from 'mongoose';
+
+export interface ConversationRecord {
+  customer: { id: Types.ObjectId; username: string; language: string };
+  transportId: string | null;
+  status: 'open' | 'closed';
+  openKey: string;
+  reps: { id: Types.ObjectId; username: string; language: string }[];
+  lastActivityAt: Date;
+  lastMessagePreview: string;
+  lastMessageLanguage: string | null;
+  messageCount: number;
+  unread: Map<string, number>;
+  closedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * One support conversation. `openKey` makes "resume the open one" race-free without partial
+ * indexes: it is the customer's id while the conversation is open (so a second open one for the
+ * same customer violates the unique index) and `closed:<conversation id>` once closed.
+ */
+const conversationSchema = new Schema<ConversationRecord>(
+  {
+    customer: {
+      id: { type: Schema.Types.ObjectId, required: true, index: true },
+      username: { type: String, required: true },
+      language: { type: String, required: true },
+    },
+    transportId: { type: String, default: null },
+    status: { type: String, enum: ['open', 'closed'], default: 'open', required: true },
+    openKey: { type: String, required: true, unique: true },
+    reps: {
+      type: [
+        new Schema(
+          { id: { type: Schema.Types.ObjectId, required: true }, username: String, language: String },
+          { _id: false },
+        ),
+      ],
+      default: [],
+    },
+    lastActivityAt: { type: Date, default: () => new Date(), required: true },
+    lastMessagePreview: { type: String, default: '' },
+    lastMessageLanguage: { type: String, default: null },
+    messageCount: { type: Number, default: 0 },
+    /** Unread messages per participant (user id), plus `team` for reps who have not joined. */
+    unread: { type: Map, of: Number, default: () => new Map() },
+    closedAt: { type: Date, default: null },
+  },
+  { timestamps: true },
+);
+
+conversationSchema.index({ status: -1, lastActivityAt: -1 });
+
+export const Conversation: Model<ConversationRecord> =
+  (mongoose.models.Conversation as Model<ConversationRecord> | undefined) ??
+  mongoose.model<ConversationRecord>('Conversation', conversationSchema);
+
+/** Unread counter shared by reps who have not joined (customer messages nobody read yet). */
+export const teamUnreadKey = 'team';
+
+export function closedOpenKey(conversationId: string): string {
+  return `closed:${conversationId}`;
+}

@@ -1,0 +1,99 @@
+import { Router, type Request, type Response } from 'express';
+import { requireRole, requireUser } from '../auth/index.js';
+import { AppError, NotFoundError, ValidationError } from '../lib/errors.js';
+import { HISTORY_PAGE_SIZE, MAX_MESSAGE_LENGTH } from '../realtime/protocol.js';
+import type { Actor } from './conversation.types.js';
+import type { ConversationsFeature } from './conversations.feature.js';
+import { newClientId, parseConversationId, sendFormSchema, tokenRequestSchema, transcriptQuerySchema } from './conversation.schemas.js';
+import { transcriptAsText } from './transcript.service.js';
+import { chatUserOf, toSummary, type ConversationView } from './conversation.view.js';
+
+const actor = (req: Request): Actor => req.user as Actor;
+
+/** Customer home, the chat page, sending without JavaScript, closing, transcripts, tokens. */
+export function conversationRoutes(feature: ConversationsFeature): Router {
+  const router = Router();
+  const { conversations, messaging, transcripts } = feature;
+
+  async function renderChat(req: Request, res: Response, view: ConversationView, form: { body?: string; error?: string } = {}) {
+    const user = actor(req);
+    const history = await messaging.history(user, { conversationId: view.id, limit: HISTORY_PAGE_SIZE });
+    const read = await messaging.markRead(user, view.id).catch(() => view);
+    res.render('conversations/show', {
+      title: user.role === 'rep' ? `Conversation with ${view.customer.username}` : 'Your conversation',
+      conversation: toSummary(read, user),
+      chatUser: chatUserOf(user),
+      transportId: view.transportId ?? '',
+      transport: feature.transport.kind,
+      messages: history.messages,
+      hasMore: history.hasMore,
+      maxLength: MAX_MESSAGE_LENGTH,
+      clientId: newClientId(),
+      form,
+      scripts: ['/js/chat.js'],
+    });
+  }
+
+  router.get('/conversations', requireUser(), async (req, res) => {
+    const user = actor(req);
+    if (user.role === 'rep') return res.redirect(303, '/support');
+    const list = await conversations.listForCustomer(user);
+    res.render('conversations/index', {
+      title: 'Your conversations',
+      open: list.find((conversation) => conversation.status === 'open'),
+      closed: list.filter((conversation) => conversation.status === 'closed'),
+    });
+  });
+
+  router.post('/conversations', requireRole('customer'), async (req, res) => {
+    const { conversation } = await conversations.startOrResume(actor(req));
+    res.redirect(303, `/conversations/${conversation.id}`);
+  });
+
+  router.get('/conversations/:id', requireUser(), async (req, res) => {
+    const view = await conversations.getForUser(actor(req), parseConversationId(req.params.id));
+    await renderChat(req, res, view);
+  });
+
+  router.post('/conversations/:id/messages', requireUser(), async (req, res) => {
+    const id = parseConversationId(req.params.id);
+    const view = await conversations.getForUser(actor(req), id);
+    const parsed = sendFormSchema.safeParse(req.body);
+    if (!parsed.success) throw new ValidationError('That message could not be sent.', { body: 'Write a message first.' });
+    try {
+      await messaging.send(actor(req), { conversationId: id, ...parsed.data });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      res.status(error.status);
+      return renderChat(req, res, view, { body: parsed.data.body, error: error.fields?.body ?? error.message });
+    }
+    res.redirect(303, `/conversations/${id}#message-form`);
+  });
+
+  router.post('/conversations/:id/close', requireUser(), async (req, res) => {
+    const closed = await conversations.close(actor(req), parseConversationId(req.params.id));
+    res.redirect(303, actor(req).role === 'rep' ? '/support' : `/conversations/${closed.id}`);
+  });
+
+  router.get('/conversations/:id/transcript', requireUser(), async (req, res) => {
+    const id = parseConversationId(req.params.id);
+    const query = transcriptQuerySchema.safeParse(req.query);
+    if (!query.success) throw new ValidationError('Choose format=text or format=json.', { format: 'Choose text or json.' });
+    const transcript = await transcripts.transcript(actor(req), id);
+    const extension = query.data.format === 'json' ? 'json' : 'txt';
+    res.attachment(`parley-conversation-${id}.${extension}`);
+    if (query.data.format === 'json') res.json(transcript);
+    else res.type('text/plain; charset=utf-8').send(transcriptAsText(transcript));
+  });
+
+  router.post('/api/token', requireUser(), async (req, res) => {
+    const parsed = tokenRequestSchema.safeParse(req.body ?? {});
+    if (!parsed.success) throw new ValidationError('conversationId must be a string.', { conversationId: 'Must be a string.' });
+    const { conversationId } = parsed.data;
+    const grant = await feature.accessToken(actor(req), conversationId === undefined ? undefined : parseConversationId(conversationId));
+    if (!grant) throw new NotFoundError('This server uses the built-in transport: there are no Twilio tokens.');
+    res.set('Cache-Control', 'no-store').json(grant);
+  });
+
+  return router;
+}

@@ -1,0 +1,92 @@
+import type { ConversationStatus, ConversationSummary } from '../realtime/protocol.js';
+import type { Actor } from './conversation.types.js';
+import { teamUnreadKey } from './conversation.model.js';
+
+export interface RepRef {
+  id: string;
+  username: string;
+  language: string;
+}
+
+/** A conversation as services hand it around: plain data, ids as strings. */
+export interface ConversationView {
+  id: string;
+  status: ConversationStatus;
+  customer: { id: string; username: string; language: string };
+  transportId: string | null;
+  reps: RepRef[];
+  lastActivityAt: Date;
+  lastMessagePreview: string;
+  lastMessageLanguage: string | null;
+  messageCount: number;
+  unread: Record<string, number>;
+  createdAt: Date;
+  closedAt: Date | null;
+}
+
+interface StoredConversation {
+  _id: { toString(): string };
+  status: string;
+  customer: { id: { toString(): string }; username: string; language: string };
+  transportId?: string | null;
+  reps?: { id: { toString(): string }; username: string; language: string }[];
+  lastActivityAt: Date;
+  lastMessagePreview?: string | null;
+  lastMessageLanguage?: string | null;
+  messageCount?: number | null;
+  unread?: Map<string, number> | Record<string, number> | null;
+  createdAt?: Date;
+  closedAt?: Date | null;
+}
+
+export function toConversationView(stored: StoredConversation): ConversationView {
+  const unread = stored.unread instanceof Map ? Object.fromEntries(stored.unread) : { ...(stored.unread ?? {}) };
+  return {
+    id: stored._id.toString(),
+    status: stored.status === 'closed' ? 'closed' : 'open',
+    customer: { id: stored.customer.id.toString(), username: stored.customer.username, language: stored.customer.language },
+    transportId: stored.transportId ?? null,
+    reps: (stored.reps ?? []).map((rep) => ({ id: rep.id.toString(), username: rep.username, language: rep.language })),
+    lastActivityAt: stored.lastActivityAt,
+    lastMessagePreview: stored.lastMessagePreview ?? '',
+    lastMessageLanguage: stored.lastMessageLanguage ?? null,
+    messageCount: stored.messageCount ?? 0,
+    unread,
+    createdAt: stored.createdAt ?? stored.lastActivityAt,
+    closedAt: stored.closedAt ?? null,
+  };
+}
+
+/** Unread messages for this user: their own counter, or the team's for a rep who has not joined. */
+export function unreadFor(view: ConversationView, user: Pick<Actor, 'id' | 'role'>): number {
+  const own = view.unread[user.id];
+  if (own !== undefined) return own;
+  if (user.role === 'rep' && !view.reps.some((rep) => rep.id === user.id)) return view.unread[teamUnreadKey] ?? 0;
+  return 0;
+}
+
+export function toSummary(view: ConversationView, user: Pick<Actor, 'id' | 'role'>): ConversationSummary {
+  return {
+    id: view.id,
+    status: view.status,
+    customer: view.customer,
+    repIds: view.reps.map((rep) => rep.id),
+    lastMessagePreview: view.lastMessagePreview,
+    lastMessageLanguage: view.lastMessageLanguage,
+    lastActivityAt: view.lastActivityAt.toISOString(),
+    unread: unreadFor(view, user),
+  };
+}
+
+export function canSee(view: ConversationView, user: Pick<Actor, 'id' | 'role'>): boolean {
+  return user.role === 'rep' || view.customer.id === user.id;
+}
+
+/** Preview text for the dashboard: one line, bounded. */
+export function previewOf(body: string): string {
+  const line = body.replace(/\s+/g, ' ').trim();
+  return line.length > 140 ? `${line.slice(0, 139)}…` : line;
+}
+
+/** What page scripts learn about the viewer (data-chat-user): nothing beyond these fields. */
+export const chatUserOf = (user: Actor) => ({ id: user.id, username: user.username, role: user.role, language: user.language });

@@ -1,0 +1,113 @@
+import type { Logger } from '../lib/logger.js';
+import type { ChatMessage } from '../realtime/protocol.js';
+import type { ConversationService } from './conversation.service.js';
+import type { Actor, MessageTransport } from './conversation.types.js';
+import type { ConversationView } from './conversation.view.js';
+import type { MessageTranslations } from './messaging.service.js';
+
+export interface TranscriptEntry {
+  id: string;
+  author: { id: string; name: string; role: string };
+  time: string;
+  original: string;
+  language: string;
+  /** Target language → translated text, for the participants' languages when known. */
+  translations: Record<string, string>;
+}
+
+export interface Transcript {
+  conversation: {
+    id: string;
+    status: string;
+    customer: { username: string; language: string };
+    reps: { username: string; language: string }[];
+    startedAt: string;
+    closedAt: string | null;
+  };
+  messages: TranscriptEntry[];
+}
+
+export function createTranscriptService(deps: {
+  conversations: ConversationService;
+  transport: MessageTransport;
+  translations?: MessageTranslations;
+  logger: Logger;
+}) {
+  async function allMessages(view: ConversationView): Promise<ChatMessage[]> {
+    if (!view.transportId) return [];
+    return deps.transport.allMessages({ id: view.id, transportId: view.transportId });
+  }
+
+  /** Translations into each participant language, grouped by source language (one batch each). */
+  async function translationsFor(view: ConversationView, messages: ChatMessage[]): Promise<Map<string, Record<string, string>>> {
+    const result = new Map<string, Record<string, string>>(messages.map((message) => [message.id, {}]));
+    if (!deps.translations) return result;
+    const targets = [...new Set([view.customer.language, ...view.reps.map((rep) => rep.language)])];
+    for (const target of targets) {
+      const sources = [...new Set(messages.map((message) => message.language))].filter((source) => source !== target);
+      for (const source of sources) {
+        const group = messages.filter((message) => message.language === source);
+        try {
+          const batch = await deps.translations.translate(group.map((message) => message.body), target, source);
+          batch.translations.forEach((outcome, index) => {
+            const message = group[index];
+            if (message && !outcome.untranslated) result.get(message.id)![target] = outcome.text;
+          });
+        } catch (error) {
+          deps.logger.warn({ err: error, target }, 'transcript translations unavailable');
+        }
+      }
+    }
+    return result;
+  }
+
+  return {
+    async transcript(user: Actor, conversationId: string): Promise<Transcript> {
+      const view = await deps.conversations.getForUser(user, conversationId);
+      const messages = await allMessages(view);
+      const translations = await translationsFor(view, messages);
+      return {
+        conversation: {
+          id: view.id,
+          status: view.status,
+          customer: { username: view.customer.username, language: view.customer.language },
+          reps: view.reps.map((rep) => ({ username: rep.username, language: rep.language })),
+          startedAt: view.createdAt.toISOString(),
+          closedAt: view.closedAt?.toISOString() ?? null,
+        },
+        messages: messages.map((message) => ({
+          id: message.id,
+          author: { id: message.authorId, name: message.authorName, role: message.authorRole },
+          time: message.createdAt,
+          original: message.body,
+          language: message.language,
+          translations: translations.get(message.id) ?? {},
+        })),
+      };
+    },
+  };
+}
+
+/** The plain-text download: one block per message, translations indented under the original. */
+export function transcriptAsText(transcript: Transcript): string {
+  const { conversation } = transcript;
+  const lines = [
+    `Parley conversation ${conversation.id}`,
+    `Customer: ${conversation.customer.username} (${conversation.customer.language})`,
+    `Representatives: ${conversation.reps.map((rep) => `${rep.username} (${rep.language})`).join(', ') || 'none'}`,
+    `Started: ${conversation.startedAt}`,
+    `Status: ${conversation.status}${conversation.closedAt ? ` (closed ${conversation.closedAt})` : ''}`,
+    '',
+  ];
+  for (const message of transcript.messages) {
+    lines.push(`[${message.time}] ${message.author.name} (${message.author.role}, ${message.language}):`);
+    lines.push(...message.original.split('\n').map((line) => `  ${line}`));
+    for (const [language, text] of Object.entries(message.translations)) {
+      lines.push(`  → ${language}: ${text.replace(/\n/g, ' ')}`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+export type TranscriptService = ReturnType<typeof createTranscriptService>;

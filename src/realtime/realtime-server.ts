@@ -1,0 +1,177 @@
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import type { RequestHandler } from 'express';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
+import type { ZodType } from 'zod';
+import { toSummary, type Actor, type ConversationsFeature, type ConversationView } from '../conversations/index.js';
+import { toAppError } from '../lib/error-middleware.js';
+import { ValidationError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import type { Ack, ClientToServerEvents, ServerToClientEvents } from './protocol.js';
+import { conversationRefSchema, historyRequestSchema, sendMessageSchema } from './socket.schemas.js';
+
+interface SocketData {
+  user: Actor;
+}
+type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface RealtimeDeps {
+  feature: ConversationsFeature;
+  /** The app's [session, passport.initialize(), passport.session()]: same cookie, same login. */
+  sessionMiddleware: RequestHandler[];
+  logger: Logger;
+  trustProxy: boolean;
+  /** Socket.IO adapter spanning app instances (createRedisAdapter); in-memory when omitted. */
+  adapter?: ServerOptions['adapter'];
+}
+
+export const dashboardRoom = 'dashboard';
+export const conversationRoom = (id: string) => `conversation:${id}`;
+
+/**
+ * Browsers always send Origin on WebSocket and cross-site requests; a foreign one means another
+ * site is trying to use the visitor's cookie (cross-site WebSocket hijacking).
+ */
+export function isSameOrigin(req: IncomingMessage, trustProxy: boolean): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  const forwarded = trustProxy ? String(req.headers['x-forwarded-host'] ?? '').split(',')[0]?.trim() : '';
+  try {
+    return new URL(origin).host === (forwarded || req.headers.host);
+  } catch {
+    return false;
+  }
+}
+
+type EngineMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
+
+/** Session middleware runs on the handshake only, not on every polling request. */
+function onlyForHandshake(middleware: RequestHandler): EngineMiddleware {
+  return (req, res, next) => {
+    const isHandshake = (req as IncomingMessage & { _query?: Record<string, string> })._query?.sid === undefined;
+    if (!isHandshake) return next();
+    (middleware as unknown as EngineMiddleware)(req, res, next);
+  };
+}
+
+/** Runs one event: a result acks `{ ok: true, ...result }`, an error acks its code and message. */
+function respond<T extends object>(logger: Logger, ack: unknown, work: () => Promise<T>): void {
+  const reply = typeof ack === 'function' ? (ack as (result: Ack<T>) => void) : () => {};
+  work().then(
+    (result) => reply({ ok: true, ...result }),
+    (error: unknown) => {
+      const appError = toAppError(error);
+      if (!appError.operational) logger.error({ err: error }, 'socket event failed');
+      reply({ ok: false, error: { code: appError.code, message: appError.message } });
+    },
+  );
+}
+
+function parse<T>(schema: ZodType<T>, input: unknown): T {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new ValidationError('That request is not valid.');
+  return parsed.data;
+}
+
+export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
+  const { feature, logger } = deps;
+  const io: ChatServer = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    ...(deps.adapter ? { adapter: deps.adapter } : {}),
+    allowRequest: (req, callback) => callback(null, isSameOrigin(req, deps.trustProxy)),
+  });
+  for (const middleware of deps.sessionMiddleware) io.engine.use(onlyForHandshake(middleware));
+  io.use((socket, next) => {
+    const user = (socket.request as IncomingMessage & { user?: Actor }).user;
+    if (!user) return next(new Error('unauthorized'));
+    socket.data.user = user;
+    next();
+  });
+  io.on('connection', (socket) => registerHandlers(socket, deps));
+
+  const unsubscribe = subscribeToConversationEvents(io, feature);
+  logger.info('realtime transport attached (Socket.IO)');
+  return {
+    io,
+    /**
+     * Drops every connection but leaves the HTTP server to its owner (it drains requests). No
+     * Socket.IO "disconnect" packet: clients take that as final and stay offline, while a dropped
+     * transport makes them reconnect (to this app once restarted, or to another instance) and resend.
+     */
+    close: async () => {
+      unsubscribe();
+      io.engine.close();
+      await io.of('/').adapter.close();
+    },
+  };
+}
+
+function registerHandlers(socket: ChatSocket, deps: RealtimeDeps): void {
+  const { feature, logger } = deps;
+  const user = socket.data.user;
+  const run = <T extends object>(ack: unknown, work: () => Promise<T>) => respond(logger, ack, work);
+
+  socket.on('conversation:join', (input, ack) =>
+    run(ack, async () => {
+      const { conversationId } = parse(conversationRefSchema, input);
+      const view = await feature.conversations.getForUser(user, conversationId);
+      await socket.join(conversationRoom(view.id));
+      return { conversation: toSummary(view, user) };
+    }),
+  );
+  socket.on('conversation:leave', (input) => {
+    const parsed = conversationRefSchema.safeParse(input);
+    if (parsed.success) void socket.leave(conversationRoom(parsed.data.conversationId.toLowerCase()));
+  });
+  socket.on('message:send', (input, ack) =>
+    run(ack, async () => ({ message: (await feature.messaging.send(user, parse(sendMessageSchema, input))).message })),
+  );
+  socket.on('messages:history', (input, ack) => run(ack, () => feature.messaging.history(user, parse(historyRequestSchema, input))));
+  socket.on('conversation:read', (input) =>
+    run(undefined, async () => feature.messaging.markRead(user, parse(conversationRefSchema, input).conversationId)),
+  );
+  socket.on('typing', (input) => {
+    const parsed = conversationRefSchema.safeParse(input);
+    const room = parsed.success ? conversationRoom(parsed.data.conversationId.toLowerCase()) : '';
+    // Joining the room was the authorization: only members may signal typing into it.
+    if (!parsed.success || !socket.rooms.has(room)) return;
+    socket.to(room).emit('typing', { conversationId: parsed.data.conversationId, userId: user.id, username: user.username });
+  });
+  socket.on('dashboard:subscribe', (ack) =>
+    run(ack, async () => {
+      const conversations = await feature.conversations.dashboard(user);
+      await socket.join(dashboardRoom);
+      return { conversations };
+    }),
+  );
+}
+
+/** Emits a summary to every socket in the rooms, each with the unread count of its own user. */
+async function emitSummaries(io: ChatServer, rooms: string[], view: ConversationView, event: 'conversation:created' | 'conversation:updated') {
+  const sockets = await io.in(rooms).fetchSockets();
+  for (const socket of sockets) {
+    if (socket.data.user.role === 'rep' || view.customer.id === socket.data.user.id) {
+      socket.emit(event, toSummary(view, socket.data.user));
+    }
+  }
+}
+
+function subscribeToConversationEvents(io: ChatServer, feature: ConversationsFeature): () => void {
+  const { events } = feature;
+  const onCreated = (view: ConversationView) => void emitSummaries(io, [dashboardRoom], view, 'conversation:created');
+  const onUpdated = (view: ConversationView) =>
+    void emitSummaries(io, [dashboardRoom, conversationRoom(view.id)], view, 'conversation:updated');
+  const onMessage: Parameters<typeof events.on<'message'>>[1] = (message, view) => {
+    io.to([conversationRoom(view.id), dashboardRoom]).emit('message:new', message);
+    onUpdated(view);
+  };
+  events.on('created', onCreated);
+  events.on('updated', onUpdated);
+  events.on('message', onMessage);
+  return () => {
+    events.off('created', onCreated);
+    events.off('updated', onUpdated);
+    events.off('message', onMessage);
+  };
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { HISTORY_PAGE_SIZE } from './protocol.js';
+
+// Payloads arrive from any client: every event is parsed here before it reaches a service.
+// Bodies are checked for length by the messaging service (both transports alike), not here.
+const conversationId = z.string().regex(/^[a-f0-9]{24}$/i);
+
+export const conversationRefSchema = z.object({ conversationId }).strict();
+
+export const sendMessageSchema = z
+  .object({
+    conversationId,
+    clientId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+    body: z.string().max(10_000),
+  })
+  .strict();
+
+export const historyRequestSchema = z
+  .object({
+    conversationId,
+    before: z.string().max(64).optional(),
+    limit: z.number().int().min(1).max(HISTORY_PAGE_SIZE).optional(),
+  })
+  .strict();
