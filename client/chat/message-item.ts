@@ -1,0 +1,105 @@
+// One message in the list: author, time, the text in the reader's language, a "show original"
+// toggle naming the source language, an "untranslated" mark, and for one's own messages the
+// sending state (pending, failed with a retry button).
+import type { ChatMessage } from './chat-client.js';
+import type { Translation } from './translations.js';
+import { formatTime, h, setText } from '../lib/dom.js';
+import { languageLabel } from '../lib/languages.js';
+
+export type SendState = 'sent' | 'pending' | 'failed';
+
+export class MessageItem {
+  readonly element: HTMLLIElement;
+  private readonly bodyEl: HTMLParagraphElement;
+  private readonly noteEl: HTMLParagraphElement;
+  private readonly toggle: HTMLButtonElement;
+  private readonly statusEl: HTMLSpanElement;
+  private readonly retryButton: HTMLButtonElement;
+  private readonly timeEl: HTMLTimeElement;
+  private translation: Translation | undefined;
+  private showingOriginal = false;
+
+  constructor(
+    public message: ChatMessage,
+    readonly mine: boolean,
+    onRetry: (item: MessageItem) => void,
+  ) {
+    const side = mine ? 'ml-auto items-end' : 'mr-auto items-start';
+    const bubble = mine ? 'bg-indigo-600 text-white' : 'bg-white text-slate-900 border border-slate-200';
+    this.timeEl = h('time', { class: 'text-slate-600' });
+    this.bodyEl = h('p', { class: `whitespace-pre-wrap break-words rounded-2xl px-4 py-2 ${bubble}`, 'data-part': 'body' });
+    this.noteEl = h('p', { class: 'text-xs text-amber-800', 'data-part': 'untranslated', hidden: true });
+    this.toggle = h('button', {
+      type: 'button',
+      class: 'text-xs text-indigo-700 underline hover:text-indigo-900',
+      'data-part': 'toggle-original',
+      'aria-pressed': 'false',
+      hidden: true,
+    });
+    this.toggle.addEventListener('click', () => this.flip());
+    this.retryButton = h('button', { type: 'button', class: 'ml-2 font-medium text-indigo-700 underline', hidden: true }, 'Retry');
+    this.retryButton.addEventListener('click', () => onRetry(this));
+    this.statusEl = h('span', { class: 'text-xs', 'data-part': 'send-state' });
+    this.element = h(
+      'li',
+      { class: `flex max-w-[85%] flex-col gap-1 sm:max-w-[75%] ${side}`, 'data-message': '' },
+      h('div', { class: 'flex flex-wrap items-baseline gap-2 text-xs' }, h('span', { class: 'font-semibold text-slate-700', 'data-part': 'author' }, message.authorName), this.timeEl),
+      this.bodyEl,
+      this.noteEl,
+      this.toggle,
+      h('div', { class: 'flex items-center' }, this.statusEl, this.retryButton),
+    );
+    this.setMessage(message);
+  }
+
+  setMessage(message: ChatMessage): void {
+    this.message = message;
+    this.element.dataset.messageId = message.id;
+    this.element.dataset.clientId = message.clientId;
+    const time = formatTime(message.createdAt);
+    setText(this.timeEl, time.short);
+    this.timeEl.dateTime = message.createdAt;
+    this.timeEl.title = time.full;
+    this.render();
+  }
+
+  setSendState(state: SendState): void {
+    this.element.dataset.state = state;
+    const labels: Record<SendState, string> = { sent: '', pending: 'Sending…', failed: 'Not sent.' };
+    setText(this.statusEl, labels[state]);
+    this.statusEl.className = `text-xs ${state === 'failed' ? 'text-red-700' : 'text-slate-500'}`;
+    this.retryButton.hidden = state !== 'failed';
+  }
+
+  setTranslation(translation: Translation): void {
+    // A later "untranslated" answer never replaces a translation we already have.
+    if (translation.untranslated && this.translation && !this.translation.untranslated) return;
+    this.translation = translation;
+    this.render();
+  }
+
+  get isUntranslated(): boolean {
+    return this.translation?.untranslated === true;
+  }
+
+  private flip(): void {
+    this.showingOriginal = !this.showingOriginal;
+    this.render();
+  }
+
+  private render(): void {
+    const { message, translation } = this;
+    const translated = translation !== undefined && !translation.untranslated;
+    const original = !translated || this.showingOriginal;
+    setText(this.bodyEl, original ? message.body : translation.text);
+    const source = translation?.sourceLanguage ?? message.language;
+    if (original && source) this.bodyEl.lang = source.toLowerCase();
+    else this.bodyEl.removeAttribute('lang');
+    this.element.dataset.translated = translated ? 'true' : 'false';
+    this.noteEl.hidden = !translation?.untranslated;
+    setText(this.noteEl, `Translation unavailable: showing the original (${languageLabel(source)}). Retrying…`);
+    this.toggle.hidden = !translated;
+    this.toggle.setAttribute('aria-pressed', String(this.showingOriginal));
+    setText(this.toggle, this.showingOriginal ? 'Show translation' : `Show original (${languageLabel(source)})`);
+  }
+}

@@ -1,0 +1,117 @@
+// Translating what a reader sees through POST /translate: one batch request per history page (or
+// per new message), only for texts not already in the reader's language. Texts the server could
+// not translate come back marked, stay readable in the original, and are asked for again later.
+import { baseLanguage, isSameLanguage } from '../lib/languages.js';
+
+export interface Translatable {
+  key: string;
+  text: string;
+  /** The author's language, when known. */
+  language: string | null;
+}
+
+export interface Translation {
+  text: string;
+  sourceLanguage: string | null;
+  untranslated: boolean;
+}
+
+interface BatchRequest {
+  texts: string[];
+  target_lang: string;
+  source_lang?: string;
+}
+
+interface BatchAnswer {
+  translations: { text: string; detected_source_lang?: string | null; untranslated?: boolean }[];
+}
+
+export type PostBatch = (body: BatchRequest) => Promise<BatchAnswer>;
+
+export function needsTranslation(language: string | null, readerLanguage: string): boolean {
+  return !isSameLanguage(language ?? undefined, readerLanguage);
+}
+
+export class Translations {
+  constructor(
+    private readonly readerLanguage: string,
+    private readonly post: PostBatch,
+  ) {}
+
+  /**
+   * One request for all of `items` that need it. A failed request marks every text untranslated
+   * instead of throwing, so the page can always show the originals.
+   */
+  async translate(items: readonly Translatable[]): Promise<Map<string, Translation>> {
+    const wanted = items.filter((item) => item.text.trim() !== '' && needsTranslation(item.language, this.readerLanguage));
+    const results = new Map<string, Translation>();
+    if (wanted.length === 0) return results;
+    const sources = new Set(wanted.map((item) => (item.language ? baseLanguage(item.language) : '')));
+    const [onlySource] = sources;
+    const request: BatchRequest = { texts: wanted.map((item) => item.text), target_lang: this.readerLanguage };
+    if (sources.size === 1 && onlySource) request.source_lang = onlySource;
+    try {
+      const { translations } = await this.post(request);
+      wanted.forEach((item, index) => {
+        const answer = translations[index];
+        results.set(item.key, {
+          text: answer?.text ?? item.text,
+          sourceLanguage: answer?.detected_source_lang ?? item.language,
+          untranslated: !answer || answer.untranslated === true,
+        });
+      });
+    } catch {
+      for (const item of wanted) results.set(item.key, { text: item.text, sourceLanguage: item.language, untranslated: true });
+    }
+    return results;
+  }
+}
+
+/**
+ * Collects texts that came back untranslated and asks again for all of them in one request,
+ * waiting longer after each failure (5 s, 10 s, 20 s … up to 2 minutes).
+ */
+export class TranslationRetry {
+  private readonly waiting = new Map<string, Translatable>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private delayMs: number;
+
+  constructor(
+    private readonly translations: Translations,
+    private readonly onTranslated: (results: Map<string, Translation>) => void,
+    private readonly firstDelayMs = 5_000,
+    private readonly maxDelayMs = 120_000,
+  ) {
+    this.delayMs = firstDelayMs;
+  }
+
+  add(item: Translatable): void {
+    this.waiting.set(item.key, item);
+    this.schedule();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private schedule(): void {
+    if (this.timer !== undefined || this.waiting.size === 0) return;
+    this.timer = setTimeout(() => void this.retry(), this.delayMs);
+  }
+
+  private async retry(): Promise<void> {
+    this.timer = undefined;
+    const items = [...this.waiting.values()];
+    const results = await this.translations.translate(items);
+    let progress = false;
+    for (const [key, result] of results) {
+      if (result.untranslated) continue;
+      this.waiting.delete(key);
+      progress = true;
+    }
+    this.delayMs = progress ? this.firstDelayMs : Math.min(this.delayMs * 2, this.maxDelayMs);
+    this.onTranslated(results);
+    this.schedule();
+  }
+}
