@@ -1,5 +1,7 @@
 import express, { type Express } from 'express';
+import type { Auth } from './auth/index.js';
 import type { Config } from './config.js';
+import { conversationRoutes, supportRoutes, type ConversationsFeature } from './conversations/index.js';
 import { healthRoutes, type HealthChecks } from './health/health.routes.js';
 import { homeRoutes } from './home/home.routes.js';
 import { errorMiddleware, notFoundHandler } from './lib/error-middleware.js';
@@ -7,11 +9,18 @@ import type { Logger } from './lib/logger.js';
 import { publicDir, viewsDir } from './lib/paths.js';
 import { requestLogger } from './lib/request-logger.js';
 import { securityHeaders } from './lib/security-headers.js';
+import { translationRoutes, type TranslationFeature } from './translation/index.js';
 
 export interface AppDependencies {
   config: Readonly<Config>;
   logger: Logger;
   health: HealthChecks;
+  /** Sessions, login, CSRF: createAuth() in src/auth. */
+  auth: Auth;
+  /** Conversations and their message transport: createConversationsFeature() in src/conversations. */
+  conversations: ConversationsFeature;
+  /** POST /translate, GET /api/languages: createTranslationFeature() in src/translation. */
+  translation: TranslationFeature;
 }
 
 /** Builds the Express app from its dependencies. It never connects or listens. */
@@ -28,10 +37,16 @@ export function createApp(deps: AppDependencies): Express {
   app.use(requestLogger(logger));
   app.use(express.static(publicDir, { index: false, maxAge: config.isProduction ? '1h' : 0 }));
   app.use(healthRoutes(deps.health));
+  app.use(deps.auth.sessionMiddleware);
   app.use(express.urlencoded({ extended: false, limit: '32kb' }));
   app.use(express.json({ limit: '128kb' }));
+  app.use(deps.auth.pageMiddleware);
 
   app.use(homeRoutes());
+  app.use(deps.auth.routes);
+  app.use(conversationRoutes(deps.conversations));
+  app.use(supportRoutes(deps.conversations));
+  app.use(translationRoutes(deps.translation));
 
   app.use(notFoundHandler);
   app.use(errorMiddleware({ exposeInternals: !config.isProduction }));

@@ -1,11 +1,5 @@
-import { join } from 'node:path';
-import { createApp } from './app.js';
-import { composeApplication } from './composition.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { connectDatabase, disconnectDatabase } from './lib/database.js';
-import { startEmbeddedMongo, type EmbeddedMongo } from './lib/embedded-mongo.js';
-import { closeServer, listen, onShutdownSignal } from './lib/http-server.js';
-import { createLogger, type Logger } from './lib/logger.js';
+import { createLogger } from './lib/logger.js';
 
 function readConfig(): Readonly<Config> {
   try {
@@ -19,32 +13,34 @@ function readConfig(): Readonly<Config> {
   }
 }
 
-async function openDatabase(config: Readonly<Config>, logger: Logger): Promise<EmbeddedMongo | undefined> {
-  if (config.mongodbUri) {
-    await connectDatabase(config.mongodbUri, { logger });
-    return undefined;
-  }
-  const embedded = await startEmbeddedMongo({ dataDir: join(config.dataDir, 'db'), logger });
-  await connectDatabase(embedded.uri, { dbName: 'parley', logger });
-  return embedded;
-}
-
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger({ level: config.logLevel });
-  const embedded = await openDatabase(config, logger);
-  const composition = await composeApplication(config, logger);
-  const app = createApp(composition.deps);
-  const server = await listen(app, { port: config.port, host: config.host });
-  logger.info({ port: config.port, env: config.env }, `Parley listening on http://localhost:${config.port}`);
+  // Loaded after the configuration is known to be valid, so a bad setting fails fast.
+  const [{ createApp }, { composeApplication }, { openDatabase }, http] = await Promise.all([
+    import('./app.js'),
+    import('./composition.js'),
+    import('./lib/open-database.js'),
+    import('./lib/http-server.js'),
+  ]);
+  const database = await openDatabase(config, { logger });
+  try {
+    const composition = await composeApplication(config, logger);
+    const server = await http.listen(createApp(composition.deps), { port: config.port, host: config.host });
+    const realtime = composition.attach(server);
+    logger.info({ port: config.port, env: config.env }, `Parley listening on http://localhost:${config.port}`);
 
-  onShutdownSignal(logger, async () => {
-    await closeServer(server, config.shutdownTimeoutMs);
-    await composition.close();
-    await disconnectDatabase();
-    await embedded?.stop();
-    logger.info('shutdown complete');
-  });
+    http.onShutdownSignal(logger, async () => {
+      await realtime.close();
+      await http.closeServer(server, config.shutdownTimeoutMs);
+      await composition.close();
+      await database.close();
+      logger.info('shutdown complete');
+    });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
 }
 
 main().catch((error: unknown) => {

@@ -91,7 +91,8 @@ export function errorMiddleware(options: { exposeInternals: boolean }): ErrorReq
   };
 }
 
-function wantsJson(path: string, accept: string | undefined): boolean {
+/** API paths and clients asking for JSON get JSON errors; browsers get pages. */
+export function wantsJson(path: string, accept: string | undefined): boolean {
   if (path.startsWith('/api/') || path === '/translate') return true;
   return !accept || !accept.includes('text/html') ? Boolean(accept?.includes('json')) : false;
 }

@@ -1,0 +1,226 @@
+/**
+ * `npm run bench:chat`: many conversations at once over the built-in transport (Socket.IO +
+ * MongoDB). N customers and M reps are socket.io clients (the project's SocketChatClient) against
+ * the app running as its own process (`src/server.ts`, production mode) on loopback, with an
+ * embedded FerretDB and the local DeepL (translation memory warmed first). Each side of each
+ * conversation writes every few seconds; a message counts as delivered when the other side has
+ * received it and translated it through POST /translate, as the chat page does.
+ *
+ * First a baseline at a tenth of the load, then the full load, in one run: the ratios say what the
+ * load costs. Bounded: each phase stops writing after --seconds, then waits at most 15 s for
+ * deliveries; the whole run is cut off after a fixed limit.
+ *
+ *   npm run bench:chat                                      # 500 customers, 50 reps, 60 s
+ *   npm run bench:chat -- --customers 50 --reps 5 --seconds 10
+ *   npm run bench:chat -- --cpu-prof                        # also profile the server
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { Command } from 'commander';
+import { createUserService, type Role } from '../src/auth/index.js';
+import { connectDatabase, disconnectDatabase } from '../src/lib/database.js';
+import { startEmbeddedMongo } from '../src/lib/embedded-mongo.js';
+import type { TestAccount } from '../test/support/auth.js';
+import { startDeeplServer } from '../test/support/deepl-server.js';
+import { pageTranslations, signIn, type SignedIn } from '../test/faults/support/chat-users.js';
+import {
+  connectPerson,
+  countDeliveries,
+  customerLines,
+  inBatches,
+  openConversations,
+  PhaseMetrics,
+  repLines,
+  writeUntil,
+} from './lib/chat-load.js';
+import { summariseCpuProfile } from './lib/cpu-profile.js';
+import { startServerProcess, type ServerProcess } from './lib/server-process.js';
+
+const options = new Command()
+  .option('--customers <n>', 'customers, one conversation each', '500')
+  .option('--reps <n>', 'reps, sharing the conversations', '50')
+  .option('--seconds <n>', 'seconds of writing in the full-load phase', '60')
+  .option('--interval <seconds>', 'seconds between two messages of one person in one conversation', '10')
+  .option('--cpu-prof', 'write a V8 CPU profile of the server and print its hottest functions')
+  .parse()
+  .opts<{ customers: string; reps: string; seconds: string; interval: string; cpuProf?: boolean }>();
+
+const full = { customers: Number(options.customers), reps: Number(options.reps), seconds: Number(options.seconds) };
+const baseline = {
+  customers: Math.max(1, Math.round(full.customers / 10)),
+  reps: Math.max(1, Math.round(full.reps / 10)),
+  seconds: Math.min(full.seconds, 20),
+};
+const intervalMs = Number(options.interval) * 1000;
+const drainMs = 15_000;
+if (![full.customers, full.reps, full.seconds, intervalMs].every((n) => Number.isFinite(n) && n > 0)) {
+  console.error('--customers, --reps, --seconds and --interval must be positive numbers');
+  process.exit(1);
+}
+// Set-up (logins, connections) plus both phases, generously; a hung run must still end.
+const runLimitMs = (full.seconds + baseline.seconds) * 1000 + 2 * drainMs + 600_000;
+setTimeout(() => {
+  console.error(`bench:chat exceeded its ${Math.round(runLimitMs / 1000)} s limit`);
+  process.exit(2);
+}, runLimitMs).unref();
+
+interface PhaseResult {
+  name: string;
+  customers: number;
+  reps: number;
+  seconds: number;
+  sent: number;
+  delivered: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+  lost: number;
+  duplicated: number;
+  unacknowledged: number;
+  errors: string;
+  serverCpu: number;
+  rssMiB: number;
+  perConnectionKiB: number;
+  generatorLagP99: number;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? NaN;
+const mib = (bytes: number) => bytes / 1024 / 1024;
+
+async function createPeople(role: Role, count: number, language: string): Promise<TestAccount[]> {
+  const users = createUserService({ bcryptCost: 4 });
+  const password = 'bench password 123';
+  const stamp = Date.now().toString(36);
+  return inBatches(Array.from({ length: count }, (_, index) => index), 8, async (index) => {
+    const username = `b${role[0]}${stamp}_${index}`;
+    return { user: await users.createUser(role, { username, password, language }), username, password };
+  });
+}
+
+async function runPhase(name: string, server: ServerProcess, customers: SignedIn[], reps: SignedIn[], seconds: number): Promise<PhaseResult> {
+  const rssBefore = server.rss();
+  const people = await inBatches([...customers, ...reps], 25, (session) => connectPerson(server.url, session));
+  const rssConnected = server.rss();
+  const customerPeople = people.slice(0, customers.length);
+  const repPeople = people.slice(customers.length);
+  const conversations = await openConversations(server.url, customerPeople, repPeople);
+  const metrics = new PhaseMetrics();
+  const stopCounting = countDeliveries(people, metrics);
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  const cpuStart = server.cpuMs();
+  const started = performance.now();
+  await writeUntil(conversations, metrics, intervalMs, started + seconds * 1000);
+  const writing = performance.now() - started;
+  const cpuUsed = server.cpuMs() - cpuStart;
+  const drainUntil = performance.now() + drainMs;
+  const settled = () =>
+    metrics.unacknowledged() === 0 && metrics.lost() === 0 && metrics.latencies.length + (metrics.errors.get('translate') ?? 0) >= metrics.seen.size;
+  while (performance.now() < drainUntil && !settled()) await new Promise((done) => setTimeout(done, 100));
+  lag.disable();
+  const rss = server.rss();
+  stopCounting();
+  await Promise.all(people.map((person) => person.connection.chat.close()));
+  const sorted = [...metrics.latencies].sort((a, b) => a - b);
+  return {
+    name,
+    customers: customers.length,
+    reps: reps.length,
+    seconds,
+    sent: metrics.sentAt.size,
+    delivered: metrics.latencies.length,
+    perSecond: metrics.latencies.length / (writing / 1000),
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    max: sorted.at(-1) ?? NaN,
+    lost: metrics.lost(),
+    duplicated: metrics.duplicated(),
+    unacknowledged: metrics.unacknowledged(),
+    errors: [...metrics.errors].map(([kind, count]) => `${kind} ${count}`).join(', ') || '0',
+    serverCpu: cpuUsed / writing,
+    rssMiB: mib(rss),
+    perConnectionKiB: (rssConnected - rssBefore) / 1024 / people.length,
+    generatorLagP99: lag.percentile(99) / 1e6,
+  };
+}
+
+function report(results: PhaseResult[]): void {
+  const [base, load] = results as [PhaseResult, PhaseResult];
+  const row = (label: string, value: (r: PhaseResult) => string, ratio?: (r: PhaseResult) => number) =>
+    `| ${label} | ${value(base)} | ${value(load)} |${ratio ? ` ${(ratio(load) / ratio(base)).toFixed(2)}× |` : ' |'}`;
+  const ms = (n: number) => `${n.toFixed(1)} ms`;
+  console.log(['', '| | baseline | full load | full ÷ baseline |', '|---|---:|---:|---:|',
+    row('customers / reps (conversations)', (r) => `${r.customers} / ${r.reps} (${r.customers})`, (r) => r.customers),
+    row('socket connections', (r) => String(r.customers + r.reps), (r) => r.customers + r.reps),
+    row('seconds writing', (r) => String(r.seconds)),
+    row('messages sent / delivered translated', (r) => `${r.sent} / ${r.delivered}`),
+    row('delivered messages/s', (r) => r.perSecond.toFixed(1), (r) => r.perSecond),
+    row('delivery latency p50 (send → seen translated)', (r) => ms(r.p50), (r) => r.p50),
+    row('delivery latency p99', (r) => ms(r.p99), (r) => r.p99),
+    row('delivery latency max', (r) => ms(r.max), (r) => r.max),
+    row('lost / duplicated / unacknowledged', (r) => `${r.lost} / ${r.duplicated} / ${r.unacknowledged}`),
+    row('errors', (r) => r.errors),
+    row('server CPU (share of one core, while writing)', (r) => `${(r.serverCpu * 100).toFixed(0)} %`, (r) => r.serverCpu),
+    row('server RSS at end of phase', (r) => `${r.rssMiB.toFixed(0)} MiB`, (r) => r.rssMiB),
+    row('server memory per connection', (r) => `${r.perConnectionKiB.toFixed(0)} KiB`),
+    row('load generator event-loop lag p99', (r) => ms(r.generatorLagP99)),
+  ].join('\n'));
+  const target = load.p99 < 100 && load.lost === 0 && load.duplicated === 0;
+  console.log(`\nTargets (p99 < 100 ms, 0 lost, 0 duplicated) at ${load.customers} conversations: ${target ? 'met' : 'NOT met'}`);
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-chat-'));
+  const profileDir = options.cpuProf ? join(dataDir, 'profile') : undefined;
+  const database = await startEmbeddedMongo({ dataDir: join(dataDir, 'db') });
+  const deepl = await startDeeplServer();
+  let server: ServerProcess | undefined;
+  try {
+    await connectDatabase(database.uri, { dbName: 'parley_bench' });
+    server = await startServerProcess(
+      { NODE_ENV: 'production', LOG_LEVEL: 'warn', SESSION_SECRET: 'bench-session-secret-0123456789abcdef', BCRYPT_COST: '4',
+        MONGODB_URI: `${database.uri}/parley_bench`, DEEPL_SERVER_URL: deepl.url, DATA_DIR: dataDir },
+      { cpuProfileDir: profileDir },
+    );
+    const customerAccounts = await createPeople('customer', full.customers + baseline.customers, 'ES');
+    const repAccounts = await createPeople('rep', full.reps + baseline.reps, 'EN-US');
+    const url = server.url;
+    const customers = await inBatches(customerAccounts, 4, (account) => signIn({ url }, 'customer', account));
+    const reps = await inBatches(repAccounts, 4, (account) => signIn({ url }, 'rep', account));
+    console.log(`${customers.length} customers and ${reps.length} reps logged in on ${url}`);
+
+    // Warm the translation memory with everything people will write, both ways.
+    const warm = [
+      await pageTranslations(url, customers[0]!, 'ES').translate(repLines.map((text, i) => ({ key: String(i), text, language: 'EN-US' }))),
+      await pageTranslations(url, reps[0]!, 'EN-US').translate(customerLines.map((text, i) => ({ key: String(i), text, language: 'ES' }))),
+    ];
+    if (warm.some((results) => [...results.values()].some((result) => result.untranslated))) throw new Error('warming the translation memory failed');
+    deepl.resetCounts();
+
+    const results: PhaseResult[] = [];
+    console.log(`baseline: ${baseline.customers} customers, ${baseline.reps} reps, ${baseline.seconds} s`);
+    results.push(await runPhase('baseline', server, customers.slice(full.customers), reps.slice(full.reps), baseline.seconds));
+    console.log(`full load: ${full.customers} customers, ${full.reps} reps, ${full.seconds} s`);
+    results.push(await runPhase('full', server, customers.slice(0, full.customers), reps.slice(0, full.reps), full.seconds));
+    report(results);
+    console.log(`DeepL requests during both phases: ${deepl.translateRequests} (0 = every translation came from the memory)`);
+  } finally {
+    await server?.stop();
+    await disconnectDatabase();
+    await deepl.close();
+    await database.stop();
+    if (profileDir) console.log(summariseCpuProfile(profileDir));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error('bench:chat failed:', error);
+    process.exit(1);
+  },
+);

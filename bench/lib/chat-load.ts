@@ -1,0 +1,165 @@
+/**
+ * Simulated people for the chat benchmark: customers and reps logged in through the real form,
+ * connected with the project's SocketChatClient, each translating what they receive through
+ * POST /translate as the chat page does. Every message is counted on both ends.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Translations } from '../../client/chat/translations.js';
+import type { ChatMessage } from '../../src/realtime/protocol.js';
+import {
+  connectChat,
+  newClientId,
+  pageTranslations,
+  startConversation,
+  translatable,
+  waitForConnection,
+  type ChatConnection,
+  type SignedIn,
+} from '../../test/faults/support/chat-users.js';
+
+/** What people write: a fixed set, so the translation memory can be warm. */
+export const customerLines = [
+  'Hola, necesito ayuda con mi pedido',
+  'Mi pedido no ha llegado todavía',
+  '¿Pueden enviarme otro paquete?',
+  'El número de seguimiento no funciona',
+  'Gracias por su ayuda',
+];
+export const repLines = [
+  'Hello, I am sorry to hear that',
+  'Could you confirm your order number?',
+  'I have checked the shipment status',
+  'A new package will be sent today',
+  'Thank you for your patience',
+];
+
+export interface Person {
+  session: SignedIn;
+  connection: ChatConnection;
+  translations: Translations;
+}
+
+export interface Conversation {
+  id: string;
+  customer: Person;
+  rep: Person;
+}
+
+export class PhaseMetrics {
+  readonly sentAt = new Map<string, number>();
+  readonly seen = new Map<string, number>();
+  readonly latencies: number[] = [];
+  readonly errors = new Map<string, number>();
+  readonly acked = new Set<string>();
+
+  error(kind: string): void {
+    this.errors.set(kind, (this.errors.get(kind) ?? 0) + 1);
+  }
+
+  /** Acked by the server but never seen by the other side. */
+  lost(): number {
+    return [...this.acked].filter((clientId) => !this.seen.has(clientId)).length;
+  }
+
+  /** Sent, and neither acked nor refused (still waiting when the phase ended). */
+  unacknowledged(): number {
+    return this.sentAt.size - this.acked.size - (this.errors.get('send') ?? 0);
+  }
+
+  duplicated(): number {
+    return [...this.seen.values()].reduce((sum, count) => sum + Math.max(0, count - 1), 0);
+  }
+}
+
+/** Runs `work` over `items` with at most `limit` at a time. */
+export async function inBatches<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+export async function connectPerson(url: string, session: SignedIn): Promise<Person> {
+  // Browser-like reconnect delays; one websocket per page.
+  const connection = connectChat(url, session, { reconnectionDelay: 1_000, reconnectionDelayMax: 5_000 });
+  await waitForConnection(connection, 30_000);
+  return { session, connection, translations: pageTranslations(url, session, session.account.user.language) };
+}
+
+/** Customers start their conversations; rep i takes conversations i, i+reps, i+2·reps, … */
+export async function openConversations(url: string, customers: Person[], reps: Person[]): Promise<Conversation[]> {
+  const conversations = await inBatches(customers, 20, async (customer) => {
+    const id = await startConversation(url, customer.session);
+    await customer.connection.chat.join(id);
+    return { id, customer };
+  });
+  return inBatches(
+    conversations.map((conversation, index) => ({ ...conversation, rep: reps[index % reps.length]! })),
+    20,
+    async (conversation) => {
+      await conversation.rep.connection.chat.join(conversation.id);
+      return conversation;
+    },
+  );
+}
+
+/**
+ * The receiving side of the page: a message from the other person is counted, then translated
+ * into the reader's language (one POST /translate), and only then counts as delivered.
+ */
+export function countDeliveries(people: Person[], metrics: PhaseMetrics): () => void {
+  const stops = people.map((person) =>
+    person.connection.chat.on('message', (message: ChatMessage) => {
+      if (message.authorId === person.session.account.user.id) return;
+      const sentAt = metrics.sentAt.get(message.clientId);
+      if (sentAt === undefined) return;
+      const times = (metrics.seen.get(message.clientId) ?? 0) + 1;
+      metrics.seen.set(message.clientId, times);
+      if (times > 1) return;
+      person.translations.translate([translatable(message)]).then(
+        (results) => {
+          if (results.get(message.id)?.untranslated !== false) metrics.error('untranslated');
+          metrics.latencies.push(performance.now() - sentAt);
+        },
+        () => metrics.error('translate'),
+      );
+    }),
+  );
+  return () => stops.forEach((stop) => stop());
+}
+
+/** Each side of each conversation writes every `intervalMs` (±25 %), until `until`. */
+export function writeUntil(conversations: Conversation[], metrics: PhaseMetrics, intervalMs: number, until: number): Promise<void> {
+  const writers = conversations.flatMap((conversation) => [
+    { person: conversation.customer, lines: customerLines, id: conversation.id },
+    { person: conversation.rep, lines: repLines, id: conversation.id },
+  ]);
+  return Promise.all(
+    writers.map(
+      (writer) =>
+        new Promise<void>((done) => {
+          let count = 0;
+          const tick = () => {
+            if (performance.now() >= until) return done();
+            const clientId = newClientId('b');
+            const body = writer.lines[count++ % writer.lines.length]!;
+            // Time starts before the send, as the reader's wait does; counted only once acked.
+            const started = performance.now();
+            metrics.sentAt.set(clientId, started);
+            writer.person.connection.chat.send(writer.id, clientId, body).then(
+              () => metrics.acked.add(clientId),
+              () => metrics.error('send'),
+            );
+            setTimeout(tick, intervalMs * (0.75 + Math.random() * 0.5));
+          };
+          setTimeout(tick, Math.random() * intervalMs);
+        }),
+    ),
+  ).then(() => undefined);
+}
