@@ -19,6 +19,14 @@ function tokenFromRequest(req: Request): string | undefined {
 }
 
 /**
+ * An API call with no logged-in user has no session a forged request could ride on, and every API
+ * route requires a user, so it skips the token check and gets its honest answer: 401.
+ */
+export function isAnonymousApiRequest(req: Request): boolean {
+  return !req.user && (req.path.startsWith('/api/') || req.path === '/translate');
+}
+
+/**
  * Synchronizer-token CSRF protection (token kept in the session) for every state-changing
  * request, plus `res.locals.csrfToken` for pages. The token is created only when a page renders
  * it, so requests that render nothing do not start a session.
@@ -27,7 +35,7 @@ export function createCsrfProtection(options: CsrfOptions = {}): RequestHandler[
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
     getTokenFromRequest: tokenFromRequest,
     size: 32,
-    skipCsrfProtection: options.isExempt,
+    skipCsrfProtection: (req) => isAnonymousApiRequest(req) || (options.isExempt?.(req) ?? false),
   });
   const exposeToken: RequestHandler = (req, res, next) => {
     Object.defineProperty(res.locals, 'csrfToken', {

@@ -90,13 +90,13 @@ describe('POST /translate', () => {
     expect(deepl.requests).toBe(0);
   });
 
-  it('when a request carries no session at all, then it is refused', async () => {
+  it('when a request carries no session at all, then it is 401 and nothing is translated', async () => {
     const { app } = context;
 
     const res = await request(app).post('/translate').send({ text: 'Hola', target_lang: 'EN-US' });
 
-    // The app-wide CSRF check answers first (403); either way nothing is translated.
-    expect([401, 403]).toContain(res.status);
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('unauthorized');
     expect(deepl.requests).toBe(0);
   });
 
