@@ -13,6 +13,8 @@ interface AuthRoutesDeps {
   users: UserService;
   passport: AuthPassport;
   rateLimits: ReturnType<typeof createAuthRateLimits>;
+  /** Told the user's id once their session is gone (their open sockets are closed then). */
+  loggedOut?: (userId: string) => void;
 }
 
 interface FormState {
@@ -39,8 +41,10 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
   }
 
   router.post('/auth/logout', (req, res, next) => {
+    const userId = req.user?.id;
     req.session.destroy((error: unknown) => {
       if (error) return next(error);
+      if (userId) deps.loggedOut?.(userId);
       res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax' });
       res.redirect(303, '/');
     });

@@ -7,6 +7,7 @@ import { createPassport, type AuthPassport } from './passport.js';
 import { createAuthRateLimits, type AuthRateLimitOptions } from './rate-limits.js';
 import { authRoutes } from './auth.routes.js';
 import { createSessionMiddleware } from './session.js';
+import { signInCheck } from './sign-in-check.js';
 import { createUserService, type LanguageProvider, type UserService } from './user.service.js';
 
 export type { Role } from '../realtime/protocol.js';
@@ -44,6 +45,16 @@ export interface Auth {
   pageMiddleware: RequestHandler[];
   /** /auth/* pages and POSTs, and GET /account. */
   routes: Router;
+  /**
+   * Whether the session still exists and belongs to the user, whose account is still active (the
+   * admin CLI disables reps from another process). For connections that outlive a request.
+   */
+  isSignedIn(userId: string, sessionId: string): Promise<boolean>;
+  /**
+   * Calls the listener with the user's id after each logout; answers the unsubscribe. The
+   * realtime server listens, so a logout also closes that user's sockets (without auth importing it).
+   */
+  onLogout(listener: (userId: string) => void): () => void;
 }
 
 /** Builds the accounts feature once per app from its dependencies. */
@@ -58,6 +69,21 @@ export function createAuth(options: AuthOptions): Auth {
     passport,
   });
   const pageMiddleware = createCsrfProtection({ isExempt: options.isCsrfExempt });
-  const routes = authRoutes({ users, passport, rateLimits: createAuthRateLimits(options.rateLimits) });
-  return { users, passport, sessionMiddleware, pageMiddleware, routes };
+  const logoutListeners = new Set<(userId: string) => void>();
+  const loggedOut = (userId: string) => logoutListeners.forEach((listener) => listener(userId));
+  const routes = authRoutes({ users, passport, rateLimits: createAuthRateLimits(options.rateLimits), loggedOut });
+  return {
+    users,
+    passport,
+    sessionMiddleware,
+    pageMiddleware,
+    routes,
+    isSignedIn: signInCheck(options.sessionStore, users),
+    onLogout: (listener) => {
+      logoutListeners.add(listener);
+      return () => {
+        logoutListeners.delete(listener);
+      };
+    },
+  };
 }

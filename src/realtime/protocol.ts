@@ -35,7 +35,9 @@ export interface ConversationSummary {
 /**
  * Every acknowledged event answers this. Error codes: `not_found` (no such conversation, or not
  * yours: the same answer), `validation_failed` (bad payload, empty or too long body),
- * `conversation_closed`, `service_unavailable` (transport trouble: retry), `internal_error`.
+ * `conversation_closed`, `service_unavailable` (transport trouble: retry), `rate_limited` (too
+ * many messages: not stored, send again a few seconds later), `unauthorized` (logged out or
+ * account disabled: the server then closes the socket), `internal_error`.
  */
 export type Ack<T> = ({ ok: true } & T) | { ok: false; error: { code: string; message: string } };
 

@@ -4,13 +4,16 @@ import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { ZodType } from 'zod';
 import { toSummary, type Actor, type ConversationsFeature, type ConversationView } from '../conversations/index.js';
 import { toAppError } from '../lib/error-middleware.js';
-import { ValidationError } from '../lib/errors.js';
+import { AppError, UnauthorizedError, ValidationError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from './protocol.js';
+import { cachedSignInCheck, defaultGuardSettings, rateLimiter, type SocketAccess, type SocketGuardSettings } from './socket-guards.js';
 import { conversationRefSchema, historyRequestSchema, sendMessageSchema } from './socket.schemas.js';
 
 interface SocketData {
   user: Actor;
+  /** The express-session id of the handshake: the login this socket acts for. */
+  sessionId: string;
 }
 type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -19,6 +22,10 @@ export interface RealtimeDeps {
   feature: ConversationsFeature;
   /** The app's [session, passport.initialize(), passport.session()]: same cookie, same login. */
   sessionMiddleware: RequestHandler[];
+  /** The accounts feature (createAuth): logouts close sockets, events re-check the sign-in. */
+  access: SocketAccess;
+  /** Sign-in cache time, rate limits and clock; defaultGuardSettings for what is omitted. */
+  guards?: Partial<SocketGuardSettings>;
   logger: Logger;
   trustProxy: boolean;
   /** Socket.IO adapter spanning app instances (createRedisAdapter); in-memory when omitted. */
@@ -27,6 +34,8 @@ export interface RealtimeDeps {
 
 export const dashboardRoom = 'dashboard';
 export const conversationRoom = (id: string) => `conversation:${id}`;
+/** Every socket of a user, on every instance (the adapter carries room operations across). */
+export const userRoom = (id: string) => `user:${id}`;
 
 /**
  * Browsers always send Origin on WebSocket and cross-site requests; a foreign one means another
@@ -55,9 +64,9 @@ function onlyForHandshake(middleware: RequestHandler): EngineMiddleware {
 }
 
 /** Runs one event: a result acks `{ ok: true, ...result }`, an error acks its code and message. */
-function respond<T extends object>(logger: Logger, ack: unknown, work: () => Promise<T>): void {
+function respond<T extends object>(logger: Logger, ack: unknown, work: () => Promise<T>): Promise<void> {
   const reply = typeof ack === 'function' ? (ack as (result: Ack<T>) => void) : () => {};
-  work().then(
+  return work().then(
     (result) => reply({ ok: true, ...result }),
     (error: unknown) => {
       const appError = toAppError(error);
@@ -83,12 +92,18 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
   });
   for (const middleware of deps.sessionMiddleware) io.engine.use(onlyForHandshake(middleware));
   io.use((socket, next) => {
-    const user = (socket.request as IncomingMessage & { user?: Actor }).user;
-    if (!user) return next(new Error('unauthorized'));
-    socket.data.user = user;
+    const { user, sessionID } = socket.request as IncomingMessage & { user?: Actor; sessionID?: string };
+    if (!user || !sessionID) return next(new Error('unauthorized'));
+    socket.data = { user, sessionId: sessionID };
     next();
   });
-  io.on('connection', (socket) => registerHandlers(socket, deps));
+  const guards = createGuards(deps);
+  io.on('connection', (socket) => {
+    void socket.join(userRoom(socket.data.user.id));
+    registerHandlers(socket, deps, guards);
+  });
+  // Through the adapter: with Redis, the user's sockets on the other instances close too.
+  const stopLogouts = deps.access.onLogout((userId) => io.in(userRoom(userId)).disconnectSockets(true));
 
   const unsubscribe = subscribeToConversationEvents(io, feature);
   logger.info('realtime transport attached (Socket.IO)');
@@ -100,6 +115,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
      * transport makes them reconnect (to this app once restarted, or to another instance) and resend.
      */
     close: async () => {
+      stopLogouts();
       unsubscribe();
       io.engine.close();
       await io.of('/').adapter.close();
@@ -107,10 +123,36 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
   };
 }
 
-function registerHandlers(socket: ChatSocket, deps: RealtimeDeps): void {
+/** Checks shared by this instance's sockets: the cached sign-in check and the rate limits. */
+function createGuards(deps: RealtimeDeps) {
+  const settings: SocketGuardSettings = { ...defaultGuardSettings, ...deps.guards };
+  return {
+    isSignedIn: cachedSignInCheck(deps.access, settings),
+    allowMessage: rateLimiter(settings.messages, settings.now),
+    allowTyping: rateLimiter(settings.typing, settings.now),
+  };
+}
+type Guards = ReturnType<typeof createGuards>;
+
+const rateLimited = () => new AppError(429, 'rate_limited', 'You are sending messages too quickly. Wait a few seconds, then try again.');
+
+function registerHandlers(socket: ChatSocket, deps: RealtimeDeps, guards: Guards): void {
   const { feature, logger } = deps;
-  const user = socket.data.user;
-  const run = <T extends object>(ack: unknown, work: () => Promise<T>) => respond(logger, ack, work);
+  const { user, sessionId } = socket.data;
+  /**
+   * Runs an event once the sign-in is re-checked (a disabled rep, a logout elsewhere): a socket
+   * that is no longer signed in gets its ack, then is closed for good (clients do not reconnect).
+   */
+  const run = <T extends object>(ack: unknown, work: () => Promise<T>) => {
+    let signedOut = false;
+    void respond(logger, ack, async () => {
+      signedOut = !(await guards.isSignedIn(user.id, sessionId));
+      if (signedOut) throw new UnauthorizedError('Your session has ended. Please log in again.');
+      return work();
+    }).then(() => {
+      if (signedOut) socket.disconnect(true);
+    });
+  };
 
   socket.on('conversation:join', (input, ack) =>
     run(ack, async () => {
@@ -125,13 +167,17 @@ function registerHandlers(socket: ChatSocket, deps: RealtimeDeps): void {
     if (parsed.success) void socket.leave(conversationRoom(parsed.data.conversationId.toLowerCase()));
   });
   socket.on('message:send', (input, ack) =>
-    run(ack, async () => ({ message: (await feature.messaging.send(user, parse(sendMessageSchema, input))).message })),
+    run(ack, async () => {
+      if (!guards.allowMessage(user.id)) throw rateLimited();
+      return { message: (await feature.messaging.send(user, parse(sendMessageSchema, input))).message };
+    }),
   );
   socket.on('messages:history', (input, ack) => run(ack, () => feature.messaging.history(user, parse(historyRequestSchema, input))));
   socket.on('conversation:read', (input) =>
     run(undefined, async () => feature.messaging.markRead(user, parse(conversationRefSchema, input).conversationId)),
   );
   socket.on('typing', (input) => {
+    if (!guards.allowTyping(socket.id)) return;
     const parsed = conversationRefSchema.safeParse(input);
     const room = parsed.success ? conversationRoom(parsed.data.conversationId.toLowerCase()) : '';
     // Joining the room was the authorization: only members may signal typing into it.

@@ -23,7 +23,8 @@ beforeAll(async () => {
   const auth = testAuth(config);
   feature = createConversationsFeature({ config, logger });
   app = buildTestApp({ config, logger, auth, conversations: feature });
-  server = await startRealtimeServer(app, auth, feature);
+  // Room for the 100-message exchange; socket-security.test.ts covers the default limit.
+  server = await startRealtimeServer(app, auth, feature, { messages: { limit: 1_000, windowMs: 10_000 } });
   [alice, bob, rep] = await Promise.all([createCustomer(), createCustomer(), createRep()]);
   cookies.alice = await sessionCookie(app, 'customer', alice);
   cookies.bob = await sessionCookie(app, 'customer', bob);

@@ -5,18 +5,22 @@ import { io as connect, type Socket } from 'socket.io-client';
 import request from 'supertest';
 import type { Auth } from '../../src/auth/index.js';
 import type { ConversationsFeature } from '../../src/conversations/index.js';
-import { attachRealtime } from '../../src/realtime/index.js';
+import { attachRealtime, type SocketGuardSettings } from '../../src/realtime/index.js';
 import type { ClientToServerEvents, Role, ServerToClientEvents } from '../../src/realtime/protocol.js';
 import { memoryLogger } from '../support/app.js';
 import { extractCsrfToken } from '../support/auth.js';
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** The app on a real listening HTTP server with Socket.IO attached, as src/server.ts does. */
-export async function startRealtimeServer(app: Express, auth: Auth, feature: ConversationsFeature) {
+/**
+ * The app on a real listening HTTP server with Socket.IO attached, as src/server.ts does.
+ * `guards` overrides the sign-in cache time, rate limits or clock (production defaults otherwise).
+ */
+export async function startRealtimeServer(app: Express, auth: Auth, feature: ConversationsFeature, guards: Partial<SocketGuardSettings> = {}) {
   const server: Server = createServer(app);
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const realtime = attachRealtime(server, { feature, sessionMiddleware: auth.sessionMiddleware, logger: memoryLogger().logger, trustProxy: false });
+  const logger = memoryLogger().logger;
+  const realtime = attachRealtime(server, { feature, sessionMiddleware: auth.sessionMiddleware, access: auth, guards, logger, trustProxy: false });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const sockets: ChatSocket[] = [];
   return {

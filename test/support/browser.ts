@@ -58,7 +58,7 @@ export async function startE2eServer(): Promise<E2eServer> {
   const conversations = createConversationsFeature({ config, logger, translations: translation.service });
   const app = buildTestApp({ config, logger, auth, translation, conversations });
   const server: Server = await listen(app, { port: 0, host: '127.0.0.1' });
-  const realtime = attachRealtime(server, { feature: conversations, sessionMiddleware: auth.sessionMiddleware, logger, trustProxy: false });
+  const realtime = attachRealtime(server, { feature: conversations, sessionMiddleware: auth.sessionMiddleware, access: auth, logger, trustProxy: false });
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,

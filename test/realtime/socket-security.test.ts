@@ -1,0 +1,159 @@
+import type { Express } from 'express';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Auth } from '../../src/auth/index.js';
+import { createConversationsFeature, Message } from '../../src/conversations/index.js';
+import { defaultGuardSettings } from '../../src/realtime/index.js';
+import { buildTestApp, memoryLogger, testAuth, testConfig } from '../support/app.js';
+import { createCustomer, createRep, csrfToken, extractCsrfToken, loginAgent, type TestAccount } from '../support/auth.js';
+import { useTestDatabase } from '../support/database.js';
+import { connected, connectError, sessionCookie, startRealtimeServer, type ChatSocket } from './socket-harness.js';
+
+useTestDatabase('realtime_security');
+
+const SIGN_IN_CACHE_MS = 1_000;
+// The sockets' clock, moved by hand: cache expiry and rate-limit refills without sleeping.
+let clock = 1_000_000;
+let auth: Auth;
+let app: Express;
+let server: Awaited<ReturnType<typeof startRealtimeServer>>;
+
+beforeAll(async () => {
+  const config = testConfig();
+  const logger = memoryLogger().logger;
+  auth = testAuth(config);
+  const feature = createConversationsFeature({ config, logger });
+  app = buildTestApp({ config, logger, auth, conversations: feature });
+  server = await startRealtimeServer(app, auth, feature, { signInCacheMs: SIGN_IN_CACHE_MS, now: () => clock });
+});
+afterAll(() => server.close());
+
+async function socketWith(cookie: string): Promise<ChatSocket> {
+  const socket = server.connect({ cookie, origin: server.url });
+  await connected(socket);
+  return socket;
+}
+
+async function openConversation(target: Express, account: TestAccount): Promise<string> {
+  const agent = await loginAgent(target, { role: 'customer', ...account });
+  const res = await agent.post('/conversations').type('form').send({ _csrf: await csrfToken(agent) });
+  return res.headers.location!.split('/').pop()!;
+}
+
+/** Presses "Log out" with this session cookie (CSRF token read from a page, as a browser does). */
+async function logOut(target: Express, cookie: string): Promise<void> {
+  const page = await request(target).get('/').set('Cookie', cookie).set('Accept', 'text/html');
+  const res = await request(target).post('/auth/logout').set('Cookie', cookie).type('form').send({ _csrf: extractCsrfToken(page.text) });
+  expect(res.status).toBe(303);
+}
+
+/** A customer's new conversation, with the customer's and a rep's socket in it. */
+async function conversationWithRep() {
+  const [customer, rep] = await Promise.all([createCustomer(), createRep()]);
+  const id = await openConversation(app, customer);
+  const [customerSocket, repSocket] = await Promise.all([
+    socketWith(await sessionCookie(app, 'customer', customer)),
+    socketWith(await sessionCookie(app, 'rep', rep)),
+  ]);
+  for (const socket of [customerSocket, repSocket]) await socket.emitWithAck('conversation:join', { conversationId: id });
+  return { id, customerSocket, repSocket };
+}
+
+const disconnection = (socket: ChatSocket) => new Promise<string>((done) => socket.once('disconnect', done));
+const clientId = (label: string) => `${label}-${Math.random().toString(36).slice(2, 12)}`;
+const send = (socket: ChatSocket, conversationId: string, body: string) =>
+  socket.emitWithAck('message:send', { conversationId, clientId: clientId('m'), body });
+
+describe('socket security', () => {
+  it("when a user logs out, then their open socket is closed at once and other users' sockets stay", async () => {
+    const [alice, bob] = await Promise.all([createCustomer(), createCustomer()]);
+    const bobConversation = await openConversation(app, bob);
+    const aliceCookie = await sessionCookie(app, 'customer', alice);
+    const [aliceSocket, bobSocket] = await Promise.all([socketWith(aliceCookie), socketWith(await sessionCookie(app, 'customer', bob))]);
+    const aliceClosed = disconnection(aliceSocket);
+
+    await logOut(app, aliceCookie);
+
+    await expect(aliceClosed).resolves.toBe('io server disconnect');
+    expect(bobSocket.connected).toBe(true);
+    await expect(bobSocket.emitWithAck('conversation:join', { conversationId: bobConversation })).resolves.toMatchObject({ ok: true });
+    await expect(connectError(server.connect({ cookie: aliceCookie, origin: server.url }))).resolves.toMatchObject({ message: 'unauthorized' });
+  });
+
+  it('when the admin disables a rep, then the next send after the sign-in cache expires is refused and the socket closed', async () => {
+    const [rep, customer] = await Promise.all([createRep(), createCustomer()]);
+    const id = await openConversation(app, customer);
+    const repSocket = await socketWith(await sessionCookie(app, 'rep', rep));
+    expect(await repSocket.emitWithAck('conversation:join', { conversationId: id })).toMatchObject({ ok: true });
+
+    await auth.users.setDisabled('rep', rep.username, true);
+    // Still within the cache time: the answer cached at the join stands (no query per message).
+    expect(await send(repSocket, id, 'sent before the cache expired')).toMatchObject({ ok: true });
+    clock += SIGN_IN_CACHE_MS + 1;
+    const closed = disconnection(repSocket);
+    const refused = await send(repSocket, id, 'sent once disabled');
+
+    expect(refused).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    await expect(closed).resolves.toBe('io server disconnect');
+    expect(await Message.find({ conversationId: id }).distinct('body')).toEqual(['sent before the cache expired']);
+  });
+
+  it('when the session ends on another instance, then the socket stops working at its next event after the cache expires', async () => {
+    const customer = await createCustomer();
+    const id = await openConversation(app, customer);
+    const cookie = await sessionCookie(app, 'customer', customer);
+    const socket = await socketWith(cookie);
+    expect(await socket.emitWithAck('conversation:join', { conversationId: id })).toMatchObject({ ok: true });
+    // Same database and sessions, but no shared Socket.IO rooms: its logout cannot reach this socket.
+    const otherInstance = buildTestApp({ auth: testAuth() });
+
+    await logOut(otherInstance, cookie);
+    clock += SIGN_IN_CACHE_MS + 1;
+    const closed = disconnection(socket);
+
+    expect(await socket.emitWithAck('conversation:join', { conversationId: id })).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    await expect(closed).resolves.toBe('io server disconnect');
+  });
+
+  it('when a user sends a 21st message within the window, then it is refused as rate limited and not stored', async () => {
+    const customer = await createCustomer();
+    const id = await openConversation(app, customer);
+    const socket = await socketWith(await sessionCookie(app, 'customer', customer));
+    const { limit, windowMs } = defaultGuardSettings.messages;
+    expect(limit).toBe(20);
+
+    for (let i = 1; i <= limit; i += 1) expect(await send(socket, id, `burst ${i}`)).toMatchObject({ ok: true });
+    const refused = await send(socket, id, 'one too many');
+
+    expect(refused).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+    expect(await Message.countDocuments({ conversationId: id })).toBe(limit);
+    expect(await Message.countDocuments({ conversationId: id, body: 'one too many' })).toBe(0);
+    // The allowance refills steadily: one message's worth of time later, one more may go.
+    clock += windowMs / limit;
+    expect(await send(socket, id, 'after a pause')).toMatchObject({ ok: true });
+    expect(await send(socket, id, 'again too soon')).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+  });
+
+  it('when a user hits the message limit, then another user in the same conversation can still send', async () => {
+    const { id, customerSocket, repSocket } = await conversationWithRep();
+    for (let i = 0; i <= defaultGuardSettings.messages.limit; i += 1) await send(customerSocket, id, `flood ${i}`);
+
+    expect(await send(customerSocket, id, 'still flooding')).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+    expect(await send(repSocket, id, 'How can I help?')).toMatchObject({ ok: true });
+  });
+
+  it('when a socket signals typing many times at once, then only the first few are relayed', async () => {
+    const { id, customerSocket, repSocket } = await conversationWithRep();
+    let relayed = 0;
+    customerSocket.on('typing', () => (relayed += 1));
+
+    for (let i = 0; i < 30; i += 1) repSocket.emit('typing', { conversationId: id });
+    // Events of one socket are handled in order, and one connection delivers in order: once both
+    // round trips are back, every relayed typing signal has arrived.
+    await repSocket.emitWithAck('messages:history', { conversationId: id });
+    await customerSocket.emitWithAck('messages:history', { conversationId: id });
+
+    expect(relayed).toBe(defaultGuardSettings.typing.limit);
+    expect(customerSocket.connected && repSocket.connected).toBe(true);
+  });
+});
