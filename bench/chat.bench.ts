@@ -23,7 +23,7 @@ import { createUserService, type Role } from '../src/auth/index.js';
 import { connectDatabase, disconnectDatabase } from '../src/lib/database.js';
 import { startEmbeddedMongo } from '../src/lib/embedded-mongo.js';
 import type { TestAccount } from '../test/support/auth.js';
-import { startDeeplServer } from '../test/support/deepl-server.js';
+import { startDeeplServer, type DeeplServer } from '../test/support/deepl-server.js';
 import { pageTranslations, signIn, type SignedIn } from '../test/faults/support/chat-users.js';
 import {
   connectPerson,
@@ -33,10 +33,12 @@ import {
   openConversations,
   PhaseMetrics,
   repLines,
+  setupRetries,
   writeUntil,
 } from './lib/chat-load.js';
 import { summariseCpuProfile } from './lib/cpu-profile.js';
-import { startServerProcess, type ServerProcess } from './lib/server-process.js';
+import { probeDatabase } from './lib/database-probe.js';
+import { findProcess, processCpuMs, startServerProcess, type ServerProcess } from './lib/server-process.js';
 
 const options = new Command()
   .option('--customers <n>', 'customers, one conversation each', '500')
@@ -61,10 +63,9 @@ if (![full.customers, full.reps, full.seconds, intervalMs].every((n) => Number.i
 }
 // Set-up (logins, connections) plus both phases, generously; a hung run must still end.
 const runLimitMs = (full.seconds + baseline.seconds) * 1000 + 2 * drainMs + 600_000;
-setTimeout(() => {
-  console.error(`bench:chat exceeded its ${Math.round(runLimitMs / 1000)} s limit`);
-  process.exit(2);
-}, runLimitMs).unref();
+const overrun = new Promise<never>((_, fail) => {
+  setTimeout(() => fail(new Error(`bench:chat exceeded its ${Math.round(runLimitMs / 1000)} s limit`)), runLimitMs).unref();
+});
 
 interface PhaseResult {
   name: string;
@@ -82,6 +83,7 @@ interface PhaseResult {
   unacknowledged: number;
   errors: string;
   serverCpu: number;
+  databaseCpu: number;
   rssMiB: number;
   perConnectionKiB: number;
   generatorLagP99: number;
@@ -100,9 +102,10 @@ async function createPeople(role: Role, count: number, language: string): Promis
   });
 }
 
-async function runPhase(name: string, server: ServerProcess, customers: SignedIn[], reps: SignedIn[], seconds: number): Promise<PhaseResult> {
+async function runPhase(name: string, server: ServerProcess, databasePid: number, customers: SignedIn[], reps: SignedIn[], seconds: number): Promise<PhaseResult> {
   const rssBefore = server.rss();
   const people = await inBatches([...customers, ...reps], 25, (session) => connectPerson(server.url, session));
+  await new Promise((done) => setTimeout(done, 2_000));
   const rssConnected = server.rss();
   const customerPeople = people.slice(0, customers.length);
   const repPeople = people.slice(customers.length);
@@ -112,13 +115,15 @@ async function runPhase(name: string, server: ServerProcess, customers: SignedIn
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   const cpuStart = server.cpuMs();
+  const databaseCpuStart = processCpuMs(databasePid);
   const started = performance.now();
   await writeUntil(conversations, metrics, intervalMs, started + seconds * 1000);
   const writing = performance.now() - started;
   const cpuUsed = server.cpuMs() - cpuStart;
+  const databaseCpuUsed = processCpuMs(databasePid) - databaseCpuStart;
   const drainUntil = performance.now() + drainMs;
   const settled = () =>
-    metrics.unacknowledged() === 0 && metrics.lost() === 0 && metrics.latencies.length + (metrics.errors.get('translate') ?? 0) >= metrics.seen.size;
+    metrics.unacknowledged() === 0 && metrics.lost() === 0 && metrics.latencies.length + [...metrics.errors].filter(([kind]) => kind.startsWith('translate')).reduce((sum, [, n]) => sum + n, 0) >= metrics.seen.size;
   while (performance.now() < drainUntil && !settled()) await new Promise((done) => setTimeout(done, 100));
   lag.disable();
   const rss = server.rss();
@@ -141,6 +146,7 @@ async function runPhase(name: string, server: ServerProcess, customers: SignedIn
     unacknowledged: metrics.unacknowledged(),
     errors: [...metrics.errors].map(([kind, count]) => `${kind} ${count}`).join(', ') || '0',
     serverCpu: cpuUsed / writing,
+    databaseCpu: databaseCpuUsed / writing,
     rssMiB: mib(rss),
     perConnectionKiB: (rssConnected - rssBefore) / 1024 / people.length,
     generatorLagP99: lag.percentile(99) / 1e6,
@@ -164,6 +170,7 @@ function report(results: PhaseResult[]): void {
     row('lost / duplicated / unacknowledged', (r) => `${r.lost} / ${r.duplicated} / ${r.unacknowledged}`),
     row('errors', (r) => r.errors),
     row('server CPU (share of one core, while writing)', (r) => `${(r.serverCpu * 100).toFixed(0)} %`, (r) => r.serverCpu),
+    row('database (FerretDB) CPU, share of one core', (r) => `${(r.databaseCpu * 100).toFixed(0)} %`, (r) => r.databaseCpu),
     row('server RSS at end of phase', (r) => `${r.rssMiB.toFixed(0)} MiB`, (r) => r.rssMiB),
     row('server memory per connection', (r) => `${r.perConnectionKiB.toFixed(0)} KiB`),
     row('load generator event-loop lag p99', (r) => ms(r.generatorLagP99)),
@@ -172,6 +179,7 @@ function report(results: PhaseResult[]): void {
   console.log(`\nTargets (p99 < 100 ms, 0 lost, 0 duplicated) at ${load.customers} conversations: ${target ? 'met' : 'NOT met'}`);
 }
 
+/** Runs the benchmark; its processes are stopped whatever happens, the time limit included. */
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-chat-'));
   const profileDir = options.cpuProf ? join(dataDir, 'profile') : undefined;
@@ -185,28 +193,7 @@ async function main(): Promise<void> {
         MONGODB_URI: `${database.uri}/parley_bench`, DEEPL_SERVER_URL: deepl.url, DATA_DIR: dataDir },
       { cpuProfileDir: profileDir },
     );
-    const customerAccounts = await createPeople('customer', full.customers + baseline.customers, 'ES');
-    const repAccounts = await createPeople('rep', full.reps + baseline.reps, 'EN-US');
-    const url = server.url;
-    const customers = await inBatches(customerAccounts, 4, (account) => signIn({ url }, 'customer', account));
-    const reps = await inBatches(repAccounts, 4, (account) => signIn({ url }, 'rep', account));
-    console.log(`${customers.length} customers and ${reps.length} reps logged in on ${url}`);
-
-    // Warm the translation memory with everything people will write, both ways.
-    const warm = [
-      await pageTranslations(url, customers[0]!, 'ES').translate(repLines.map((text, i) => ({ key: String(i), text, language: 'EN-US' }))),
-      await pageTranslations(url, reps[0]!, 'EN-US').translate(customerLines.map((text, i) => ({ key: String(i), text, language: 'ES' }))),
-    ];
-    if (warm.some((results) => [...results.values()].some((result) => result.untranslated))) throw new Error('warming the translation memory failed');
-    deepl.resetCounts();
-
-    const results: PhaseResult[] = [];
-    console.log(`baseline: ${baseline.customers} customers, ${baseline.reps} reps, ${baseline.seconds} s`);
-    results.push(await runPhase('baseline', server, customers.slice(full.customers), reps.slice(full.reps), baseline.seconds));
-    console.log(`full load: ${full.customers} customers, ${full.reps} reps, ${full.seconds} s`);
-    results.push(await runPhase('full', server, customers.slice(0, full.customers), reps.slice(0, full.reps), full.seconds));
-    report(results);
-    console.log(`DeepL requests during both phases: ${deepl.translateRequests} (0 = every translation came from the memory)`);
+    await Promise.race([measure(server, database.port, deepl), overrun]);
   } finally {
     await server?.stop();
     await disconnectDatabase();
@@ -215,6 +202,40 @@ async function main(): Promise<void> {
     if (profileDir) console.log(summariseCpuProfile(profileDir));
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+async function measure(server: ServerProcess, databasePort: number, deepl: DeeplServer): Promise<void> {
+  const customerAccounts = await createPeople('customer', full.customers + baseline.customers, 'ES');
+  const repAccounts = await createPeople('rep', full.reps + baseline.reps, 'EN-US');
+  const url = server.url;
+  const customers = await inBatches(customerAccounts, 4, (account) => signIn({ url }, 'customer', account));
+  const reps = await inBatches(repAccounts, 4, (account) => signIn({ url }, 'rep', account));
+  console.log(`${customers.length} customers and ${reps.length} reps logged in on ${url}`);
+
+  // Warm the translation memory with everything people will write, both ways.
+  const warm = [
+    await pageTranslations(url, customers[0]!, 'ES').translate(repLines.map((text, i) => ({ key: String(i), text, language: 'EN-US' }))),
+    await pageTranslations(url, reps[0]!, 'EN-US').translate(customerLines.map((text, i) => ({ key: String(i), text, language: 'ES' }))),
+  ];
+  if (warm.some((results) => [...results.values()].some((result) => result.untranslated))) throw new Error('warming the translation memory failed');
+  deepl.resetCounts();
+
+  // The database on its own, for reference: the chat does ~4 operations per message sent plus ~2
+  // per /translate (session, user), so its ceiling bounds the message rate.
+  for (const concurrency of [1, 16]) {
+    const probe = await probeDatabase(concurrency);
+    console.log(`database alone: inserts from ${concurrency} caller(s): ${probe.perSecond.toFixed(0)}/s, p50 ${probe.p50.toFixed(1)} ms, p99 ${probe.p99.toFixed(1)} ms`);
+  }
+  const databasePid = findProcess(`--listen-addr=127.0.0.1:${databasePort}`);
+  if (!databasePid) throw new Error('the embedded database process was not found');
+  const results: PhaseResult[] = [];
+  console.log(`baseline: ${baseline.customers} customers, ${baseline.reps} reps, ${baseline.seconds} s`);
+  results.push(await runPhase('baseline', server, databasePid, customers.slice(full.customers), reps.slice(full.reps), baseline.seconds));
+  console.log(`full load: ${full.customers} customers, ${full.reps} reps, ${full.seconds} s`);
+  results.push(await runPhase('full', server, databasePid, customers.slice(0, full.customers), reps.slice(0, full.reps), full.seconds));
+  report(results);
+  console.log(`Set-up: "start conversation" pressed again after a 403 (stale CSRF token): ${setupRetries.csrf} time(s)`);
+  console.log(`DeepL requests during both phases: ${deepl.translateRequests} (0 = every translation came from the memory)`);
 }
 
 main().then(

@@ -16,7 +16,8 @@ interface CpuProfile {
 
 /** Where a function lives: an npm package, Node itself, or our own code. */
 function ownerOf(url: string): string {
-  const inPackage = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  // The innermost package: the mongodb driver nested under mongoose is the driver's time.
+  const inPackage = [...url.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)].at(-1);
   if (inPackage) return inPackage[1]!;
   if (url.startsWith('node:') || url === '') return url ? 'node (built-in)' : '(native / GC / idle)';
   const ours = /\/(src|client)\/(.+)$/.exec(url);

@@ -4,7 +4,7 @@
  * embedded FerretDB this benchmark starts, on loopback.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { freePort } from '../../src/lib/embedded-mongo.js';
 import { projectRoot } from '../../src/lib/paths.js';
 
@@ -17,6 +17,25 @@ export interface ServerProcess {
   cpuMs(): number;
   output(): string;
   stop(): Promise<void>;
+}
+
+/** CPU time (user + system, ms) of a process, from /proc/<pid>/stat (Linux). */
+export function processCpuMs(pid: number): number {
+  // Fields 14 and 15 (utime, stime, in clock ticks), counted after the parenthesised name.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** The process listening with this argument on its command line (the embedded FerretDB). */
+export function findProcess(argument: string): number | undefined {
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').includes(argument)) return Number(entry);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return undefined;
 }
 
 export async function startServerProcess(env: NodeJS.ProcessEnv, options: { cpuProfileDir?: string } = {}): Promise<ServerProcess> {
@@ -38,11 +57,7 @@ export async function startServerProcess(env: NodeJS.ProcessEnv, options: { cpuP
     url,
     pid,
     rss: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024,
-    cpuMs: () => {
-      // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name): utime, stime in ticks.
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-    },
+    cpuMs: () => processCpuMs(pid),
     output: () => output,
     async stop() {
       if (child.exitCode !== null) return;

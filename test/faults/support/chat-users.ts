@@ -29,9 +29,13 @@ export async function signIn(target: { url: string }, role: Role, account: TestA
   });
   const cookie = cookiesOf(login);
   if (login.status !== 303 || !cookie) throw new Error(`Login as ${account.username} answered ${login.status}`);
-  const page = await fetch(`${target.url}/`, { headers: { cookie, accept: 'text/html' } });
-  if (process.env.DBG && page.headers.getSetCookie().length) console.log('GET / set a cookie', account.username);
-  return { role, account, cookie, csrf: extractCsrfToken(await page.text()) };
+  return { role, account, cookie, csrf: await pageCsrfToken(target.url, cookie) };
+}
+
+/** The session's CSRF token, as a page the user opens shows it. */
+export async function pageCsrfToken(url: string, cookie: string): Promise<string> {
+  const page = await fetch(`${url}/`, { headers: { cookie, accept: 'text/html' } });
+  return extractCsrfToken(await page.text());
 }
 
 /** The Cookie header a browser would send back after this response. */
@@ -48,7 +52,7 @@ export async function startConversation(url: string, customer: SignedIn): Promis
     body: new URLSearchParams({ _csrf: customer.csrf }).toString(),
   });
   const id = res.headers.get('location')?.split('/').pop();
-  if (res.status !== 303 || !id) throw new Error(`POST /conversations answered ${res.status}: ${(await res.text()).replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").slice(0, 600)}`);
+  if (res.status !== 303 || !id) throw new Error(`POST /conversations answered ${res.status}: ${(await res.text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 300)}`);
   return id;
 }
 
