@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { join, resolve } from 'node:path';
+import { freePort, startLocalServer } from './local-server.js';
 import type { Logger } from './logger.js';
 import { projectRoot } from './paths.js';
+
+export { freePort };
 
 export interface EmbeddedMongo {
   uri: string;
@@ -33,9 +34,10 @@ export async function startEmbeddedMongo(options: {
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const port = options.port ?? (await freePort());
-  const child = spawn(
-    ferretdbBinary(),
-    [
+  const server = await startLocalServer({
+    name: 'The embedded database',
+    command: ferretdbBinary(),
+    args: [
       '--handler=sqlite',
       `--sqlite-url=file:${dataDir}/`,
       `--state-dir=${dataDir}`,
@@ -44,61 +46,8 @@ export async function startEmbeddedMongo(options: {
       '--telemetry=disable',
       '--log-level=error',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
+    port,
   });
-  await waitUntilListening(child, port, () => stderr);
   options.logger?.info({ port, dataDir }, 'embedded database (FerretDB) started');
-  return { uri: `mongodb://127.0.0.1:${port}`, port, stop: () => stopChild(child) };
-}
-
-async function waitUntilListening(child: ChildProcess, port: number, stderr: () => string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`The embedded database exited with code ${child.exitCode}: ${stderr()}`);
-    }
-    if (await canConnect(port)) return;
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`The embedded database did not start within 20 s: ${stderr()}`);
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => {
-      socket.end();
-      done(true);
-    });
-    socket.on('error', () => done(false));
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(killer);
-      done();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => done(port));
-    });
-  });
+  return { uri: `mongodb://127.0.0.1:${port}`, port, stop: server.stop };
 }

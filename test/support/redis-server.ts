@@ -8,9 +8,8 @@
  *
  * `.ci/run` installs redis-server on fresh machines; a missing binary is an error, never a skip.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
-import { freePort } from '../../src/lib/embedded-mongo.js';
+import { spawnSync } from 'node:child_process';
+import { freePort, startLocalServer } from '../../src/lib/local-server.js';
 
 export interface RedisServer {
   url: string;
@@ -29,49 +28,13 @@ export function redisServerBinary(): string {
 
 export async function startRedisServer(): Promise<RedisServer> {
   const port = await freePort();
-  const child = spawn(
-    redisServerBinary(),
+  const server = await startLocalServer({
+    name: 'redis-server',
+    command: redisServerBinary(),
     // No RDB snapshots, no AOF, no config file: a pure in-memory server that leaves nothing behind.
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', '--loglevel', 'warning'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  await waitUntilListening(child, port, () => output);
-  return { url: `redis://127.0.0.1:${port}`, port, stop: () => stop(child) };
-}
-
-async function waitUntilListening(child: ChildProcess, port: number, output: () => string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}: ${output()}`);
-    if (await canConnect(port)) return;
-    await new Promise((done) => setTimeout(done, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`redis-server did not start within 10 s: ${output()}`);
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => {
-      socket.end();
-      done(true);
-    });
-    socket.on('error', () => done(false));
+    args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', '--loglevel', 'warning'],
+    port,
+    timeoutMs: 10_000,
   });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const killer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-    child.once('exit', () => {
-      clearTimeout(killer);
-      done();
-    });
-    child.kill('SIGTERM');
-  });
+  return { url: `redis://127.0.0.1:${port}`, port, stop: server.stop };
 }
