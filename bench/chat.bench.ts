@@ -24,7 +24,7 @@ import { connectDatabase, disconnectDatabase } from '../src/lib/database.js';
 import { startEmbeddedMongo } from '../src/lib/embedded-mongo.js';
 import type { TestAccount } from '../test/support/auth.js';
 import { startDeeplServer, type DeeplServer } from '../test/support/deepl-server.js';
-import { pageTranslations, signIn, type SignedIn } from '../test/faults/support/chat-users.js';
+import { pageTranslations, signIn, type SignedIn } from '../test/support/chat-users.js';
 import {
   connectPerson,
   countDeliveries,

@@ -16,7 +16,7 @@ import {
   waitForConnection,
   type ChatConnection,
   type SignedIn,
-} from '../../test/faults/support/chat-users.js';
+} from '../../test/support/chat-users.js';
 
 /** What people write: a fixed set, so the translation memory can be warm. */
 export const customerLines = [

@@ -3,8 +3,8 @@ import { Message } from '../../src/conversations/index.js';
 import type { ChatMessage } from '../../src/realtime/protocol.js';
 import { createCustomer, createRep } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
-import { instanceConfig, startAppInstance, type AppInstance } from './support/app-instance.js';
-import { connectChat, newClientId, signIn, startConversation, waitForConnection, type ChatConnection } from './support/chat-users.js';
+import { instanceConfig, startAppInstance, type AppInstance } from '../support/app-instance.js';
+import { connectChat, newClientId, signIn, startConversation, waitForConnection, type ChatConnection } from '../support/chat-users.js';
 
 useTestDatabase('faults_restart');
 

@@ -6,8 +6,8 @@ import { Message } from '../../src/conversations/index.js';
 import { connectDatabase, disconnectDatabase } from '../../src/lib/database.js';
 import { freePort, startEmbeddedMongo, type EmbeddedMongo } from '../../src/lib/embedded-mongo.js';
 import { createCustomer, createRep } from '../support/auth.js';
-import { instanceConfig, startAppInstance, type AppInstance } from './support/app-instance.js';
-import { connectChat, newClientId, signIn, startConversation, waitForConnection, type ChatConnection } from './support/chat-users.js';
+import { instanceConfig, startAppInstance, type AppInstance } from '../support/app-instance.js';
+import { connectChat, newClientId, signIn, startConversation, waitForConnection, type ChatConnection } from '../support/chat-users.js';
 
 // A database server of this file's own: the shared one must not be stopped under other files.
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-db-restart-'));

@@ -19,7 +19,7 @@ import {
   type ChatConnection,
   type SignedIn,
   type Translation,
-} from './support/chat-users.js';
+} from '../support/chat-users.js';
 
 useTestDatabase('faults_deepl');
 

@@ -3,8 +3,8 @@ import type { ConversationSummary } from '../../src/realtime/protocol.js';
 import { createCustomer, createRep, extractCsrfToken, type TestAccount } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
-import { instanceConfig, startAppInstance, type AppInstance } from '../faults/support/app-instance.js';
-import { connectChat, cookiesOf, newClientId, signIn, startConversation, waitForConnection, type ChatConnection, type SignedIn } from '../faults/support/chat-users.js';
+import { instanceConfig, startAppInstance, type AppInstance } from '../support/app-instance.js';
+import { connectChat, cookiesOf, newClientId, signIn, startConversation, waitForConnection, type ChatConnection, type SignedIn } from '../support/chat-users.js';
 
 useTestDatabase('two_instances');
 

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
-import { instanceConfig, startAppInstance, type AppInstance } from '../faults/support/app-instance.js';
-import { signIn, type SignedIn } from '../faults/support/chat-users.js';
+import { instanceConfig, startAppInstance, type AppInstance } from '../support/app-instance.js';
+import { signIn, type SignedIn } from '../support/chat-users.js';
 import { connected, type ChatSocket } from './socket-harness.js';
 
 useTestDatabase('realtime_logout_instances');

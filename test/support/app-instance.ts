@@ -7,11 +7,11 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import { createApp } from '../../../src/app.js';
-import { composeApplication } from '../../../src/composition.js';
-import type { Config } from '../../../src/config.js';
-import { closeServer, listen } from '../../../src/lib/http-server.js';
-import { memoryLogger, TEST_SESSION_SECRET, testConfig } from '../../support/app.js';
+import { createApp } from '../../src/app.js';
+import { composeApplication } from '../../src/composition.js';
+import type { Config } from '../../src/config.js';
+import { closeServer, listen } from '../../src/lib/http-server.js';
+import { memoryLogger, TEST_SESSION_SECRET, testConfig } from './app.js';
 
 export interface AppInstance {
   url: string;

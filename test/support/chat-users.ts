@@ -4,10 +4,10 @@
  * resends by itself), and asking POST /translate for what they read.
  */
 import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
-import { SocketChatClient, type ChatSocket } from '../../../client/chat/socket-chat-client.js';
-import { Translations, type PostBatch, type Translatable, type Translation } from '../../../client/chat/translations.js';
-import type { ChatMessage, Role } from '../../../src/realtime/protocol.js';
-import { extractCsrfToken, type TestAccount } from '../../support/auth.js';
+import { SocketChatClient, type ChatSocket } from '../../client/chat/socket-chat-client.js';
+import { Translations, type PostBatch, type Translatable, type Translation } from '../../client/chat/translations.js';
+import type { ChatMessage, Role } from '../../src/realtime/protocol.js';
+import { extractCsrfToken, type TestAccount } from './auth.js';
 
 export interface SignedIn {
   role: Role;
