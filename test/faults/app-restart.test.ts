@@ -4,7 +4,7 @@ import type { ChatMessage } from '../../src/realtime/protocol.js';
 import { createCustomer, createRep } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
 import { instanceConfig, startAppInstance, type AppInstance } from '../support/app-instance.js';
-import { connectChat, newClientId, signIn, startConversation, waitForConnection, type ChatConnection } from '../support/chat-users.js';
+import { newClientId, openChat, type ChatConnection } from '../support/chat-users.js';
 
 useTestDatabase('faults_restart');
 
@@ -32,15 +32,8 @@ function pageView(connection: ChatConnection): Map<string, ChatMessage> {
 
 beforeAll(async () => {
   app = await startAppInstance(instanceConfig());
-  const [customerSession, repSession] = await Promise.all([
-    createCustomer().then((account) => signIn(app, 'customer', account)),
-    createRep().then((account) => signIn(app, 'rep', account)),
-  ]);
-  conversationId = await startConversation(app.url, customerSession);
-  customer = connectChat(app.url, customerSession);
-  rep = connectChat(app.url, repSession);
-  await Promise.all([waitForConnection(customer), waitForConnection(rep)]);
-  await Promise.all([customer.chat.join(conversationId), rep.chat.join(conversationId)]);
+  const [customerAccount, repAccount] = await Promise.all([createCustomer(), createRep()]);
+  ({ conversationId, customer, rep } = await openChat(app, { customer: customerAccount, rep: repAccount }));
 });
 
 afterAll(async () => {

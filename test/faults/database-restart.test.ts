@@ -7,7 +7,7 @@ import { connectDatabase, disconnectDatabase } from '../../src/lib/database.js';
 import { freePort, startEmbeddedMongo, type EmbeddedMongo } from '../../src/lib/embedded-mongo.js';
 import { createCustomer, createRep } from '../support/auth.js';
 import { instanceConfig, startAppInstance, type AppInstance } from '../support/app-instance.js';
-import { connectChat, newClientId, signIn, startConversation, waitForConnection, type ChatConnection } from '../support/chat-users.js';
+import { newClientId, openChat, type ChatConnection } from '../support/chat-users.js';
 
 // A database server of this file's own: the shared one must not be stopped under other files.
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-db-restart-'));
@@ -26,15 +26,8 @@ beforeAll(async () => {
   // A short heartbeat (a connection-string option production may set too) notices the return quickly.
   await connectDatabase(`${database.uri}/?heartbeatFrequencyMS=300`, { dbName: 'parley_faults_restart' });
   app = await startAppInstance(instanceConfig());
-  const [customerSession, repSession] = await Promise.all([
-    createCustomer().then((account) => signIn(app, 'customer', account)),
-    createRep().then((account) => signIn(app, 'rep', account)),
-  ]);
-  conversationId = await startConversation(app.url, customerSession);
-  customer = connectChat(app.url, customerSession);
-  rep = connectChat(app.url, repSession);
-  await Promise.all([waitForConnection(customer), waitForConnection(rep)]);
-  await Promise.all([customer.chat.join(conversationId), rep.chat.join(conversationId)]);
+  const [customerAccount, repAccount] = await Promise.all([createCustomer(), createRep()]);
+  ({ conversationId, customer, rep } = await openChat(app, { customer: customerAccount, rep: repAccount }));
 });
 
 afterAll(async () => {

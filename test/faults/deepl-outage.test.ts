@@ -9,13 +9,10 @@ import { useTestDatabase } from '../support/database.js';
 import { startDeeplServer, type DeeplFault, type DeeplServer } from '../support/deepl-server.js';
 import { startRealtimeServer } from '../realtime/socket-harness.js';
 import {
-  connectChat,
   newClientId,
+  openChat,
   pageTranslations,
-  signIn,
-  startConversation,
   translatable,
-  waitForConnection,
   type ChatConnection,
   type SignedIn,
   type Translation,
@@ -41,13 +38,10 @@ beforeAll(async () => {
   const app = buildTestApp({ config, logger, auth, translation, conversations });
   server = await startRealtimeServer(app, auth, conversations);
   const [customerAccount, repAccount] = await Promise.all([createCustomer({ language: 'ES' }), createRep({ language: 'EN-US' })]);
-  const customer = await signIn(server, 'customer', customerAccount);
-  rep = await signIn(server, 'rep', repAccount);
-  conversationId = await startConversation(server.url, customer);
-  customerChat = connectChat(server.url, customer);
-  repChat = connectChat(server.url, rep);
-  await Promise.all([waitForConnection(customerChat), waitForConnection(repChat)]);
-  await Promise.all([customerChat.chat.join(conversationId), repChat.chat.join(conversationId)]);
+  ({ conversationId, repSession: rep, customer: customerChat, rep: repChat } = await openChat(server, {
+    customer: customerAccount,
+    rep: repAccount,
+  }));
 });
 
 afterAll(async () => {

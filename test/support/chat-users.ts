@@ -115,3 +115,25 @@ export type { Translation };
 export function newClientId(label = 'm'): string {
   return `${label}-${crypto.randomUUID()}`;
 }
+
+export interface OpenChat {
+  conversationId: string;
+  customerSession: SignedIn;
+  repSession: SignedIn;
+  customer: ChatConnection;
+  rep: ChatConnection;
+}
+
+/** A customer and a rep signed in, connected and both joined to the customer's new conversation. */
+export async function openChat(target: { url: string }, accounts: { customer: TestAccount; rep: TestAccount }): Promise<OpenChat> {
+  const [customerSession, repSession] = await Promise.all([
+    signIn(target, 'customer', accounts.customer),
+    signIn(target, 'rep', accounts.rep),
+  ]);
+  const conversationId = await startConversation(target.url, customerSession);
+  const customer = connectChat(target.url, customerSession);
+  const rep = connectChat(target.url, repSession);
+  await Promise.all([waitForConnection(customer), waitForConnection(rep)]);
+  await Promise.all([customer.chat.join(conversationId), rep.chat.join(conversationId)]);
+  return { conversationId, customerSession, repSession, customer, rep };
+}
