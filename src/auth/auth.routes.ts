@@ -123,7 +123,17 @@ function login(passport: AuthPassport, role: Role): RequestHandler {
   };
 }
 
-/** passport's login, which regenerates the session id (no session fixation). */
+/**
+ * passport's login, which regenerates the session id (no session fixation). The new session gets
+ * its CSRF token here, so the pages a browser then loads at once all read the same token instead
+ * of racing to create one each (the last session save would win and the other pages' forms fail).
+ */
 function logIn(req: Request, user: SessionUser): Promise<void> {
-  return new Promise((done, fail) => req.login(user, (error: unknown) => (error ? fail(error) : done())));
+  return new Promise((done, fail) =>
+    req.login(user, (error: unknown) => {
+      if (error) return fail(error);
+      req.csrfToken?.();
+      done();
+    }),
+  );
 }

@@ -1,3 +1,4 @@
+import mongoose from 'mongoose';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { User } from '../../src/auth/index.js';
@@ -28,6 +29,20 @@ describe('CSRF protection', () => {
       expect(await User.countDocuments({ usernameKey: username.toLowerCase() })).toBe(0);
     });
   }
+
+  it('when a user logs in, then the new session already holds its CSRF token, so pages opened at once agree', async () => {
+    const app = buildTestApp();
+    const { user, username, password } = await createCustomer();
+    await loginAgent(app, { role: 'customer', username, password });
+    const stored = await mongoose.connection.collection<{ session: string | Record<string, unknown> }>('sessions').find({}).toArray();
+    const sessions = stored.map((doc) => (typeof doc.session === 'string' ? JSON.parse(doc.session) : doc.session) as {
+      passport?: { user?: string };
+      csrfToken?: unknown;
+    });
+    const mine = sessions.filter((session) => session.passport?.user === user.id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]?.csrfToken).toMatch(/^[0-9a-f]{64}$/);
+  });
 
   it('when logout is posted without a token, then it is 403 and the user stays logged in', async () => {
     const app = buildTestApp();
