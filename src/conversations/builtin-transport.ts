@@ -53,9 +53,11 @@ export function createBuiltinTransport(): MessageTransport {
   };
 }
 
+/**
+ * Inserts first: a first send (the common case) costs one write, and the unique index on
+ * (conversation, clientId) turns a resend into a duplicate-key error, answered with the stored one.
+ */
 async function storeOnce(conversationId: string, message: NewMessage): Promise<{ message: ChatMessage; created: boolean }> {
-  const existing = await findByClientId(conversationId, message.clientId);
-  if (existing) return { message: sameAuthor(existing, message), created: false };
   try {
     const stored = await Message.create({
       conversationId,
@@ -68,7 +70,6 @@ async function storeOnce(conversationId: string, message: NewMessage): Promise<{
     });
     return { message: toChatMessage(stored.toObject() as StoredMessage), created: true };
   } catch (error) {
-    // Two copies of one resend raced: the first stored it, this one returns that message.
     if (!isDuplicateKeyError(error)) throw error;
     const winner = await findByClientId(conversationId, message.clientId);
     if (!winner) throw error;
