@@ -43,9 +43,13 @@ const batchSchema = z.object({
   ...common,
 });
 
-type TranslateRequest =
-  | { kind: 'single'; texts: string[]; target: string; source: string | undefined }
-  | { kind: 'batch'; texts: string[]; target: string; source: string | undefined };
+interface TranslateRequest {
+  /** The seed's `{text}` answers `{response_text}`; the batch `{texts}` answers `{translations}`. */
+  kind: 'single' | 'batch';
+  texts: string[];
+  target: string;
+  source: string | undefined;
+}
 
 function fieldErrors(error: z.ZodError): FieldErrors {
   const fields: FieldErrors = {};
