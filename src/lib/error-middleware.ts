@@ -94,7 +94,7 @@ export function errorMiddleware(options: { exposeInternals: boolean }): ErrorReq
 /** API paths and clients asking for JSON get JSON errors; browsers get pages. */
 export function wantsJson(path: string, accept: string | undefined): boolean {
   if (path.startsWith('/api/') || path === '/translate') return true;
-  return !accept || !accept.includes('text/html') ? Boolean(accept?.includes('json')) : false;
+  return Boolean(accept?.includes('json')) && !accept?.includes('text/html');
 }
 
 function sendError(res: Response, view: ErrorView, json: boolean): void {
