@@ -33,7 +33,7 @@ export async function composeApplication(config: Readonly<Config>, logger: Logge
   const auth = createAuth({
     config,
     languages: translation.languagesProvider,
-    sessionStore: createSessionStore({ maxAgeMs: config.session.maxAgeMs }),
+    sessionStore: createSessionStore({ maxAgeMs: config.session.maxAgeMs, cacheMs: config.session.cacheMs }),
     sessionSecret: resolveSessionSecret(config),
     rateLimits: { store: limiterStore },
   });

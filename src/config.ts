@@ -40,6 +40,7 @@ const environmentSchema = z
       z.string().min(32, 'must be at least 32 characters').optional(),
     ),
     SESSION_MAX_AGE_HOURS: positiveInt(12),
+    AUTH_CACHE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(60_000).default(2_000)),
     TRUST_PROXY: booleanFlag,
     BCRYPT_COST: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(4).max(15).default(12)),
     SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
@@ -52,6 +53,8 @@ const environmentSchema = z
     DEEPL_AUTH_KEY: optionalString,
     DEEPL_SERVER_URL: optionalUrl,
     DEEPL_TIMEOUT_MS: positiveInt(2500),
+    TRANSLATE_REQUESTS_PER_MINUTE: positiveInt(120),
+    TRANSLATE_CHARACTERS_PER_MINUTE: positiveInt(200_000),
     REDIS_URL: optionalUrl,
   })
   .superRefine((env, ctx) => {
@@ -90,12 +93,18 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   dataDir: string;
   mongodbUri: string | undefined;
-  session: { secret: string | undefined; maxAgeMs: number; secureCookie: boolean };
+  /**
+   * cacheMs: how long a process reuses a session or account it read. Logout and admin changes
+   * made through the same process apply at once; made elsewhere, within cacheMs. 0 = no cache.
+   */
+  session: { secret: string | undefined; maxAgeMs: number; secureCookie: boolean; cacheMs: number };
   trustProxy: boolean;
   bcryptCost: number;
   shutdownTimeoutMs: number;
   twilio: TwilioConfig | undefined;
   deepl: { authKey: string | undefined; serverUrl: string | undefined; timeoutMs: number };
+  /** Per-user limits on POST /translate (characters count only what goes to DeepL). */
+  translationLimits: { requestsPerMinute: number; charactersPerMinute: number };
   redisUrl: string | undefined;
 }
 
@@ -138,6 +147,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
       secret: env.SESSION_SECRET,
       maxAgeMs: env.SESSION_MAX_AGE_HOURS * 3_600_000,
       secureCookie: env.TRUST_PROXY,
+      cacheMs: env.AUTH_CACHE_MS,
     },
     trustProxy: env.TRUST_PROXY,
     bcryptCost: env.BCRYPT_COST,
@@ -147,6 +157,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
       authKey: env.DEEPL_AUTH_KEY,
       serverUrl: env.DEEPL_SERVER_URL,
       timeoutMs: env.DEEPL_TIMEOUT_MS,
+    },
+    translationLimits: {
+      requestsPerMinute: env.TRANSLATE_REQUESTS_PER_MINUTE,
+      charactersPerMinute: env.TRANSLATE_CHARACTERS_PER_MINUTE,
     },
     redisUrl: env.REDIS_URL,
   });

@@ -59,7 +59,11 @@ export interface Auth {
 
 /** Builds the accounts feature once per app from its dependencies. */
 export function createAuth(options: AuthOptions): Auth {
-  const users = createUserService({ bcryptCost: options.config.bcryptCost, languages: options.languages });
+  const users = createUserService({
+    bcryptCost: options.config.bcryptCost,
+    languages: options.languages,
+    cacheMs: options.config.session.cacheMs,
+  });
   const passport = createPassport(users);
   const sessionMiddleware = createSessionMiddleware({
     store: options.sessionStore,

@@ -6,6 +6,7 @@ import type { RequestHandler } from 'express';
 import session, { type Store } from 'express-session';
 import mongoose, { type Connection } from 'mongoose';
 import type { Config } from '../config.js';
+import { CachedSessionStore } from './cached-session-store.js';
 import type { AuthPassport } from './passport.js';
 
 export const SESSION_COOKIE = 'parley.sid';
@@ -47,13 +48,13 @@ export function createSessionMiddleware(options: SessionOptions): RequestHandler
  * TTL index, which FerretDB rejects.
  */
 export function createSessionStore(
-  options: { maxAgeMs: number; autoRemoveIntervalMinutes?: number },
+  options: { maxAgeMs: number; autoRemoveIntervalMinutes?: number; cacheMs?: number },
   connection: Connection = mongoose.connection,
 ): Store {
   if (connection.readyState !== mongoose.ConnectionStates.connected) {
     throw new Error('Connect the database before creating the session store.');
   }
-  return MongoStore.create({
+  const store = MongoStore.create({
     // Same driver API; only the type differs (mongoose pins its own mongodb patch version).
     client: connection.getClient() as unknown as StoreClient,
     dbName: connection.name,
@@ -63,6 +64,7 @@ export function createSessionStore(
     autoRemoveInterval: options.autoRemoveIntervalMinutes ?? 10,
     touchAfter: 60,
   });
+  return options.cacheMs ? new CachedSessionStore(store, { ttlMs: options.cacheMs }) : store;
 }
 
 /**

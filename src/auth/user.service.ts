@@ -1,4 +1,5 @@
 import bcrypt from 'bcrypt';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { ConflictError, isDuplicateKeyError, NotFoundError } from '../lib/errors.js';
 import type { Role } from '../realtime/protocol.js';
@@ -27,6 +28,11 @@ export type LanguageProvider = () => readonly Language[] | Promise<readonly Lang
 export interface UserServiceDeps {
   bcryptCost: number;
   languages?: LanguageProvider;
+  /**
+   * How long findActiveUser reuses an answer (config.session.cacheMs). Changes through this
+   * service apply at once; changes by another process (the admin CLI) within this time.
+   */
+  cacheMs?: number;
 }
 
 export interface NewUser {
@@ -39,6 +45,7 @@ export type UserService = ReturnType<typeof createUserService>;
 
 export function createUserService(deps: UserServiceDeps) {
   const languages = deps.languages ?? (() => builtInTargetLanguages);
+  const activeUsers = deps.cacheMs ? new LRUCache<string, { user: SessionUser | null }>({ max: 50_000, ttl: deps.cacheMs }) : undefined;
   // Unknown usernames are checked against this hash so they cost as much time as a wrong password.
   let dummyHash: Promise<string> | undefined;
   const comparable = (hash: string | undefined) =>
@@ -89,8 +96,12 @@ export function createUserService(deps: UserServiceDeps) {
   /** The user an open session belongs to, unless the account is gone or disabled since. */
   async function findActiveUser(id: string): Promise<SessionUser | null> {
     if (!/^[a-f0-9]{24}$/.test(id)) return null;
-    const user = await User.findById(id);
-    return user && !user.disabled ? toSessionUser(user) : null;
+    const cached = activeUsers?.get(id);
+    if (cached) return cached.user;
+    const stored = await User.findById(id);
+    const user = stored && !stored.disabled ? toSessionUser(stored) : null;
+    activeUsers?.set(id, { user });
+    return user;
   }
 
   async function listUsers(role: Role): Promise<UserSummary[]> {
@@ -109,6 +120,7 @@ export function createUserService(deps: UserServiceDeps) {
     const result = await User.updateOne(filter, { $set: changes });
     const user = result.matchedCount ? await User.findOne(filter) : null;
     if (!user) throw new NotFoundError(`No ${role} named "${username}".`);
+    activeUsers?.delete(String(user._id));
     return toSessionUser(user);
   }
 

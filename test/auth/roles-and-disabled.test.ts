@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createUserService } from '../../src/auth/index.js';
-import { buildTestApp, testConfig } from '../support/app.js';
+import { buildTestApp, testAuth, testConfig } from '../support/app.js';
 import { createCustomer, createRep, csrfToken, loginAgent } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
 
@@ -32,21 +32,40 @@ describe('roles and disabled accounts', () => {
     expect(res.text).toContain('do not match an account');
   });
 
-  it('when a rep is disabled, then they cannot log in and their open session stops working', async () => {
-    const app = buildTestApp();
-    const rep = await createRep();
-    const agent = await loginAgent(app, { role: 'rep', username: rep.username, password: rep.password });
-    expect((await agent.get('/account')).status).toBe(200);
-
-    await createUserService({ bcryptCost: testConfig().bcryptCost }).setDisabled('rep', rep.username, true);
-
+  async function expectSignedOut(agent: Awaited<ReturnType<typeof loginAgent>>) {
     const page = await agent.get('/account');
     expect(page.status).toBe(302);
     expect(page.headers.location).toMatch(/^\/auth\/customer\/login/);
     const api = await agent.get('/account').set('Accept', 'application/json');
     expect(api.status).toBe(401);
     expect(api.body.error.code).toBe('unauthorized');
+  }
+
+  it('when a rep is disabled from another process (the admin CLI), then within the cache time they cannot log in and their open session stops working', async () => {
+    const cacheMs = 300;
+    const app = buildTestApp({ config: testConfig({ AUTH_CACHE_MS: String(cacheMs) }) });
+    const rep = await createRep();
+    const agent = await loginAgent(app, { role: 'rep', username: rep.username, password: rep.password });
+    expect((await agent.get('/account')).status).toBe(200);
+
+    await createUserService({ bcryptCost: testConfig().bcryptCost }).setDisabled('rep', rep.username, true);
+    await new Promise((resolve) => setTimeout(resolve, cacheMs + 50));
+
+    await expectSignedOut(agent);
     expect((await tryLogin(app, '/auth/rep/login', rep.username, rep.password)).status).toBe(401);
+  });
+
+  it('when the app itself disables a rep, then their open session stops working at once', async () => {
+    const config = testConfig({ AUTH_CACHE_MS: '60000' });
+    const auth = testAuth(config);
+    const app = buildTestApp({ config, auth });
+    const rep = await createRep();
+    const agent = await loginAgent(app, { role: 'rep', username: rep.username, password: rep.password });
+    expect((await agent.get('/account')).status).toBe(200);
+
+    await auth.users.setDisabled('rep', rep.username, true);
+
+    await expectSignedOut(agent);
   });
 
   it('when a disabled rep is enabled again, then they can log in', async () => {

@@ -35,7 +35,7 @@ export function testAuth(config: Readonly<Config> = testConfig(), options: Parti
   const dbName = mongoose.connection.name;
   let sessionStore = sessionStores.get(dbName);
   if (!sessionStore) {
-    sessionStore = createSessionStore({ maxAgeMs: config.session.maxAgeMs });
+    sessionStore = createSessionStore({ maxAgeMs: config.session.maxAgeMs, cacheMs: config.session.cacheMs });
     sessionStores.set(dbName, sessionStore);
   }
   return createAuth({ config, sessionStore, sessionSecret: TEST_SESSION_SECRET, ...options });
