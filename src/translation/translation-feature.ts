@@ -42,7 +42,7 @@ export interface TranslationFeatureOptions {
   translator?: Translator;
   breaker?: { failureThreshold?: number; cooldownMs?: number; now?: () => number };
   memoryCacheSize?: number;
-  /** Per-user limits on /translate; defaultTranslationLimits otherwise. */
+  /** Per-user limits on /translate; config.translationLimits otherwise. */
   limits?: TranslationLimits;
   /** A store shared between server processes (rate-limit-redis); in memory otherwise. */
   rateLimitStore?: Store;
@@ -66,7 +66,11 @@ export function createTranslationFeature(options: TranslationFeatureOptions): Tr
     service,
     languages,
     languagesProvider: () => languages.targetLanguages(),
-    limits: options.limits,
+    limits: options.limits ?? {
+      requestsPerWindow: config.translationLimits.requestsPerMinute,
+      charactersPerWindow: config.translationLimits.charactersPerMinute,
+      windowMs: 60_000,
+    },
     rateLimitStore: options.rateLimitStore,
     characterBudget: options.characterBudget,
   };

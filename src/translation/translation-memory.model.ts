@@ -7,7 +7,9 @@ import mongoose, { Schema, type InferSchemaType, type Model } from 'mongoose';
  */
 const translationMemorySchema = new Schema(
   {
-    key: { type: String, required: true, unique: true },
+    // The hash key itself, so a lookup is by _id: the one filter every MongoDB-compatible server
+    // answers from its primary index (FerretDB 1.x scans the table for any other field).
+    _id: { type: String, required: true },
     source: { type: String, required: true },
     target: { type: String, required: true },
     // Not `required`: mongoose refuses empty strings there, and DeepL may answer one.

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import mongoose from 'mongoose';
 import { isDuplicateKeyError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { baseLanguage, normaliseLanguageCode } from './languages.js';
@@ -67,11 +66,13 @@ export function createTranslationMemory(options: { logger: Logger; cacheSize?: n
       }
       if (missing.length === 0) return found;
       try {
-        const records = await TranslationMemoryModel.find({ key: mongoose.trusted({ $in: missing }) }).lean();
+        // One point read per key, not `$in`: FerretDB 1.x only uses the index for a single _id.
+        const records = await Promise.all(missing.map((key) => TranslationMemoryModel.findById(key).lean()));
         for (const record of records) {
+          if (!record) continue;
           const entry = { translation: record.translation, detectedSourceLang: record.detectedSourceLang ?? undefined };
-          cache.set(record.key, entry);
-          found.set(record.key, entry);
+          cache.set(record._id, entry);
+          found.set(record._id, entry);
         }
       } catch (error) {
         logger.warn({ err: error }, 'translation memory lookup failed; asking the translator instead');
@@ -81,7 +82,7 @@ export function createTranslationMemory(options: { logger: Logger; cacheSize?: n
     async remember(entries) {
       for (const { key, entry } of entries) cache.set(key, entry);
       const documents = entries.map(({ key, source, target, entry }) => ({
-        key,
+        _id: key,
         source,
         target,
         translation: entry.translation,

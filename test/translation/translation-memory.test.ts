@@ -49,12 +49,12 @@ describe('translation memory', () => {
     await createTranslationMemory({ logger }).remember([record]);
     await createTranslationMemory({ logger }).remember([record]);
 
-    expect(await TranslationMemoryModel.countDocuments({ key })).toBe(1);
+    expect(await TranslationMemoryModel.countDocuments({ _id: key })).toBe(1);
     expect(lines()).toEqual([]);
   });
 
-  it('when a key is inserted twice directly, then the unique index refuses it', async () => {
-    const record = { key: 'same-key', source: 'auto', target: 'DE', translation: 'x' };
+  it('when a key is inserted twice directly, then the database refuses the second (the key is the _id)', async () => {
+    const record = { _id: 'same-key', source: 'auto', target: 'DE', translation: 'x' };
     await TranslationMemoryModel.create(record);
 
     const error = await TranslationMemoryModel.create(record).catch((failure: unknown) => failure);
