@@ -7,6 +7,7 @@ import session, { type Store } from 'express-session';
 import mongoose, { type Connection } from 'mongoose';
 import type { Config } from '../config.js';
 import { CachedSessionStore } from './cached-session-store.js';
+import { MongoSessionStore, type StoredSession } from './mongo-session-store.js';
 import type { AuthPassport } from './passport.js';
 
 export const SESSION_COOKIE = 'parley.sid';
@@ -54,16 +55,19 @@ export function createSessionStore(
   if (connection.readyState !== mongoose.ConnectionStates.connected) {
     throw new Error('Connect the database before creating the session store.');
   }
-  const store = MongoStore.create({
-    // Same driver API; only the type differs (mongoose pins its own mongodb patch version).
-    client: connection.getClient() as unknown as StoreClient,
+  // Same driver API; only the type differs (mongoose pins its own mongodb patch version).
+  const client = connection.getClient() as unknown as StoreClient;
+  const collectionName = 'sessions';
+  const settings = {
+    client,
     dbName: connection.name,
-    collectionName: 'sessions',
+    collectionName,
     ttl: Math.ceil(options.maxAgeMs / 1000),
-    autoRemove: 'interval',
+    autoRemove: 'interval' as const,
     autoRemoveInterval: options.autoRemoveIntervalMinutes ?? 10,
     touchAfter: 60,
-  });
+  };
+  const store = new MongoSessionStore(settings, connection.getClient().db(connection.name).collection<StoredSession>(collectionName));
   return options.cacheMs ? new CachedSessionStore(store, { ttlMs: options.cacheMs }) : store;
 }
 

@@ -1,5 +1,5 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import type { Server } from 'node:net';
+import type { Server } from 'node:http';
 import { MemoryStore, type SessionData } from 'express-session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeServer, listen } from '../../src/lib/http-server.js';
@@ -38,9 +38,9 @@ class SlowStore extends MemoryStore {
     setTimeout(() => super.set(sid, session, callback), 150);
   }
 
-  stored(): (SessionData & { csrfToken?: string; passport?: { user: string } })[] {
+  stored(): { csrfToken?: string; passport?: { user: string } }[] {
     const sessions = (this as unknown as { sessions: Record<string, string> }).sessions;
-    return Object.values(sessions).map((json) => JSON.parse(json) as SessionData);
+    return Object.values(sessions).map((json) => JSON.parse(json) as { csrfToken?: string; passport?: { user: string } });
   }
 }
 
