@@ -3,12 +3,29 @@
 // when it is missing, so that `npm start` and `npm test` work on a bare machine without
 // MONGODB_URI. FerretDB comes from the Go module proxy; its module zip ships without the
 // generated version file, so the module is vendored and the file written before building.
+// One upstream performance bug is patched in the vendored source (PATCHES below).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const FERRETDB_VERSION = 'v1.24.2';
+
+/**
+ * FerretDB 1.x's SQLite backend indexes _id as `_ferretdb_sjson->"_id"` but looks documents up
+ * by `_ferretdb_sjson->'$._id'`, an expression SQLite does not match to that index: every find,
+ * update and delete by _id scanned the whole table (EXPLAIN QUERY PLAN: SCAN; upstream issue
+ * FerretDB#3340). Using the index's own expression makes them index searches. Results are the
+ * same (both expressions return the same JSON, and FerretDB filters the rows again itself).
+ */
+const PATCHES = [
+  {
+    file: 'internal/backends/sqlite/metadata/metadata.go',
+    from: `IDColumn = DefaultColumn + "->'$._id'"`,
+    to: 'IDColumn = DefaultColumn + `->"_id"`',
+  },
+];
+const BUILD_ID = `${FERRETDB_VERSION}+sqlite-id-index`;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = join(root, '.cache', 'ferretdb');
 const binary = join(cacheDir, 'ferretdb');
@@ -19,7 +36,18 @@ export function ferretdbBinaryPath() {
 }
 
 function isBuilt() {
-  return existsSync(binary) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === FERRETDB_VERSION;
+  return existsSync(binary) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === BUILD_ID;
+}
+
+/** Applies PATCHES to the vendored source; fails loudly when the source is not what they expect. */
+function applyPatches(source) {
+  for (const patch of PATCHES) {
+    const file = join(source, patch.file);
+    const text = readFileSync(file, 'utf8');
+    if (!text.includes(patch.from)) throw new Error(`FerretDB patch does not apply: ${patch.file} lacks ${patch.from}`);
+    chmodSync(file, 0o644);
+    writeFileSync(file, text.replace(patch.from, patch.to));
+  }
 }
 
 function build() {
@@ -42,12 +70,13 @@ function build() {
   const versionFile = join(work, 'vendor/github.com/FerretDB/FerretDB/build/version/version.txt');
   chmodSync(dirname(versionFile), 0o755);
   writeFileSync(versionFile, `${FERRETDB_VERSION}\n`);
+  applyPatches(join(work, 'vendor/github.com/FerretDB/FerretDB'));
   execFileSync(
     'go',
     ['build', '-mod=vendor', '-trimpath', '-o', binary, 'github.com/FerretDB/FerretDB/cmd/ferretdb'],
     { cwd: work, env: { ...env, GOFLAGS: '', CGO_ENABLED: '0' }, stdio: 'inherit' },
   );
-  writeFileSync(stamp, `${FERRETDB_VERSION}\n`);
+  writeFileSync(stamp, `${BUILD_ID}\n`);
   rmSync(work, { recursive: true, force: true });
   console.log(`Embedded database ready: ${binary}`);
 }

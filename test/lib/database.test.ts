@@ -64,4 +64,28 @@ describe('embedded database', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('when documents are found, updated or deleted by _id, then SQLite searches the _id index instead of scanning the table', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'parley-id-index-'));
+    const database = await startEmbeddedMongo({ dataDir });
+    const connection = await mongoose.createConnection(database.uri, { dbName: 'id_index' }).asPromise();
+    try {
+      const notes = connection.collection('notes');
+      const { insertedIds } = await notes.insertMany(Array.from({ length: 50 }, (_, index) => ({ body: `note ${index}` })));
+      const id = insertedIds[7];
+      const plan = (command: Record<string, unknown>) =>
+        connection.db!.command({ explain: command }).then((answer) => JSON.stringify(answer.queryPlanner));
+
+      expect(await plan({ find: 'notes', filter: { _id: id } })).toMatch(/SEARCH \S+ USING INDEX \S+__id_/);
+      expect(await plan({ find: 'notes', filter: { _id: 'a-string-id' } })).toMatch(/SEARCH \S+ USING INDEX \S+__id_/);
+      expect(await notes.findOneAndUpdate({ _id: id }, { $set: { body: 'changed' } }, { returnDocument: 'after' })).toMatchObject({ body: 'changed' });
+      expect(await notes.findOne({ _id: insertedIds[8] })).toMatchObject({ body: 'note 8' });
+      expect((await notes.deleteOne({ _id: id })).deletedCount).toBe(1);
+      expect(await notes.countDocuments()).toBe(49);
+    } finally {
+      await connection.close();
+      await database.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });
