@@ -1,5 +1,6 @@
 import { Store, type SessionData } from 'express-session';
 import { LRUCache } from 'lru-cache';
+import type { BatchSessionReader } from './sign-in-check.js';
 
 type Callback = (error?: unknown) => void;
 
@@ -64,6 +65,20 @@ export class CachedSessionStore extends Store {
       if (copy && this.writes === writesBefore) this.cache.set(sid, copy);
       callers.forEach((caller) => caller(error ?? null, copy && structuredClone(copy)));
     });
+  }
+
+  /** Fresh from the inner store when it reads in batches (and the copies here refreshed). */
+  async getMany(sessionIds: readonly string[]): Promise<Map<string, SessionData>> {
+    const inner = this.inner as Store & Partial<BatchSessionReader>;
+    if (!inner.getMany) throw new Error('The session store behind the cache does not read in batches.');
+    const writesBefore = this.writes;
+    const found = await inner.getMany(sessionIds);
+    for (const sid of sessionIds) {
+      const session = found.get(sid);
+      if (!session) this.cache.delete(sid);
+      else if (this.writes === writesBefore) this.cache.set(sid, structuredClone(session));
+    }
+    return found;
   }
 
   override set(sid: string, session: SessionData, callback?: Callback): void {

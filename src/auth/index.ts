@@ -7,7 +7,7 @@ import { createPassport, type AuthPassport } from './passport.js';
 import { createAuthRateLimits, type AuthRateLimitOptions } from './rate-limits.js';
 import { authRoutes } from './auth.routes.js';
 import { createSessionMiddleware } from './session.js';
-import { signInCheck } from './sign-in-check.js';
+import { signedInAmong, signInCheck, type SignInPair } from './sign-in-check.js';
 import { createUserService, type LanguageProvider, type UserService } from './user.service.js';
 
 export type { Role } from '../realtime/protocol.js';
@@ -50,6 +50,8 @@ export interface Auth {
    * admin CLI disables reps from another process). For connections that outlive a request.
    */
   isSignedIn(userId: string, sessionId: string): Promise<boolean>;
+  /** The same for many connections with two database reads; answers `${userId} ${sessionId}` of those still signed in. */
+  signedInAmong(pairs: readonly SignInPair[]): Promise<Set<string>>;
   /**
    * Calls the listener with the user's id after each logout; answers the unsubscribe. The
    * realtime server listens, so a logout also closes that user's sockets (without auth importing it).
@@ -83,6 +85,7 @@ export function createAuth(options: AuthOptions): Auth {
     pageMiddleware,
     routes,
     isSignedIn: signInCheck(options.sessionStore, users),
+    signedInAmong: signedInAmong(options.sessionStore, users),
     onLogout: (listener) => {
       logoutListeners.add(listener);
       return () => {

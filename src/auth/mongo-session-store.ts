@@ -12,6 +12,14 @@ export interface StoredSession {
   lastModified?: Date;
 }
 
+function toSession(stored: StoredSession): SessionData | null {
+  if (stored.expires && stored.expires.getTime() <= Date.now()) return null;
+  const session = JSON.parse(stored.session) as SessionData & { lastModified?: Date };
+  // connect-mongo's touch reads it to write at most once per `touchAfter`.
+  if (stored.lastModified) session.lastModified = stored.lastModified;
+  return session;
+}
+
 /**
  * connect-mongo, except that a session is read by its _id alone and its expiry checked here.
  * connect-mongo filters on `_id` and `expires` together, which MongoDB answers from the _id index
@@ -25,15 +33,20 @@ export class MongoSessionStore extends MongoStore {
     super(options);
   }
 
+  /** Many sessions at once (the realtime sign-in sweep); expired ones are left out. */
+  async getMany(sessionIds: readonly string[]): Promise<Map<string, SessionData>> {
+    const found = new Map<string, SessionData>();
+    if (sessionIds.length === 0) return found;
+    for await (const stored of this.sessions.find({ _id: { $in: [...sessionIds] } })) {
+      const session = toSession(stored);
+      if (session) found.set(stored._id, session);
+    }
+    return found;
+  }
+
   override get(sid: string, callback: (error: unknown, session?: SessionData | null) => void): void {
     this.sessions.findOne({ _id: sid }).then(
-      (stored) => {
-        if (!stored || (stored.expires && stored.expires.getTime() <= Date.now())) return callback(null, null);
-        const session = JSON.parse(stored.session) as SessionData & { lastModified?: Date };
-        // connect-mongo's touch reads it to write at most once per `touchAfter`.
-        if (stored.lastModified) session.lastModified = stored.lastModified;
-        callback(null, session);
-      },
+      (stored) => callback(null, stored ? toSession(stored) : null),
       (error: unknown) => callback(error),
     );
   }

@@ -1,5 +1,6 @@
 import bcrypt from 'bcrypt';
 import { LRUCache } from 'lru-cache';
+import mongoose from 'mongoose';
 import { z } from 'zod';
 import { ConflictError, isDuplicateKeyError, NotFoundError } from '../lib/errors.js';
 import type { Role } from '../realtime/protocol.js';
@@ -104,6 +105,21 @@ export function createUserService(deps: UserServiceDeps) {
     return user;
   }
 
+  /** Which of these users are active, read fresh from the database (and refreshed in the cache). */
+  async function findActiveUsers(ids: readonly string[]): Promise<Set<string>> {
+    const valid = ids.filter((id) => /^[a-f0-9]{24}$/.test(id));
+    if (valid.length === 0) return new Set();
+    const stored = await User.find({ _id: mongoose.trusted({ $in: valid }) });
+    const active = new Set<string>();
+    for (const id of valid) activeUsers?.set(id, { user: null });
+    for (const user of stored) {
+      const sessionUser = user.disabled ? null : toSessionUser(user);
+      activeUsers?.set(String(user._id), { user: sessionUser });
+      if (sessionUser) active.add(sessionUser.id);
+    }
+    return active;
+  }
+
   async function listUsers(role: Role): Promise<UserSummary[]> {
     const users = await User.find({ role }).sort({ usernameKey: 1 });
     return users.map((user) => ({
@@ -134,7 +150,7 @@ export function createUserService(deps: UserServiceDeps) {
     return updateAccount(role, username, { passwordHash });
   }
 
-  return { createUser, authenticate, findActiveUser, listUsers, setDisabled, resetPassword, languages };
+  return { createUser, authenticate, findActiveUser, findActiveUsers, listUsers, setDisabled, resetPassword, languages };
 }
 
 type UserDocument = UserRecord & { _id: { toString(): string } };

@@ -8,6 +8,7 @@ import { AppError, UnauthorizedError, ValidationError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from './protocol.js';
 import { cachedSignInCheck, defaultGuardSettings, rateLimiter, type SocketAccess, type SocketGuardSettings } from './socket-guards.js';
+import { startSignInSweep } from './sign-in-sweep.js';
 import { conversationRefSchema, historyRequestSchema, sendMessageSchema } from './socket.schemas.js';
 
 interface SocketData {
@@ -104,6 +105,13 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
   });
   // Through the adapter: with Redis, the user's sockets on the other instances close too.
   const stopLogouts = deps.access.onLogout((userId) => io.in(userRoom(userId)).disconnectSockets(true));
+  const stopSweep = startSignInSweep({
+    sockets: () => io.of('/').sockets.values(),
+    access: deps.access,
+    cache: guards.signIns,
+    everyMs: guards.settings.signInSweepMs,
+    logger,
+  });
 
   const unsubscribe = subscribeToConversationEvents(io, feature);
   logger.info('realtime transport attached (Socket.IO)');
@@ -116,6 +124,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
      */
     close: async () => {
       stopLogouts();
+      stopSweep();
       unsubscribe();
       io.engine.close();
       await io.of('/').adapter.close();
@@ -123,11 +132,14 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
   };
 }
 
-/** Checks shared by this instance's sockets: the cached sign-in check and the rate limits. */
+/** Checks shared by this instance's sockets: the cached sign-in check (swept) and the rate limits. */
 function createGuards(deps: RealtimeDeps) {
   const settings: SocketGuardSettings = { ...defaultGuardSettings, ...deps.guards };
+  const signIns = cachedSignInCheck(deps.access, settings);
   return {
-    isSignedIn: cachedSignInCheck(deps.access, settings),
+    settings,
+    signIns,
+    isSignedIn: signIns.isSignedIn,
     allowMessage: rateLimiter(settings.messages, settings.now),
     allowTyping: rateLimiter(settings.typing, settings.now),
   };

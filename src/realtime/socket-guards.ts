@@ -7,6 +7,8 @@ import { LRUCache } from 'lru-cache';
 export interface SocketAccess {
   /** Whether the session still exists and belongs to the user, whose account is still active. */
   isSignedIn(userId: string, sessionId: string): Promise<boolean>;
+  /** The same for many at once (two database reads); answers `${userId} ${sessionId}` of those still signed in. */
+  signedInAmong(pairs: readonly { userId: string; sessionId: string }[]): Promise<Set<string>>;
   /** Calls the listener with the user's id after each logout; answers the unsubscribe. */
   onLogout(listener: (userId: string) => void): () => void;
 }
@@ -20,6 +22,12 @@ export interface RateLimit {
 export interface SocketGuardSettings {
   /** How long a sign-in check is trusted: the delay before a disabled rep or ended session is noticed. */
   signInCacheMs: number;
+  /**
+   * How often every connection on this instance is re-checked in one batch (0: never). Idle
+   * connections of a disabled rep or an ended session close then, and the answers for those still
+   * signed in are cached, so a message rarely waits for a check of its own.
+   */
+  signInSweepMs: number;
   /** Messages per user (all their sockets on this instance). */
   messages: RateLimit;
   /** Typing signals per socket; the excess is dropped silently. */
@@ -30,6 +38,7 @@ export interface SocketGuardSettings {
 
 export const defaultGuardSettings: SocketGuardSettings = {
   signInCacheMs: 5_000,
+  signInSweepMs: 5_000,
   messages: { limit: 20, windowMs: 10_000 },
   typing: { limit: 5, windowMs: 1_000 },
   now: () => performance.now(),
@@ -46,17 +55,24 @@ export function cachedSignInCheck(access: Pick<SocketAccess, 'isSignedIn'>, sett
     ttlResolution: 0,
     perf: { now: settings.now },
   });
-  return (userId: string, sessionId: string): Promise<boolean> => {
-    const key = `${userId} ${sessionId}`;
-    const cached = answers.get(key);
-    if (cached) return cached;
-    const answer = access.isSignedIn(userId, sessionId);
-    answers.set(key, answer);
-    // A failed lookup (database away) is asked again next time, not remembered.
-    answer.catch(() => answers.delete(key));
-    return answer;
+  return {
+    isSignedIn(userId: string, sessionId: string): Promise<boolean> {
+      const key = `${userId} ${sessionId}`;
+      const cached = answers.get(key);
+      if (cached) return cached;
+      const answer = access.isSignedIn(userId, sessionId);
+      answers.set(key, answer);
+      // A failed lookup (database away) is asked again next time, not remembered.
+      answer.catch(() => answers.delete(key));
+      return answer;
+    },
+    /** An answer found another way (the batch sweep), trusted for the same time. */
+    remember(key: string, signedIn: boolean): void {
+      answers.set(key, Promise.resolve(signedIn));
+    },
   };
 }
+export type SignInCache = ReturnType<typeof cachedSignInCheck>;
 
 /**
  * Token buckets by key: `limit` events at once, refilled at `limit` per window, so a burst

@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Auth } from '../../src/auth/index.js';
+import { createUserService, type Auth } from '../../src/auth/index.js';
 import { createConversationsFeature, Message } from '../../src/conversations/index.js';
 import { defaultGuardSettings } from '../../src/realtime/index.js';
 import { buildTestApp, memoryLogger, testAuth, testConfig } from '../support/app.js';
@@ -17,14 +17,16 @@ let clock = 1_000_000;
 let auth: Auth;
 let app: Express;
 let server: Awaited<ReturnType<typeof startRealtimeServer>>;
+let feature: ReturnType<typeof createConversationsFeature>;
 
 beforeAll(async () => {
   const config = testConfig();
   const logger = memoryLogger().logger;
   auth = testAuth(config);
-  const feature = createConversationsFeature({ config, logger });
+  feature = createConversationsFeature({ config, logger });
   app = buildTestApp({ config, logger, auth, conversations: feature });
-  server = await startRealtimeServer(app, auth, feature, { signInCacheMs: SIGN_IN_CACHE_MS, now: () => clock });
+  // No background sweep here: these tests move the cache's clock by hand.
+  server = await startRealtimeServer(app, auth, feature, { signInCacheMs: SIGN_IN_CACHE_MS, signInSweepMs: 0, now: () => clock });
 });
 afterAll(() => server.close());
 
@@ -78,6 +80,25 @@ describe('socket security', () => {
     expect(bobSocket.connected).toBe(true);
     await expect(bobSocket.emitWithAck('conversation:join', { conversationId: bobConversation })).resolves.toMatchObject({ ok: true });
     await expect(connectError(server.connect({ cookie: aliceCookie, origin: server.url }))).resolves.toMatchObject({ message: 'unauthorized' });
+  });
+
+  it('when a rep is disabled from another process (the admin CLI), then the next sweep closes their idle socket', async () => {
+    const swept = await startRealtimeServer(app, auth, feature, { signInSweepMs: 200 });
+    try {
+      const [rep, other] = await Promise.all([createRep(), createRep()]);
+      const [repCookie, otherCookie] = await Promise.all([sessionCookie(app, 'rep', rep), sessionCookie(app, 'rep', other)]);
+      const [repSocket, otherSocket] = [repCookie, otherCookie].map((cookie) => swept.connect({ cookie, origin: swept.url }));
+      await Promise.all([connected(repSocket!), connected(otherSocket!)]);
+      const closed = disconnection(repSocket!);
+
+      await createUserService({ bcryptCost: 4 }).setDisabled('rep', rep.username, true);
+
+      await expect(closed).resolves.toBe('io server disconnect');
+      await new Promise((resolve) => setTimeout(resolve, 450));
+      expect(otherSocket!.connected).toBe(true);
+    } finally {
+      await swept.close();
+    }
   });
 
   it('when the admin disables a rep, then the next send after the sign-in cache expires is refused and the socket closed', async () => {
