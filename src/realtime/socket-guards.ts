@@ -23,7 +23,8 @@ export interface SocketGuardSettings {
   /** How long a sign-in check is trusted: the delay before a disabled rep or ended session is noticed. */
   signInCacheMs: number;
   /**
-   * How often every connection on this instance is re-checked in one batch (0: never). Idle
+   * How often every connection on this instance is re-checked in one batch (0: never; keep it
+   * below signInCacheMs so the answers are renewed before they expire). Idle
    * connections of a disabled rep or an ended session close then, and the answers for those still
    * signed in are cached, so a message rarely waits for a check of its own.
    */
@@ -38,7 +39,7 @@ export interface SocketGuardSettings {
 
 export const defaultGuardSettings: SocketGuardSettings = {
   signInCacheMs: 5_000,
-  signInSweepMs: 5_000,
+  signInSweepMs: 4_000,
   messages: { limit: 20, windowMs: 10_000 },
   typing: { limit: 5, windowMs: 1_000 },
   now: () => performance.now(),
