@@ -217,7 +217,7 @@ async function measure(server: ServerProcess, databasePort: number, deepl: Deepl
     await pageTranslations(url, customers[0]!, 'ES').translate(repLines.map((text, i) => ({ key: String(i), text, language: 'EN-US' }))),
     await pageTranslations(url, reps[0]!, 'EN-US').translate(customerLines.map((text, i) => ({ key: String(i), text, language: 'ES' }))),
   ];
-  if (warm.some((results) => [...results.values()].some((result) => result.untranslated))) throw new Error('warming the translation memory failed');
+  if (warm.some((results) => [...results.values()].some((result) => result.untranslated))) throw new Error(`warming the translation memory failed; server said:\n${server.output()}`);
   deepl.resetCounts();
 
   // The database on its own, for reference: the chat does ~4 operations per message sent plus ~2

@@ -1,36 +1,28 @@
 /**
  * `npm run bench:translate`: what translation costs upstream, the seed tutorial's way and ours,
  * and how fast /translate serves memory hits. Everything runs on loopback: an embedded FerretDB,
- * the local DeepL (test/support/deepl-server.ts, driven by the real deepl-node) and the app
- * listening on 127.0.0.1. Bounded: each load phase stops after BENCH_SECONDS (default 5) or
- * BENCH_MAX_REQUESTS (default 50,000) requests.
+ * the local DeepL (test/support/deepl-server.ts, driven by the real deepl-node), the app as its own
+ * process (src/server.ts, production mode) and two reference servers (bench/lib/baseline-server.ts).
+ * Bounded: each load phase runs for BENCH_SECONDS (default 5) after a 1 s warm-up. BENCH_CPU_PROF=1
+ * profiles the app's process and prints its hottest packages and functions.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import express from 'express';
-import mongoose from 'mongoose';
+import autocannon from 'autocannon';
 import { createUserService, type Role } from '../src/auth/index.js';
-import { connectDatabase } from '../src/lib/database.js';
+import { connectDatabase, disconnectDatabase } from '../src/lib/database.js';
 import { startEmbeddedMongo } from '../src/lib/embedded-mongo.js';
-import { errorMiddleware } from '../src/lib/error-middleware.js';
-import { closeServer, listen } from '../src/lib/http-server.js';
-import {
-  createDeeplTranslator,
-  createTranslationFeature,
-  translationRoutes,
-  type TranslationFeature,
-} from '../src/translation/index.js';
-import { buildTestApp, memoryLogger, testConfig } from '../test/support/app.js';
+import { createDeeplTranslator } from '../src/translation/index.js';
 import { extractCsrfToken } from '../test/support/auth.js';
 import { startDeeplServer, type DeeplServer } from '../test/support/deepl-server.js';
+import { summariseCpuProfile } from './lib/cpu-profile.js';
+import { startServerProcess, type ServerProcess } from './lib/server-process.js';
 
 const messageCount = 200;
 const renders = 5;
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-const maxRequests = Number(process.env.BENCH_MAX_REQUESTS ?? 50_000);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
 
 interface Reader {
@@ -108,153 +100,124 @@ async function ourWay(baseUrl: string, messages: Message[], readers: Reader[]): 
   }
 }
 
-const keepAlive = new Agent({ keepAlive: true, maxSockets: 64 });
+interface LoadResult {
+  requests: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
 
-/** A lighter client than fetch for the load phases, so the client's own cost disturbs less. */
-function postForLoad(url: string, reader: Reader, body: object): Promise<void> {
-  const payload = JSON.stringify(body);
-  const headers = {
-    cookie: reader.cookie,
-    'x-csrf-token': reader.token,
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(payload),
-  };
-  return new Promise((done, fail) => {
-    const req = request(`${url}/translate`, { method: 'POST', agent: keepAlive, headers }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? done() : fail(new Error(`/translate answered ${res.statusCode}`))));
-    });
-    req.on('error', fail);
-    req.end(payload);
+/**
+ * Closed-loop HTTP load from autocannon (in this process; the servers run in their own): each of
+ * `concurrency` keep-alive connections sends the next POST /translate when the last one answered,
+ * cycling through `bodies`. Anything but 200 fails the run.
+ */
+async function load(url: string, reader: Reader, bodies: object[], duration = seconds): Promise<LoadResult> {
+  const result = await autocannon({
+    url: `${url}/translate`,
+    connections: concurrency,
+    duration,
+    headers: { cookie: reader.cookie, 'x-csrf-token': reader.token, 'content-type': 'application/json' },
+    requests: bodies.map((body) => ({ method: 'POST' as const, body: JSON.stringify(body) })),
   });
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+    throw new Error(`${url}: ${result.non2xx} answers other than 2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+  }
+  const elapsedSeconds = (result.finish.getTime() - result.start.getTime()) / 1000;
+  return { requests: result.requests.total, perSecond: result.requests.total / elapsedSeconds, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+function describeLoad(label: string, result: LoadResult): string {
+  return `${label.padEnd(38)} ${String(result.requests).padStart(7)} req  ${result.perSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(1)} ms  p99 ${result.p99.toFixed(1)} ms`;
 }
 
 async function inBatches<T>(items: T[], size: number, run: (item: T) => Promise<unknown>): Promise<void> {
   for (let start = 0; start < items.length; start += size) await Promise.all(items.slice(start, start + size).map(run));
 }
 
-interface LoadResult {
-  requests: number;
-  elapsedMs: number;
-  latencies: number[];
-}
-
-/** Closed-loop load: `concurrency` clients each send the next request when the last one answered. */
-async function load(send: (index: number) => Promise<unknown>): Promise<LoadResult> {
-  const latencies: number[] = [];
-  const started = performance.now();
-  const stopAt = started + seconds * 1000;
-  let next = 0;
-  const client = async () => {
-    while (performance.now() < stopAt && next < maxRequests) {
-      const index = next++;
-      const sent = performance.now();
-      await send(index);
-      latencies.push(performance.now() - sent);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, client));
-  return { requests: latencies.length, elapsedMs: performance.now() - started, latencies };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
-function describeLoad(label: string, result: LoadResult): string {
-  const sorted = [...result.latencies].sort((a, b) => a - b);
-  const rate = (result.requests / result.elapsedMs) * 1000;
-  return `${label.padEnd(38)} ${String(result.requests).padStart(7)} req in ${(result.elapsedMs / 1000).toFixed(1)} s  ${rate.toFixed(0).padStart(6)} req/s  p50 ${percentile(sorted, 50).toFixed(2)} ms  p99 ${percentile(sorted, 99).toFixed(2)} ms`;
-}
-
-/**
- * The translation routes alone, behind a stand-in for a logged-in session: separates the cost of
- * translation (parsing, validation, limits, memory) from the session store and user lookup.
- */
-function translationOnlyApp(translation: TranslationFeature): express.Express {
-  const app = express();
-  app.use(express.json({ limit: '128kb' }));
-  app.use((req, _res, next) => {
-    req.user = { id: 'bench-user', username: 'bench', role: 'customer', language: 'ES' };
-    next();
-  });
-  app.use(translationRoutes(translation));
-  app.use(errorMiddleware({ exposeInternals: false }));
-  return app;
-}
-
-/** An echo route with the same parser and client: what this machine does with no work at all. */
-function echoApp(): express.Express {
-  const app = express();
-  app.use(express.json({ limit: '128kb' }));
-  app.post('/translate', (req, res) => {
-    res.json({ response_text: (req.body as { text?: unknown }).text });
-  });
-  return app;
-}
-
-async function listenOnLoopback(app: express.Express): Promise<{ server: Server; url: string }> {
-  const server = await listen(app, { port: 0, host: '127.0.0.1' });
-  const address = server.address();
-  return { server, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
-}
-
 const row = (label: string, requests: number, characters: number) =>
   `${label.padEnd(44)} ${String(requests).padStart(9)} ${characters.toLocaleString('en').padStart(16)}`;
 
+const serverEnv = (mongodbUri: string, deeplUrl: string, dataDir: string): NodeJS.ProcessEnv => ({
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'warn',
+  SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
+  BCRYPT_COST: '4',
+  MONGODB_URI: mongodbUri,
+  DEEPL_SERVER_URL: deeplUrl,
+  DATA_DIR: dataDir,
+  // The per-user limits would otherwise stop one reader long before the machine does.
+  TRANSLATE_REQUESTS_PER_MINUTE: '100000000',
+  TRANSLATE_CHARACTERS_PER_MINUTE: '1000000000',
+});
+
+async function upstreamCost(deepl: DeeplServer, baseUrl: string, messages: Message[]): Promise<Reader[]> {
+  const totalCharacters = messages.reduce((sum, message) => sum + message.text.length, 0);
+  console.log(`\nRendering a ${messageCount}-message Spanish/English conversation ${renders} times for 2 readers (ES customer, EN-US rep)`);
+  console.log(`${''.padEnd(44)} ${'requests'.padStart(9)} ${'characters sent'.padStart(16)}  (upstream, to DeepL)`);
+  await seedWay(deepl, messages, ['ES', 'EN-US']);
+  console.log(row('(a) seed tutorial: one call per message', deepl.translateRequests, deepl.characters));
+  deepl.resetCounts();
+  const readers = [await login(baseUrl, 'customer', 'ES'), await login(baseUrl, 'rep', 'EN-US')];
+  const started = performance.now();
+  await ourWay(baseUrl, messages, readers);
+  const ourMs = performance.now() - started;
+  console.log(row('(b) ours: batch + memory + same-language skip', deepl.translateRequests, deepl.characters));
+  console.log(`    each message once into the other language would be ${totalCharacters.toLocaleString('en')} characters; (b) took ${ourMs.toFixed(0)} ms for ${renders * 2 * 2} /translate calls`);
+  return readers;
+}
+
+type Servers = Record<'app' | 'routes' | 'echo', ServerProcess>;
+
+async function memoryHits(deepl: DeeplServer, servers: Servers, reader: Reader, messages: Message[]) {
+  deepl.resetCounts();
+  const englishTexts = messages.filter((message) => message.language === 'EN-US').map((message) => message.text);
+  const single = englishTexts.map((text) => ({ text, target_lang: 'ES', source_lang: 'EN' }));
+  const batches = [0, 50].map((start) => ({ texts: englishTexts.slice(start, start + 50), target_lang: 'ES', source_lang: 'EN' }));
+  console.log(`\n/translate on memory hits (HTTP on loopback, autocannon, ${concurrency} connections, ${seconds} s each after a 1 s warm-up; each server is its own process)`);
+  const phases: [string, ServerProcess, object[]][] = [
+    ['single text, whole app', servers.app, single],
+    ['batch of 50, whole app', servers.app, batches],
+    ['single text, translation routes only', servers.routes, single],
+    ['batch of 50, translation routes only', servers.routes, batches],
+    ['baseline: echo route, no translation', servers.echo, englishTexts.map((text) => ({ text }))],
+  ];
+  for (const [label, server, bodies] of phases) {
+    await load(server.url, reader, bodies, 1); // warm-up: JIT and connections, not counted
+    const cpuBefore = server.cpuMs();
+    const result = await load(server.url, reader, bodies);
+    const cpuPerRequest = (server.cpuMs() - cpuBefore) / result.requests;
+    console.log(`${describeLoad(label, result)}  server CPU ${cpuPerRequest.toFixed(2)} ms/req`);
+  }
+  console.log(`upstream requests during the load phases: ${deepl.requests}\n`);
+}
+
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
-  const database = await startEmbeddedMongo({ dataDir });
+  const database = await startEmbeddedMongo({ dataDir: join(dataDir, 'db') });
   const deepl = await startDeeplServer();
-  const servers: Server[] = [];
+  const servers: ServerProcess[] = [];
+  const profileDir = process.env.BENCH_CPU_PROF ? join(dataDir, 'profile') : undefined;
   try {
-    await connectDatabase(database.uri, { dbName: 'parley_bench' });
-    await Promise.all(Object.values(mongoose.models).map((model) => model.init()));
-    const config = testConfig({ DEEPL_SERVER_URL: deepl.url });
-    const { logger } = memoryLogger('warn');
-    const limits = { requestsPerWindow: 10_000_000, charactersPerWindow: 1_000_000_000, windowMs: 60_000 };
-    const translation = createTranslationFeature({ config, logger, limits });
-    const full = await listenOnLoopback(buildTestApp({ config, logger, translation }));
-    const bare = await listenOnLoopback(translationOnlyApp(translation));
-    const echo = await listenOnLoopback(echoApp());
-    servers.push(full.server, bare.server, echo.server);
-    const baseUrl = full.url;
+    const mongodbUri = `${database.uri}/parley_bench`;
+    await connectDatabase(mongodbUri);
+    const env = serverEnv(mongodbUri, deepl.url, dataDir);
+    const app = await startServerProcess(env, { cpuProfileDir: profileDir });
+    servers.push(app);
+    const routes = await startServerProcess({ ...env, BENCH_APP: 'translation-routes' }, { script: 'bench/lib/baseline-server.ts' });
+    servers.push(routes);
+    const echo = await startServerProcess({ ...env, BENCH_APP: 'echo' }, { script: 'bench/lib/baseline-server.ts' });
+    servers.push(echo);
     const messages = conversation();
-    const totalCharacters = messages.reduce((sum, message) => sum + message.text.length, 0);
-
-    console.log(`\nRendering a ${messageCount}-message Spanish/English conversation ${renders} times for 2 readers (ES customer, EN-US rep)`);
-    console.log(`${''.padEnd(44)} ${'requests'.padStart(9)} ${'characters sent'.padStart(16)}  (upstream, to DeepL)`);
-    await seedWay(deepl, messages, ['ES', 'EN-US']);
-    console.log(row('(a) seed tutorial: one call per message', deepl.translateRequests, deepl.characters));
-    deepl.resetCounts();
-    const readers = [await login(baseUrl, 'customer', 'ES'), await login(baseUrl, 'rep', 'EN-US')];
-    const started = performance.now();
-    await ourWay(baseUrl, messages, readers);
-    const ourMs = performance.now() - started;
-    console.log(row('(b) ours: batch + memory + same-language skip', deepl.translateRequests, deepl.characters));
-    console.log(`    each message once into the other language would be ${totalCharacters.toLocaleString('en')} characters; (b) took ${ourMs.toFixed(0)} ms for ${renders * 2 * 2} /translate calls`);
-
-    deepl.resetCounts();
-    const [customer] = readers;
+    const [customer] = await upstreamCost(deepl, app.url, messages);
     if (!customer) throw new Error('no reader');
-    const englishTexts = messages.filter((message) => message.language === 'EN-US').map((message) => message.text);
-    console.log(`\n/translate on memory hits (HTTP on loopback, ${concurrency} concurrent clients, ≤${seconds} s or ${maxRequests.toLocaleString('en')} requests each)`);
-    const phases: [string, string, (index: number) => object][] = [
-      ['single text, whole app', baseUrl, (index) => ({ text: englishTexts[index % englishTexts.length], target_lang: 'ES', source_lang: 'EN' })],
-      ['batch of 50, whole app', baseUrl, (index) => ({ texts: englishTexts.slice((index % 2) * 50, (index % 2) * 50 + 50), target_lang: 'ES', source_lang: 'EN' })],
-      ['single text, translation routes only', bare.url, (index) => ({ text: englishTexts[index % englishTexts.length], target_lang: 'ES', source_lang: 'EN' })],
-      ['batch of 50, translation routes only', bare.url, (index) => ({ texts: englishTexts.slice((index % 2) * 50, (index % 2) * 50 + 50), target_lang: 'ES', source_lang: 'EN' })],
-      ['baseline: echo route, no translation', echo.url, (index) => ({ text: englishTexts[index % englishTexts.length] })],
-    ];
-    for (const [label, url, body] of phases) {
-      console.log(describeLoad(label, await load((index) => postForLoad(url, customer, body(index)))));
-    }
-    console.log(`upstream requests during the load phases: ${deepl.requests}\n`);
+    await memoryHits(deepl, { app, routes, echo }, customer, messages);
   } finally {
-    await Promise.all(servers.map((server) => closeServer(server, 1_000)));
-    await mongoose.disconnect();
+    await Promise.all(servers.map((server) => server.stop()));
+    await disconnectDatabase();
     await deepl.close();
     await database.stop();
+    if (profileDir) console.log(summariseCpuProfile(profileDir));
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

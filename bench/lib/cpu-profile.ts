@@ -25,7 +25,7 @@ function ownerOf(url: string): string {
 }
 
 /** The server's hottest functions and packages by self time, from the .cpuprofile files in `dir`. */
-export function summariseCpuProfile(dir: string, top = 15): string {
+export function summariseCpuProfile(dir: string, top = 25): string {
   const files = readdirSync(dir).filter((file) => file.endsWith('.cpuprofile'));
   if (files.length === 0) return `no CPU profile was written in ${dir}`;
   const byFunction = new Map<string, number>();
@@ -40,12 +40,17 @@ export function summariseCpuProfile(dir: string, top = 15): string {
       const { functionName, url, lineNumber } = node.callFrame;
       const name = `${functionName || '(anonymous)'} ${ownerOf(url)}${url ? `:${lineNumber + 1}` : ''}`;
       byFunction.set(name, (byFunction.get(name) ?? 0) + ms);
-      byOwner.set(ownerOf(url), (byOwner.get(ownerOf(url)) ?? 0) + ms);
+      if (functionName !== '(idle)') byOwner.set(ownerOf(url), (byOwner.get(ownerOf(url)) ?? 0) + ms);
       total += ms;
     }
   }
+  // Shares of the time the process was busy: idle time says how loaded it was, not where time went.
+  const idle = [...byFunction].filter(([name]) => name.startsWith('(idle) ')).reduce((sum, [, ms]) => sum + ms, 0);
+  const busy = Math.max(1, total - idle);
   const table = (title: string, entries: Map<string, number>) =>
-    [`${title} (self time, ${(total / 1000).toFixed(1)} s sampled)`,
-      ...[...entries].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, ms]) => `  ${((ms / total) * 100).toFixed(1).padStart(5)} %  ${name}`)].join('\n');
-  return `\nServer CPU profile (${files.join(', ')}):\n${table('by package', byOwner)}\n${table('by function', byFunction)}`;
+    [`${title} (self time, share of ${(busy / 1000).toFixed(1)} s busy)`,
+      ...[...entries].filter(([name]) => !name.startsWith('(idle) ')).sort((a, b) => b[1] - a[1]).slice(0, top)
+        .map(([name, ms]) => `  ${((ms / busy) * 100).toFixed(1).padStart(5)} %  ${name}`)].join('\n');
+  const header = `\nServer CPU profile (${files.join(', ')}): ${(total / 1000).toFixed(1)} s sampled, ${((idle / total) * 100).toFixed(1)} % idle`;
+  return `${header}\n${table('by package', byOwner)}\n${table('by function', byFunction)}`;
 }

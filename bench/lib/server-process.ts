@@ -38,10 +38,14 @@ export function findProcess(argument: string): number | undefined {
   return undefined;
 }
 
-export async function startServerProcess(env: NodeJS.ProcessEnv, options: { cpuProfileDir?: string } = {}): Promise<ServerProcess> {
+/** Starts `script` (the app's server by default) on a free port and waits for its /healthz. */
+export async function startServerProcess(
+  env: NodeJS.ProcessEnv,
+  options: { cpuProfileDir?: string; script?: string } = {},
+): Promise<ServerProcess> {
   const port = await freePort();
   const profiling = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [...profiling, '--import', 'tsx', 'src/server.ts'], {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [...profiling, '--import', 'tsx', options.script ?? 'src/server.ts'], {
     cwd: projectRoot,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), HOST: '127.0.0.1', ...env },
   });
