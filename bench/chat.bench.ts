@@ -187,10 +187,10 @@ async function main(): Promise<void> {
   const deepl = await startDeeplServer();
   let server: ServerProcess | undefined;
   try {
-    await connectDatabase(database.uri, { dbName: 'parley_bench' });
+    await connectDatabase(database.uriFor('parley_bench'));
     server = await startServerProcess(
       { NODE_ENV: 'production', LOG_LEVEL: 'warn', SESSION_SECRET: 'bench-session-secret-0123456789abcdef', BCRYPT_COST: '4',
-        MONGODB_URI: `${database.uri}/parley_bench`, DEEPL_SERVER_URL: deepl.url, DATA_DIR: dataDir },
+        MONGODB_URI: database.uriFor('parley_bench'), DEEPL_SERVER_URL: deepl.url, DATA_DIR: dataDir },
       { cpuProfileDir: profileDir },
     );
     await Promise.race([measure(server, database.port, deepl), overrun]);

@@ -199,7 +199,7 @@ async function main(): Promise<void> {
   const servers: ServerProcess[] = [];
   const profileDir = process.env.BENCH_CPU_PROF ? join(dataDir, 'profile') : undefined;
   try {
-    const mongodbUri = `${database.uri}/parley_bench`;
+    const mongodbUri = database.uriFor('parley_bench');
     await connectDatabase(mongodbUri);
     const env = serverEnv(mongodbUri, deepl.url, dataDir);
     const app = await startServerProcess(env, { cpuProfileDir: profileDir });

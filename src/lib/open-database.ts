@@ -21,6 +21,7 @@ export interface OpenDatabase {
  */
 export function findRunningEmbeddedDatabase(dbDir: string, procDir = '/proc'): string | undefined {
   const sqliteArg = `--sqlite-url=file:${resolve(dbDir)}/`;
+  const isOurs = (arg: string) => arg === sqliteArg || arg.startsWith(`${sqliteArg}?`);
   let pids: string[];
   try {
     pids = readdirSync(procDir).filter((name) => /^\d+$/.test(name));
@@ -34,7 +35,7 @@ export function findRunningEmbeddedDatabase(dbDir: string, procDir = '/proc'): s
     } catch {
       continue;
     }
-    if (!args.includes(sqliteArg)) continue;
+    if (!args.some(isOurs)) continue;
     const listen = args.find((arg) => arg.startsWith('--listen-addr='));
     if (listen) return listen.slice('--listen-addr='.length);
   }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { User } from '../../src/auth/index.js';
 import { buildTestApp } from '../support/app.js';
 import { createCustomer, csrfToken, uniqueUsername } from '../support/auth.js';
-import { testServerUri, useTestDatabase } from '../support/database.js';
+import { testDatabaseUri, useTestDatabase } from '../support/database.js';
 import { runTs } from '../support/process.js';
 
 const CLI = 'src/admin/cli.ts';
@@ -29,7 +29,7 @@ describe('admin CLI: rep commands', { timeout: 120_000 }, () => {
   const database = useTestDatabase('admin_reps');
 
   async function cli(args: string[], stdin?: string): Promise<{ code: number | null; output: string }> {
-    const env = { NODE_ENV: 'test', BCRYPT_COST: '4', LOG_LEVEL: 'info', MONGODB_URI: `${testServerUri()}/${database.name}` };
+    const env = { NODE_ENV: 'test', BCRYPT_COST: '4', LOG_LEVEL: 'info', MONGODB_URI: testDatabaseUri(database.name) };
     const run = runTs(CLI, env, args);
     run.child.stdin.end(stdin ?? '');
     const code = await run.exited;

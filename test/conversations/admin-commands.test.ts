@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Conversation, createConversationsFeature, Message } from '../../src/conversations/index.js';
 import { memoryLogger, testConfig } from '../support/app.js';
 import { createCustomer } from '../support/auth.js';
-import { testServerUri, useTestDatabase } from '../support/database.js';
+import { testDatabaseUri, useTestDatabase } from '../support/database.js';
 import { runTs } from '../support/process.js';
 import { startTwilioFake, type TwilioFake } from '../support/twilio-server.js';
 
@@ -16,7 +16,7 @@ describe('admin CLI: conversation and Twilio commands', { timeout: 120_000 }, ()
 
   /** `npm run admin -- <args>` as a real process on this file's database. */
   async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string }> {
-    const run = runTs('src/admin/cli.ts', { NODE_ENV: 'test', LOG_LEVEL: 'info', MONGODB_URI: `${testServerUri()}/${database.name}`, ...env }, args);
+    const run = runTs('src/admin/cli.ts', { NODE_ENV: 'test', LOG_LEVEL: 'info', MONGODB_URI: testDatabaseUri(database.name), ...env }, args);
     run.child.stdin.end();
     const code = await run.exited;
     return { code, output: run.output() };

@@ -24,7 +24,7 @@ beforeAll(async () => {
   port = await freePort();
   database = await startEmbeddedMongo({ dataDir, port });
   // A short heartbeat (a connection-string option production may set too) notices the return quickly.
-  await connectDatabase(`${database.uri}/?heartbeatFrequencyMS=300`, { dbName: 'parley_faults_restart' });
+  await connectDatabase(`${database.uriFor('parley_faults_restart')}&heartbeatFrequencyMS=300`);
   app = await startAppInstance(instanceConfig());
   const [customerAccount, repAccount] = await Promise.all([createCustomer(), createRep()]);
   ({ conversationId, customer, rep } = await openChat(app, { customer: customerAccount, rep: repAccount }));

@@ -8,6 +8,13 @@ export function testServerUri(): string {
   return inject('mongodbUri');
 }
 
+/** The run's server URI naming one database (for a child process's MONGODB_URI). */
+export function testDatabaseUri(dbName: string): string {
+  const uri = new URL(testServerUri());
+  uri.pathname = `/${dbName}`;
+  return uri.toString();
+}
+
 export function uniqueDatabaseName(prefix = 'test'): string {
   return `parley_${prefix}_${randomBytes(4).toString('hex')}`;
 }
