@@ -96,11 +96,12 @@ export function createConversationService(deps: ConversationServiceDeps) {
     if (view.status === 'closed') throw new ForbiddenError('This conversation is closed.');
     if (!view.reps.some((rep) => rep.id === user.id)) {
       await unavailableOnFailure('join', view.id, () => transport.addParticipant(view.transportId, user.id));
+      // By _id alone, the one filter FerretDB 1.x answers from an index; $addToSet keeps two
+      // concurrent joins of the same rep from adding them twice.
       await Conversation.updateOne(
-        // sanitizeFilter would neutralise a bare operator; this one is ours, not user input.
-        { _id: view.id, 'reps.id': mongoose.trusted({ $ne: new mongoose.Types.ObjectId(user.id) }) },
+        { _id: view.id },
         {
-          $push: { reps: { id: user.id, username: user.username, language: user.language } },
+          $addToSet: { reps: { id: user.id, username: user.username, language: user.language } },
           $set: { [`unread.${user.id}`]: view.unread[teamUnreadKey] ?? 0 },
         },
       );
