@@ -21,7 +21,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Command } from 'commander';
 import { createUserService, type Role } from '../src/auth/index.js';
 import { connectDatabase, disconnectDatabase } from '../src/lib/database.js';
-import { startEmbeddedMongo } from '../src/lib/embedded-mongo.js';
+import { freePort, startEmbeddedMongo } from '../src/lib/embedded-mongo.js';
 import type { TestAccount } from '../test/support/auth.js';
 import { startDeeplServer, type DeeplServer } from '../test/support/deepl-server.js';
 import { pageTranslations, signIn, type SignedIn } from '../test/support/chat-users.js';
@@ -38,6 +38,7 @@ import {
 } from './lib/chat-load.js';
 import { summariseCpuProfile } from './lib/cpu-profile.js';
 import { probeDatabase } from './lib/database-probe.js';
+import { profileDatabase } from './lib/go-profile.js';
 import { findProcess, processCpuMs, startServerProcess, type ServerProcess } from './lib/server-process.js';
 
 const options = new Command()
@@ -46,8 +47,9 @@ const options = new Command()
   .option('--seconds <n>', 'seconds of writing in the full-load phase', '60')
   .option('--interval <seconds>', 'seconds between two messages of one person in one conversation', '10')
   .option('--cpu-prof', 'write a V8 CPU profile of the server and print its hottest functions')
+  .option('--db-prof', 'take a Go CPU profile of the embedded FerretDB during the full phase (needs go tool pprof)')
   .parse()
-  .opts<{ customers: string; reps: string; seconds: string; interval: string; cpuProf?: boolean }>();
+  .opts<{ customers: string; reps: string; seconds: string; interval: string; cpuProf?: boolean; dbProf?: boolean }>();
 
 const full = { customers: Number(options.customers), reps: Number(options.reps), seconds: Number(options.seconds) };
 const baseline = {
@@ -117,7 +119,9 @@ async function runPhase(name: string, server: ServerProcess, databasePid: number
   const cpuStart = server.cpuMs();
   const databaseCpuStart = processCpuMs(databasePid);
   const started = performance.now();
+  const databaseProfile = databaseDebugAddr && name === 'full' ? profileDatabase(databaseDebugAddr, Math.min(30, seconds), tmpdir()) : undefined;
   await writeUntil(conversations, metrics, intervalMs, started + seconds * 1000);
+  if (databaseProfile) console.log(await databaseProfile);
   const writing = performance.now() - started;
   const cpuUsed = server.cpuMs() - cpuStart;
   const databaseCpuUsed = processCpuMs(databasePid) - databaseCpuStart;
@@ -179,11 +183,14 @@ function report(results: PhaseResult[]): void {
   console.log(`\nTargets (p99 < 100 ms, 0 lost, 0 duplicated) at ${load.customers} conversations: ${target ? 'met' : 'NOT met'}`);
 }
 
+let databaseDebugAddr: string | undefined;
+
 /** Runs the benchmark; its processes are stopped whatever happens, the time limit included. */
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-chat-'));
   const profileDir = options.cpuProf ? join(dataDir, 'profile') : undefined;
-  const database = await startEmbeddedMongo({ dataDir: join(dataDir, 'db') });
+  databaseDebugAddr = options.dbProf ? `127.0.0.1:${await freePort()}` : undefined;
+  const database = await startEmbeddedMongo({ dataDir: join(dataDir, 'db'), debugAddr: databaseDebugAddr });
   const deepl = await startDeeplServer();
   let server: ServerProcess | undefined;
   try {

@@ -49,6 +49,8 @@ export async function startEmbeddedMongo(options: {
   dataDir: string;
   port?: number;
   logger?: Logger;
+  /** host:port for FerretDB's debug handler (/debug/pprof, for profiling); off by default. */
+  debugAddr?: string;
 }): Promise<EmbeddedMongo> {
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
@@ -61,7 +63,7 @@ export async function startEmbeddedMongo(options: {
       `--sqlite-url=file:${dataDir}/${SQLITE_OPTIONS}`,
       `--state-dir=${dataDir}`,
       `--listen-addr=127.0.0.1:${port}`,
-      '--debug-addr=-',
+      `--debug-addr=${options.debugAddr ?? '-'}`,
       '--telemetry=disable',
       '--log-level=error',
     ],
