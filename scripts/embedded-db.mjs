@@ -14,9 +14,9 @@ const FERRETDB_VERSION = 'v1.24.2';
 /**
  * FerretDB 1.x's SQLite backend indexes _id as `_ferretdb_sjson->"_id"` but looks documents up
  * by `_ferretdb_sjson->'$._id'`, an expression SQLite does not match to that index: every find,
- * update and delete by _id scanned the whole table (EXPLAIN QUERY PLAN: SCAN; upstream issue
- * FerretDB#3340). Using the index's own expression makes them index searches. Results are the
- * same (both expressions return the same JSON, and FerretDB filters the rows again itself).
+ * update and delete by _id scanned the whole table (EXPLAIN QUERY PLAN: SCAN). Using the index's
+ * own expression makes them index searches. Results are the same (both expressions return the
+ * same JSON, and FerretDB filters the rows again itself). Related upstream: FerretDB#3340.
  */
 const PATCHES = [
   {
