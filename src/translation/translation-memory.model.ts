@@ -3,7 +3,9 @@ import mongoose, { Schema, type InferSchemaType, type Model } from 'mongoose';
 /**
  * One translation ever made: keyed by a hash of the normalised text, source ("auto" when DeepL
  * detected it), target and options, so each text goes to DeepL at most once per target language.
- * The original text is not stored: the caller always has it.
+ * The original text is not stored: the caller always has it. A new collection name since the key
+ * became the _id: the old `translation_memory` had a unique index on `key` that documents without
+ * one would collide on.
  */
 const translationMemorySchema = new Schema(
   {
@@ -16,7 +18,7 @@ const translationMemorySchema = new Schema(
     translation: { type: String, default: '' },
     detectedSourceLang: { type: String, default: null },
   },
-  { timestamps: { createdAt: true, updatedAt: false }, versionKey: false, collection: 'translation_memory' },
+  { timestamps: { createdAt: true, updatedAt: false }, versionKey: false, collection: 'translation_memory_entries' },
 );
 
 export type TranslationMemoryRecord = InferSchemaType<typeof translationMemorySchema>;
