@@ -1,6 +1,6 @@
 import { Store, type SessionData } from 'express-session';
 import { LRUCache } from 'lru-cache';
-import type { BatchSessionReader } from './sign-in-check.js';
+import { loadSessions } from './sign-in-check.js';
 
 type Callback = (error?: unknown) => void;
 
@@ -67,12 +67,10 @@ export class CachedSessionStore extends Store {
     });
   }
 
-  /** Fresh from the inner store when it reads in batches (and the copies here refreshed). */
+  /** Fresh from the inner store, never from the copies here (which are refreshed). */
   async getMany(sessionIds: readonly string[]): Promise<Map<string, SessionData>> {
-    const inner = this.inner as Store & Partial<BatchSessionReader>;
-    if (!inner.getMany) throw new Error('The session store behind the cache does not read in batches.');
     const writesBefore = this.writes;
-    const found = await inner.getMany(sessionIds);
+    const found = await loadSessions(this.inner, sessionIds);
     for (const sid of sessionIds) {
       const session = found.get(sid);
       if (!session) this.cache.delete(sid);

@@ -5,7 +5,7 @@ import type { UserService } from './user.service.js';
 type LoggedInSession = SessionData & { passport?: { user?: unknown } };
 
 /** A store that can read many sessions at once, fresh from the database (MongoSessionStore). */
-export interface BatchSessionReader {
+interface BatchSessionReader {
   getMany(sessionIds: readonly string[]): Promise<Map<string, SessionData>>;
 }
 
@@ -27,7 +27,8 @@ function hasBatchReads(store: Store): store is Store & BatchSessionReader {
   return typeof (store as Partial<BatchSessionReader>).getMany === 'function';
 }
 
-async function loadSessions(store: Store, sessionIds: readonly string[]): Promise<Map<string, LoggedInSession>> {
+/** Many sessions: in one read when the store can, else one read each. */
+export async function loadSessions(store: Store, sessionIds: readonly string[]): Promise<Map<string, LoggedInSession>> {
   if (hasBatchReads(store)) return store.getMany(sessionIds);
   const sessions = await Promise.all(sessionIds.map((id) => loadSession(store, id)));
   return new Map(sessionIds.flatMap((id, index) => (sessions[index] ? [[id, sessions[index]] as const] : [])));

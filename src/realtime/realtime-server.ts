@@ -139,7 +139,6 @@ function createGuards(deps: RealtimeDeps) {
   return {
     settings,
     signIns,
-    isSignedIn: signIns.isSignedIn,
     allowMessage: rateLimiter(settings.messages, settings.now),
     allowTyping: rateLimiter(settings.typing, settings.now),
   };
@@ -158,7 +157,7 @@ function registerHandlers(socket: ChatSocket, deps: RealtimeDeps, guards: Guards
   const run = <T extends object>(ack: unknown, work: () => Promise<T>) => {
     let signedOut = false;
     void respond(logger, ack, async () => {
-      signedOut = !(await guards.isSignedIn(user.id, sessionId));
+      signedOut = !(await guards.signIns.isSignedIn(user.id, sessionId));
       if (signedOut) throw new UnauthorizedError('Your session has ended. Please log in again.');
       return work();
     }).then(() => {

@@ -1,5 +1,5 @@
 import type { Logger } from '../lib/logger.js';
-import type { SignInCache, SocketAccess } from './socket-guards.js';
+import { signInKey, type SignInCache, type SocketAccess } from './socket-guards.js';
 
 /** What the sweep needs of a connected socket. */
 export interface SweptSocket {
@@ -20,11 +20,12 @@ export interface SignInSweepOptions {
 export async function sweepSignIns(options: Omit<SignInSweepOptions, 'everyMs'>): Promise<void> {
   const sockets = [...options.sockets()];
   if (sockets.length === 0) return;
-  const keyOf = (socket: SweptSocket) => `${socket.data.user.id} ${socket.data.sessionId}`;
-  const signedIn = await options.access.signedInAmong(sockets.map((socket) => ({ userId: socket.data.user.id, sessionId: socket.data.sessionId })));
-  for (const socket of sockets) {
-    const stillIn = signedIn.has(keyOf(socket));
-    options.cache.remember(keyOf(socket), stillIn);
+  const logins = sockets.map((socket) => ({ userId: socket.data.user.id, sessionId: socket.data.sessionId }));
+  const signedIn = await options.access.signedInAmong(logins);
+  for (const [index, socket] of sockets.entries()) {
+    const { userId, sessionId } = logins[index]!;
+    const stillIn = signedIn.has(signInKey(userId, sessionId));
+    options.cache.remember(userId, sessionId, stillIn);
     // Closed for good: a signed-out client must not reconnect with the same cookie.
     if (!stillIn) socket.disconnect(true);
   }

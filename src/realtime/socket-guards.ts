@@ -49,6 +49,9 @@ export const defaultGuardSettings: SocketGuardSettings = {
  * The sign-in check through a short-lived cache, so a message costs no database query most of
  * the time. The pending lookup itself is cached: a burst of events waits for one answer.
  */
+/** How a connection's login is named in the sign-in cache and in SocketAccess.signedInAmong's answer. */
+export const signInKey = (userId: string, sessionId: string): string => `${userId} ${sessionId}`;
+
 export function cachedSignInCheck(access: Pick<SocketAccess, 'isSignedIn'>, settings: SocketGuardSettings) {
   const answers = new LRUCache<string, Promise<boolean>>({
     max: 50_000,
@@ -58,7 +61,7 @@ export function cachedSignInCheck(access: Pick<SocketAccess, 'isSignedIn'>, sett
   });
   return {
     isSignedIn(userId: string, sessionId: string): Promise<boolean> {
-      const key = `${userId} ${sessionId}`;
+      const key = signInKey(userId, sessionId);
       const cached = answers.get(key);
       if (cached) return cached;
       const answer = access.isSignedIn(userId, sessionId);
@@ -68,8 +71,8 @@ export function cachedSignInCheck(access: Pick<SocketAccess, 'isSignedIn'>, sett
       return answer;
     },
     /** An answer found another way (the batch sweep), trusted for the same time. */
-    remember(key: string, signedIn: boolean): void {
-      answers.set(key, Promise.resolve(signedIn));
+    remember(userId: string, sessionId: string, signedIn: boolean): void {
+      answers.set(signInKey(userId, sessionId), Promise.resolve(signedIn));
     },
   };
 }
