@@ -110,14 +110,9 @@ export function createUserService(deps: UserServiceDeps) {
     const valid = ids.filter((id) => /^[a-f0-9]{24}$/.test(id));
     if (valid.length === 0) return new Set();
     const stored = await User.find({ _id: mongoose.trusted({ $in: valid }) });
-    const active = new Set<string>();
-    for (const id of valid) activeUsers?.set(id, { user: null });
-    for (const user of stored) {
-      const sessionUser = user.disabled ? null : toSessionUser(user);
-      activeUsers?.set(String(user._id), { user: sessionUser });
-      if (sessionUser) active.add(sessionUser.id);
-    }
-    return active;
+    const found = new Map(stored.map((user) => [String(user._id), user.disabled ? null : toSessionUser(user)] as const));
+    for (const id of valid) activeUsers?.set(id, { user: found.get(id) ?? null });
+    return new Set(valid.filter((id) => found.get(id)));
   }
 
   async function listUsers(role: Role): Promise<UserSummary[]> {
