@@ -5,7 +5,7 @@
  * login (translation without the session store, passport, CSRF and the rest of the app).
  */
 import express from 'express';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config.js';
 import { connectDatabase, disconnectDatabase } from '../../src/lib/database.js';
 import { errorMiddleware } from '../../src/lib/error-middleware.js';
 import { closeServer, listen } from '../../src/lib/http-server.js';
@@ -21,8 +21,7 @@ function echoApp(): express.Express {
   return app;
 }
 
-function translationRoutesApp(): express.Express {
-  const config = loadConfig();
+function translationRoutesApp(config: Config): express.Express {
   const translation = createTranslationFeature({ config, logger: createLogger({ level: 'warn' }) });
   const app = express();
   app.use(express.json({ limit: '128kb' }));
@@ -38,7 +37,7 @@ function translationRoutesApp(): express.Express {
 const kind = process.env.BENCH_APP;
 const config = loadConfig();
 if (kind === 'translation-routes' && config.mongodbUri) await connectDatabase(config.mongodbUri);
-const app = kind === 'echo' ? echoApp() : translationRoutesApp();
+const app = kind === 'echo' ? echoApp() : translationRoutesApp(config);
 app.get('/healthz', (_req, res) => {
   res.json({ status: 'ok' });
 });
