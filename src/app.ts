@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import type { Auth } from './auth/index.js';
 import type { Config } from './config.js';
 import { conversationRoutes, supportRoutes, type ConversationsFeature } from './conversations/index.js';
@@ -21,9 +21,13 @@ export interface AppDependencies {
   conversations: ConversationsFeature;
   /** POST /translate, GET /api/languages: createTranslationFeature() in src/translation. */
   translation: TranslationFeature;
+  /** /api/conversations…, /api/token: conversationApiRoutes() in src/conversations. */
+  conversationApi: Router;
+  /** Signed webhooks (Twilio): before sessions, so they need no login and no CSRF token. */
+  webhooks: Router[];
 }
 
-/** Builds the Express app from its dependencies. It never connects or listens. */
+/** Builds the Express app from its dependencies (composeApplication supplies them). It never connects or listens. */
 export function createApp(deps: AppDependencies): Express {
   const { config, logger } = deps;
   const app = express();
@@ -37,6 +41,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(requestLogger(logger));
   app.use(express.static(publicDir, { index: false, maxAge: config.isProduction ? '1h' : 0 }));
   app.use(healthRoutes(deps.health));
+  for (const webhooks of deps.webhooks) app.use(webhooks);
   app.use(deps.auth.sessionMiddleware);
   app.use(express.urlencoded({ extended: false, limit: '32kb' }));
   app.use(express.json({ limit: '128kb' }));
@@ -45,6 +50,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(homeRoutes());
   app.use(deps.auth.routes);
   app.use(conversationRoutes(deps.conversations));
+  app.use(deps.conversationApi);
   app.use(supportRoutes(deps.conversations));
   app.use(translationRoutes(deps.translation));
 

@@ -1,52 +1,99 @@
-import type { AppDependencies } from './app.js';
-import { createAuth, createSessionStore, resolveSessionSecret } from './auth/index.js';
 import type { Server } from 'node:http';
+import type { Express } from 'express';
+import type { Store as SessionStore } from 'express-session';
+import { createApp, type AppDependencies } from './app.js';
+import { createAuth, createSessionStore, resolveSessionSecret, type Auth } from './auth/index.js';
 import type { Config } from './config.js';
-import { createConversationsFeature } from './conversations/index.js';
+import { conversationApiRoutes, createConversationsFeature, type ConversationsFeature } from './conversations/index.js';
+import { messageSendLimit } from './conversations/send-limit.js';
 import { isDatabaseReachable } from './lib/database.js';
 import type { Logger } from './lib/logger.js';
 import { rateLimitStores } from './lib/rate-limit-store.js';
-import { closeRedis, connectRedis } from './lib/redis.js';
-import { attachRealtime } from './realtime/index.js';
-import { createRedisAdapter } from './realtime/redis-adapter.js';
-import { createTranslationFeature, describeTranslator } from './translation/index.js';
+import type { RedisClient } from './lib/redis.js';
+import { attachRealtime, createRedisAdapter, type SocketGuardSettings } from './realtime/index.js';
+import { createTranslationFeature, describeTranslator, type TranslationFeature } from './translation/index.js';
+import { chooseMessageChannel, type MessageChannel } from './twilio/index.js';
 
-/** What the running process owns besides the app's dependencies: things to close on shutdown. */
+/** What a caller may supply instead of what configuration would build (tests, mostly). */
+export interface CompositionOverrides {
+  /** Connected by the caller like the database (server.ts); shares limits and realtime events. */
+  redis?: RedisClient;
+  sessionStore?: SessionStore;
+  sessionSecret?: string;
+  auth?: Auth;
+  translation?: TranslationFeature;
+  channel?: MessageChannel;
+  conversations?: ConversationsFeature;
+  health?: AppDependencies['health'];
+  realtimeGuards?: Partial<SocketGuardSettings>;
+}
+
+/** The running application: the Express app, and what needs the listening HTTP server. */
 export interface Composition {
+  app: Express;
   deps: AppDependencies;
-  /** Attaches what needs the listening HTTP server (Socket.IO); returns how to stop it before the server closes. */
-  attach(server: Server): { close(): Promise<void> };
-  close(): Promise<void>;
+  /** Attaches Socket.IO to the listening server; returns how to stop it before the server closes. */
+  attach(server: Server): Promise<{ close(): Promise<void> }>;
 }
 
 /**
- * The composition root: builds every feature's dependencies from configuration, once, for the
- * real server. Tests build their own (test/support/app.ts) from the same factories.
+ * The composition root: builds every feature from configuration, once, for the real server and
+ * for every test harness alike (they pass overrides). It never connects or listens.
  */
-export async function composeApplication(config: Readonly<Config>, logger: Logger): Promise<Composition> {
-  // Several instances share rate-limit counters and Socket.IO rooms through Redis (REDIS_URL).
-  const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
-  const realtimeAdapter = redis ? await createRedisAdapter(redis, logger) : undefined;
+export function composeApplication(config: Readonly<Config>, logger: Logger, overrides: CompositionOverrides = {}): Composition {
+  const { redis } = overrides;
   const limiterStore = rateLimitStores(redis);
-  const translation = createTranslationFeature({ config, logger, rateLimitStore: limiterStore('translate') });
-  logger.info({ translation: describeTranslator(config) }, 'translation configured');
-  const auth = createAuth({
+  const translation = overrides.translation ?? createTranslationFeature({ config, logger, rateLimitStore: limiterStore('translate') });
+  const auth =
+    overrides.auth ??
+    createAuth({
+      config,
+      languages: translation.languagesProvider,
+      sessionStore: overrides.sessionStore ?? createSessionStore({ maxAgeMs: config.session.maxAgeMs, cacheMs: config.session.cacheMs }),
+      sessionSecret: overrides.sessionSecret ?? resolveSessionSecret(config),
+      rateLimits: { store: limiterStore },
+    });
+  const channel = overrides.channel ?? chooseMessageChannel(config, logger);
+  const conversations =
+    overrides.conversations ??
+    createConversationsFeature({ config, logger, translations: translation.service, transport: channel.transport, issueToken: channel.issueToken });
+  const deps: AppDependencies = {
     config,
-    languages: translation.languagesProvider,
-    sessionStore: createSessionStore({ maxAgeMs: config.session.maxAgeMs, cacheMs: config.session.cacheMs }),
-    sessionSecret: resolveSessionSecret(config),
-    rateLimits: { store: limiterStore },
-  });
-  const conversations = createConversationsFeature({ config, logger, translations: translation.service });
-  logger.info({ transport: conversations.transport.kind }, `messages travel over the ${conversations.describe()}`);
-  const deps: AppDependencies = { config, logger, health: { isDatabaseReachable }, auth, translation, conversations };
+    logger,
+    health: overrides.health ?? { isDatabaseReachable },
+    auth,
+    translation,
+    conversations,
+    conversationApi: conversationApiRoutes(conversations, { sendLimit: messageSendLimit(limiterStore('messages')) }),
+    webhooks: channel.webhookRoutes ? [channel.webhookRoutes(conversations)] : [],
+  };
   return {
+    app: createApp(deps),
     deps,
-    attach: (server) =>
-      attachRealtime(server, { feature: conversations, sessionMiddleware: auth.sessionMiddleware, access: auth, logger, trustProxy: config.trustProxy, adapter: realtimeAdapter?.adapter }),
-    close: async () => {
-      await realtimeAdapter?.close();
-      if (redis) await closeRedis(redis);
+    async attach(server) {
+      const adapter = redis ? await createRedisAdapter(redis, logger) : undefined;
+      const realtime = attachRealtime(server, {
+        feature: conversations,
+        sessionMiddleware: auth.sessionMiddleware,
+        access: auth,
+        guards: overrides.realtimeGuards,
+        logger,
+        trustProxy: config.trustProxy,
+        adapter: adapter?.adapter,
+      });
+      return {
+        close: async () => {
+          await realtime.close();
+          await adapter?.close();
+        },
+      };
     },
   };
+}
+
+/** The two lines the start-up log prints about what carries and translates messages. */
+export function describeComposition(config: Readonly<Config>, composition: Composition, logger: Logger): void {
+  logger.info({ translation: describeTranslator(config) }, 'translation configured');
+  const { conversations } = composition.deps;
+  logger.info({ transport: conversations.transport.kind }, `messages travel over the ${conversations.describe()}`);
 }

@@ -47,6 +47,7 @@ const environmentSchema = z
     TWILIO_ACCOUNT_SID: optionalString,
     TWILIO_API_KEY_SID: optionalString,
     TWILIO_API_KEY_SECRET: optionalString,
+    TWILIO_AUTH_TOKEN: optionalString,
     TWILIO_CONVERSATIONS_SERVICE_SID: optionalString,
     TWILIO_API_BASE_URL: optionalUrl,
     TWILIO_TOKEN_TTL_SECONDS: positiveInt(3600),
@@ -56,6 +57,7 @@ const environmentSchema = z
     TRANSLATE_REQUESTS_PER_MINUTE: positiveInt(120),
     TRANSLATE_CHARACTERS_PER_MINUTE: positiveInt(200_000),
     REDIS_URL: optionalUrl,
+    PUBLIC_URL: optionalUrl,
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
@@ -74,6 +76,12 @@ const environmentSchema = z
         message: 'TWILIO_ACCOUNT_SID, TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET go together',
       });
     }
+    // Browser messages reach the server only through Twilio's signed webhooks.
+    if (twilioSet === twilio.length) {
+      for (const name of ['TWILIO_AUTH_TOKEN', 'PUBLIC_URL'] as const) {
+        if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required with the Twilio transport (webhooks are signed with it)' });
+      }
+    }
   });
 
 export interface TwilioConfig {
@@ -83,6 +91,10 @@ export interface TwilioConfig {
   conversationsServiceSid: string | undefined;
   apiBaseUrl: string | undefined;
   tokenTtlSeconds: number;
+  /** The account's auth token: Twilio signs webhooks with it (never sent anywhere). */
+  authToken: string;
+  /** The address Twilio calls for webhooks (PUBLIC_URL), signatures are checked against it. */
+  publicUrl: string;
 }
 
 export interface Config {
@@ -106,6 +118,8 @@ export interface Config {
   /** Per-user limits on POST /translate (characters count only what goes to DeepL). */
   translationLimits: { requestsPerMinute: number; charactersPerMinute: number };
   redisUrl: string | undefined;
+  /** Where the public reaches this app (PUBLIC_URL, no trailing slash), e.g. behind a proxy. */
+  publicUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -133,6 +147,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
           conversationsServiceSid: env.TWILIO_CONVERSATIONS_SERVICE_SID,
           apiBaseUrl: env.TWILIO_API_BASE_URL,
           tokenTtlSeconds: env.TWILIO_TOKEN_TTL_SECONDS,
+          authToken: env.TWILIO_AUTH_TOKEN ?? '',
+          publicUrl: (env.PUBLIC_URL ?? '').replace(/\/+$/, ''),
         }
       : undefined;
   return deepFreeze({
@@ -163,6 +179,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readon
       charactersPerMinute: env.TRANSLATE_CHARACTERS_PER_MINUTE,
     },
     redisUrl: env.REDIS_URL,
+    publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
   });
 }
 

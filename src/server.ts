@@ -17,28 +17,36 @@ async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger({ level: config.logLevel });
   // Loaded after the configuration is known to be valid, so a bad setting fails fast.
-  const [{ createApp }, { composeApplication }, { openDatabase }, http] = await Promise.all([
-    import('./app.js'),
+  const [{ composeApplication, describeComposition }, { openDatabase }, http, redisClient] = await Promise.all([
     import('./composition.js'),
     import('./lib/open-database.js'),
     import('./lib/http-server.js'),
+    import('./lib/redis.js'),
   ]);
   const database = await openDatabase(config, { logger });
+  const redis = config.redisUrl ? await redisClient.connectRedis(config.redisUrl, logger).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  }) : undefined;
+  const closeInfrastructure = async () => {
+    if (redis) await redisClient.closeRedis(redis);
+    await database.close();
+  };
   try {
-    const composition = await composeApplication(config, logger);
-    const server = await http.listen(createApp(composition.deps), { port: config.port, host: config.host });
-    const realtime = composition.attach(server);
+    const composition = composeApplication(config, logger, { redis });
+    describeComposition(config, composition, logger);
+    const server = await http.listen(composition.app, { port: config.port, host: config.host });
+    const realtime = await composition.attach(server);
     logger.info({ port: config.port, env: config.env }, `Parley listening on http://localhost:${config.port}`);
 
     http.onShutdownSignal(logger, async () => {
       await realtime.close();
       await http.closeServer(server, config.shutdownTimeoutMs);
-      await composition.close();
-      await database.close();
+      await closeInfrastructure();
       logger.info('shutdown complete');
     });
   } catch (error) {
-    await database.close();
+    await closeInfrastructure();
     throw error;
   }
 }

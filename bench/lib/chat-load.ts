@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Translations } from '../../client/chat/translations.js';
-import type { ChatMessage } from '../../src/realtime/protocol.js';
+import type { ChatMessage } from '../../src/contract/chat.js';
 import {
   connectChat,
   newClientId,

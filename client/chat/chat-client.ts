@@ -1,6 +1,6 @@
 // The one surface page code talks to. Each transport (built-in Socket.IO, Twilio Conversations)
 // has an adapter that turns its own events into these, so pages never know which one runs.
-import type { ChatMessage, ConversationSummary, HistoryPage, Role } from '../../src/realtime/protocol.js';
+import type { ChatMessage, ConversationSummary, HistoryPage, Role } from '../../src/contract/chat.js';
 
 export type { ChatMessage, ConversationSummary, HistoryPage };
 

@@ -1,6 +1,6 @@
 // The message box: Enter sends, Shift+Enter makes a new line, typing is reported at most every
 // couple of seconds, and the box is disabled when the conversation is closed.
-import { MAX_MESSAGE_LENGTH } from '../../src/realtime/protocol.js';
+import { MAX_MESSAGE_LENGTH } from '../../src/contract/chat.js';
 import { h } from '../lib/dom.js';
 
 const TYPING_EVERY_MS = 2_000;

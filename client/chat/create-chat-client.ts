@@ -1,6 +1,6 @@
 // Picks the adapter the server runs. The Twilio SDK is loaded only when it is the transport.
 import { io } from 'socket.io-client';
-import type { AccessTokenResponse } from '../../src/realtime/protocol.js';
+import type { AccessTokenResponse } from '../../src/contract/chat.js';
 import type { ChatClient, ConversationSummary } from './chat-client.js';
 import type { PageConfig } from './page-config.js';
 import { SocketChatClient, type ChatSocket } from './socket-chat-client.js';

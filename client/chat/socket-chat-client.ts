@@ -11,8 +11,8 @@ import type {
   HistoryPage,
   SendMessageInput,
   ServerToClientEvents,
-} from '../../src/realtime/protocol.js';
-import { HISTORY_PAGE_SIZE } from '../../src/realtime/protocol.js';
+} from '../../src/contract/chat.js';
+import { HISTORY_PAGE_SIZE } from '../../src/contract/chat.js';
 import {
   ChatEvents,
   ChatSendError,

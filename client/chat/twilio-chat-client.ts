@@ -1,8 +1,8 @@
 // Adapter for Twilio Conversations (@twilio/conversations in the browser). Identity = our user id,
 // the Twilio conversation's uniqueName = our conversation id, and each message carries our
 // clientId, author name, role and language in its attributes (set by the sending browser).
-import type { ChatMessage, ConversationSummary, HistoryPage } from '../../src/realtime/protocol.js';
-import { HISTORY_PAGE_SIZE } from '../../src/realtime/protocol.js';
+import type { ChatMessage, ConversationSummary, HistoryPage } from '../../src/contract/chat.js';
+import { HISTORY_PAGE_SIZE } from '../../src/contract/chat.js';
 import {
   ChatEvents,
   ChatSendError,

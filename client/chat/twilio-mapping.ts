@@ -1,6 +1,6 @@
 // How Twilio SDK objects become protocol objects: message attributes carry what Twilio does not
 // know about (clientId, author name and role, language).
-import type { ChatMessage } from '../../src/realtime/protocol.js';
+import type { ChatMessage } from '../../src/contract/chat.js';
 import type { ConnectionState } from './chat-client.js';
 import type { TwilioConnectionState, TwilioMessageLike } from './twilio-sdk.js';
 

@@ -1,4 +1,4 @@
-import { baseLanguage, builtInTargetLanguages, isSameLanguage } from '../../src/translation/languages.js';
+import { baseLanguage, builtInTargetLanguages, isSameLanguage } from '../../src/contract/languages.js';
 
 export { isSameLanguage, baseLanguage };
 

@@ -1,13 +1,7 @@
 import type { Command } from 'commander';
-import {
-  createConversationsFeature,
-  createTwilioRestClient,
-  parseConversationId,
-  serviceSidResolver,
-  setUpTwilioRoles,
-  type ConversationView,
-} from '../conversations/index.js';
+import { createConversationsFeature, parseConversationId, type ConversationView } from '../conversations/index.js';
 import { createLogger } from '../lib/logger.js';
+import { chooseMessageChannel, createTwilioRestClient, serviceSidResolver, setUpTwilioRoles, setUpTwilioWebhooks } from '../twilio/index.js';
 import type { AdminCommandModule, AdminContext } from './context.js';
 
 function describeRow(view: ConversationView): string {
@@ -28,7 +22,8 @@ async function conversationsFor(context: AdminContext) {
   await context.database();
   // Command output is the report; the feature's own log lines would only interleave with it.
   const logger = createLogger({ level: 'silent' });
-  return createConversationsFeature({ config: context.config, logger }).conversations;
+  const { transport } = chooseMessageChannel(context.config, logger);
+  return createConversationsFeature({ config: context.config, logger, transport }).conversations;
 }
 
 async function listConversations(context: AdminContext, options: { status?: string; json?: boolean }): Promise<void> {
@@ -48,6 +43,8 @@ async function setUpTwilio(context: AdminContext): Promise<void> {
   const serviceSid = await serviceSidResolver(client, twilio.conversationsServiceSid)();
   const report = await setUpTwilioRoles(client, serviceSid);
   report.lines.forEach((line) => context.io.out(line));
+  const webhookLines = await setUpTwilioWebhooks(client, serviceSid, twilio.publicUrl);
+  webhookLines.forEach((line) => context.io.out(line));
 }
 
 /** conversations:list|close|delete and twilio:setup. */
@@ -81,7 +78,7 @@ export const conversationCommands: AdminCommandModule = {
 
     program
       .command('twilio:setup')
-      .description('create or update the restricted Twilio Conversations roles (join and send; no creating conversations)')
+      .description("create or update the restricted Twilio Conversations roles and point the service's webhooks at PUBLIC_URL")
       .action(() => setUpTwilio(context));
   },
 };

@@ -1,7 +1,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { AppError, type FieldErrors } from '../lib/errors.js';
-import type { Role } from '../realtime/protocol.js';
-import { languageName } from '../translation/languages.js';
+import type { Role } from '../contract/chat.js';
+import { languageName } from '../contract/languages.js';
 import { homePaths, isSameOriginPath, loginPaths, requireUser } from './guards.js';
 import { strategyFor, type AuthPassport } from './passport.js';
 import type { createAuthRateLimits } from './rate-limits.js';

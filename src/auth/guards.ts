@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { ForbiddenError, UnauthorizedError } from '../lib/errors.js';
 import { wantsJson } from '../lib/error-middleware.js';
-import type { Role } from '../realtime/protocol.js';
+import type { Role } from '../contract/chat.js';
 
 export const loginPaths: Record<Role, string> = {
   customer: '/auth/customer/login',

@@ -10,7 +10,7 @@ import { createSessionMiddleware } from './session.js';
 import { signedInAmong, signInCheck, type SignInPair } from './sign-in-check.js';
 import { createUserService, type LanguageProvider, type UserService } from './user.service.js';
 
-export type { Role } from '../realtime/protocol.js';
+export type { Role } from '../contract/chat.js';
 export type { SessionUser, UserSummary, NewUser, LanguageProvider, UserService } from './user.service.js';
 export type { RateLimitStoreFactory, AuthRateLimitOptions } from './rate-limits.js';
 export { createUserService } from './user.service.js';

@@ -1,6 +1,6 @@
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import type { Role } from '../realtime/protocol.js';
+import type { Role } from '../contract/chat.js';
 import type { SessionUser, UserService } from './user.service.js';
 
 declare global {

@@ -3,8 +3,8 @@ import { LRUCache } from 'lru-cache';
 import mongoose from 'mongoose';
 import { z } from 'zod';
 import { ConflictError, isDuplicateKeyError, NotFoundError } from '../lib/errors.js';
-import type { Role } from '../realtime/protocol.js';
-import { builtInTargetLanguages, normaliseLanguageCode, type Language } from '../translation/languages.js';
+import type { Role } from '../contract/chat.js';
+import { builtInTargetLanguages, normaliseLanguageCode, type Language } from '../contract/languages.js';
 import { User, usernameKey, type UserRecord } from './user.model.js';
 import { parseRules, passwordSchema, usernameSchema } from './user.schemas.js';
 

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { ChatMessage } from '../realtime/protocol.js';
+import type { ChatMessage } from '../contract/chat.js';
 import type { ConversationView } from './conversation.view.js';
 
 interface EventMap {

@@ -44,7 +44,7 @@ const conversationSchema = new Schema<ConversationRecord>(
     lastMessagePreview: { type: String, default: '' },
     lastMessageLanguage: { type: String, default: null },
     messageCount: { type: Number, default: 0 },
-    /** Unread messages per participant (user id), plus `team` for reps who have not joined. */
+    /** Unread messages per participant (user id), plus `team` for reps who have not joined: see unread.ts. */
     unread: { type: Map, of: Number, default: () => new Map() },
     closedAt: { type: Date, default: null },
   },
@@ -52,13 +52,12 @@ const conversationSchema = new Schema<ConversationRecord>(
 );
 
 conversationSchema.index({ status: -1, lastActivityAt: -1 });
+// Twilio's webhooks name a conversation by its Twilio sid.
+conversationSchema.index({ transportId: 1 });
 
 export const Conversation: Model<ConversationRecord> =
   (mongoose.models.Conversation as Model<ConversationRecord> | undefined) ??
   mongoose.model<ConversationRecord>('Conversation', conversationSchema);
-
-/** Unread counter shared by reps who have not joined (customer messages nobody read yet). */
-export const teamUnreadKey = 'team';
 
 export function closedOpenKey(conversationId: string): string {
   return `closed:${conversationId}`;

@@ -1,31 +1,31 @@
 import { Router, type Request, type Response } from 'express';
 import { requireRole, requireUser } from '../auth/index.js';
-import { AppError, NotFoundError, ValidationError } from '../lib/errors.js';
-import { HISTORY_PAGE_SIZE, MAX_MESSAGE_LENGTH } from '../realtime/protocol.js';
-import type { Actor } from './conversation.types.js';
+import { HISTORY_PAGE_SIZE, MAX_MESSAGE_LENGTH, type User } from '../contract/chat.js';
+import { AppError, ValidationError } from '../lib/errors.js';
 import type { ConversationsFeature } from './conversations.feature.js';
-import { newClientId, parseConversationId, sendFormSchema, tokenRequestSchema, transcriptQuerySchema } from './conversation.schemas.js';
+import { newClientId, parseConversationId, sendFormSchema, transcriptQuerySchema } from './conversation.schemas.js';
 import { transcriptAsText } from './transcript.service.js';
 import { chatUserOf, toSummary, type ConversationView } from './conversation.view.js';
 
-const actor = (req: Request): Actor => req.user as Actor;
+const actor = (req: Request): User => req.user as User;
 
-/** Customer home, the chat page, sending without JavaScript, closing, transcripts, tokens. */
+/** Customer home, the chat page, sending and reading without JavaScript, closing, transcripts. */
 export function conversationRoutes(feature: ConversationsFeature): Router {
   const router = Router();
   const { conversations, messaging, transcripts } = feature;
 
+  // A GET changes nothing: the page's script (or the no-JS "mark read" form) marks it read.
   async function renderChat(req: Request, res: Response, view: ConversationView, form: { body?: string; error?: string } = {}) {
     const user = actor(req);
     const history = await messaging.history(user, { conversationId: view.id, limit: HISTORY_PAGE_SIZE });
-    const read = await messaging.markRead(user, view.id).catch(() => view);
     res.render('conversations/show', {
       title: user.role === 'rep' ? `Conversation with ${view.customer.username}` : 'Your conversation',
-      conversation: toSummary(read, user),
+      conversation: toSummary(view, user),
       chatUser: chatUserOf(user),
       transportId: view.transportId ?? '',
       transport: feature.transport.kind,
       messages: history.messages,
+      history,
       hasMore: history.hasMore,
       maxLength: MAX_MESSAGE_LENGTH,
       clientId: newClientId(),
@@ -70,6 +70,14 @@ export function conversationRoutes(feature: ConversationsFeature): Router {
     res.redirect(303, `/conversations/${id}#message-form`);
   });
 
+  router.post('/conversations/:id/read', requireUser(), async (req, res) => {
+    const read = await messaging.markRead(actor(req), parseConversationId(req.params.id));
+    res.format({
+      json: () => res.json({ conversation: toSummary(read, actor(req)) }),
+      default: () => res.redirect(303, `/conversations/${read.id}`),
+    });
+  });
+
   router.post('/conversations/:id/close', requireUser(), async (req, res) => {
     const closed = await conversations.close(actor(req), parseConversationId(req.params.id));
     res.redirect(303, actor(req).role === 'rep' ? '/support' : `/conversations/${closed.id}`);
@@ -84,15 +92,6 @@ export function conversationRoutes(feature: ConversationsFeature): Router {
     res.attachment(`parley-conversation-${id}.${extension}`);
     if (query.data.format === 'json') res.json(transcript);
     else res.type('text/plain; charset=utf-8').send(transcriptAsText(transcript));
-  });
-
-  router.post('/api/token', requireUser(), async (req, res) => {
-    const parsed = tokenRequestSchema.safeParse(req.body ?? {});
-    if (!parsed.success) throw new ValidationError('conversationId must be a string.', { conversationId: 'Must be a string.' });
-    const { conversationId } = parsed.data;
-    const grant = await feature.accessToken(actor(req), conversationId === undefined ? undefined : parseConversationId(conversationId));
-    if (!grant) throw new NotFoundError('This server uses the built-in transport: there are no Twilio tokens.');
-    res.set('Cache-Control', 'no-store').json(grant);
   });
 
   return router;

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { CLIENT_ID_PATTERN, DASHBOARD_PAGE_SIZE, HISTORY_PAGE_SIZE, MAX_MESSAGE_LENGTH, OBJECT_ID_PATTERN } from '../contract/chat.js';
 import { NotFoundError } from '../lib/errors.js';
-import { HISTORY_PAGE_SIZE, MAX_MESSAGE_LENGTH } from '../realtime/protocol.js';
 
 /** Conversation ids are MongoDB ObjectIds; anything else is simply "not found". */
-export const conversationIdSchema = z.string().regex(/^[a-f0-9]{24}$/i);
+export const conversationIdSchema = z.string().regex(OBJECT_ID_PATTERN);
 
 /** A browser-generated id for deduplicating resends: UUIDs or similar. */
-export const clientIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'Not a valid client id.');
+export const clientIdSchema = z.string().regex(CLIENT_ID_PATTERN, 'Not a valid client id.');
 
 export function parseConversationId(value: unknown): string {
   const parsed = conversationIdSchema.safeParse(value);
@@ -15,15 +15,20 @@ export function parseConversationId(value: unknown): string {
   return parsed.data.toLowerCase();
 }
 
-/** The no-JS send form. Length is checked again by the service, for both transports alike. */
+/** The no-JS send form and the JSON API. Length is checked again by the pipeline, for every channel. */
 export const sendFormSchema = z.object({
   body: z.string().max(MAX_MESSAGE_LENGTH * 4),
   clientId: clientIdSchema,
 });
 
 export const historyQuerySchema = z.object({
-  before: z.string().max(64).optional(),
+  before: z.string().regex(OBJECT_ID_PATTERN).optional(),
   limit: z.coerce.number().int().min(1).max(HISTORY_PAGE_SIZE).optional(),
+});
+
+export const dashboardQuerySchema = z.object({
+  page: z.coerce.number().int().min(0).max(10_000).default(0),
+  limit: z.coerce.number().int().min(1).max(DASHBOARD_PAGE_SIZE).default(DASHBOARD_PAGE_SIZE),
 });
 
 export const transcriptQuerySchema = z.object({

@@ -1,11 +1,12 @@
-import mongoose from 'mongoose';
+import type { ConversationPage, User } from '../contract/chat.js';
+import { DASHBOARD_PAGE_SIZE } from '../contract/chat.js';
 import { AppError, ForbiddenError, isDuplicateKeyError, NotFoundError, ServiceUnavailableError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import type { ConversationSummary } from '../realtime/protocol.js';
-import { closedOpenKey, Conversation, teamUnreadKey } from './conversation.model.js';
 import type { ConversationEvents } from './conversation.events.js';
-import type { Actor, MessageTransport } from './conversation.types.js';
-import { canSee, toConversationView, toSummary, type ConversationView } from './conversation.view.js';
+import { conversationStore as store } from './conversation.store.js';
+import type { MessageTransport } from './conversation.types.js';
+import { canSee, toSummary, type ConversationView } from './conversation.view.js';
+import { messageStore } from './message.store.js';
 
 export interface ConversationServiceDeps {
   transport: MessageTransport;
@@ -15,19 +16,18 @@ export interface ConversationServiceDeps {
 
 const notFound = () => new NotFoundError('We could not find that conversation.');
 
-/** Conversations: start or resume, see, join, close. Messages are in messaging.service.ts. */
+/** Conversations: start or resume, see, join, close. Messages are in message-pipeline.ts. */
 export function createConversationService(deps: ConversationServiceDeps) {
   const { transport, events } = deps;
 
   async function load(id: string): Promise<ConversationView> {
-    if (!mongoose.isValidObjectId(id)) throw notFound();
-    const stored = await Conversation.findById(id).lean();
-    if (!stored) throw notFound();
-    return toConversationView(stored);
+    const found = await store.findById(id);
+    if (!found) throw notFound();
+    return found;
   }
 
   /** The conversation if this user may see it; otherwise the same "not found" as a missing one. */
-  async function getForUser(user: Actor, id: string): Promise<ConversationView> {
+  async function getForUser(user: Pick<User, 'id' | 'role'>, id: string): Promise<ConversationView> {
     const view = await load(id);
     if (!canSee(view, user)) throw notFound();
     return view;
@@ -41,7 +41,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       await transport.addParticipant(created, view.customer.id);
       return created;
     });
-    await Conversation.updateOne({ _id: view.id }, { $set: { transportId } });
+    await store.setTransportId(view.id, transportId);
     return { ...view, transportId };
   }
 
@@ -56,72 +56,54 @@ export function createConversationService(deps: ConversationServiceDeps) {
     }
   }
 
-  async function startOrResume(user: Actor): Promise<{ conversation: ConversationView; created: boolean }> {
+  async function startOrResume(user: User): Promise<{ conversation: ConversationView; created: boolean }> {
     if (user.role !== 'customer') throw new ForbiddenError('Only customers start conversations.');
-    const existing = await Conversation.findOne({ openKey: user.id }).lean();
-    if (existing) return { conversation: await ensureTransport(toConversationView(existing)), created: false };
+    const existing = await store.findOpenFor(user.id);
+    if (existing) return { conversation: await ensureTransport(existing), created: false };
     try {
-      const stored = await Conversation.create({
-        customer: { id: user.id, username: user.username, language: user.language },
-        openKey: user.id,
-        unread: {},
-      });
-      const conversation = await ensureTransport(toConversationView(stored.toObject()));
+      const conversation = await ensureTransport(await store.create(user));
       events.emit('created', conversation);
       return { conversation, created: true };
     } catch (error) {
       // A concurrent request by the same customer won the unique openKey: resume that one.
       if (!isDuplicateKeyError(error)) throw error;
-      const winner = await Conversation.findOne({ openKey: user.id }).lean();
+      const winner = await store.findOpenFor(user.id);
       if (!winner) throw error;
-      return { conversation: await ensureTransport(toConversationView(winner)), created: false };
+      return { conversation: await ensureTransport(winner), created: false };
     }
   }
 
-  async function listForCustomer(user: Actor): Promise<ConversationView[]> {
-    const stored = await Conversation.find({ 'customer.id': user.id }).sort({ lastActivityAt: -1 }).limit(50).lean();
-    return stored.map(toConversationView);
-  }
-
-  /** The rep dashboard: open first, then newest activity first. */
-  async function dashboard(user: Actor): Promise<ConversationSummary[]> {
+  /** The rep dashboard, a page at a time: open first, then newest activity first. */
+  async function dashboard(user: User, { page = 0, limit = DASHBOARD_PAGE_SIZE } = {}): Promise<ConversationPage> {
     if (user.role !== 'rep') throw notFound();
-    const stored = await Conversation.find({}).sort({ status: -1, lastActivityAt: -1 }).limit(200).lean();
-    return stored.map((conversation) => toSummary(toConversationView(conversation), user));
+    const pageSize = Math.min(Math.max(limit, 1), DASHBOARD_PAGE_SIZE);
+    const rows = await store.page({ skip: page * pageSize, limit: pageSize + 1 });
+    return {
+      conversations: rows.slice(0, pageSize).map((view) => toSummary(view, user)),
+      page,
+      pageSize,
+      hasMore: rows.length > pageSize,
+    };
   }
 
-  async function join(user: Actor, id: string): Promise<ConversationView> {
+  async function join(user: User, id: string): Promise<ConversationView> {
     if (user.role !== 'rep') throw notFound();
     const view = await ensureTransport(await load(id));
     if (view.status === 'closed') throw new ForbiddenError('This conversation is closed.');
-    if (!view.reps.some((rep) => rep.id === user.id)) {
-      await unavailableOnFailure('join', view.id, () => transport.addParticipant(view.transportId, user.id));
-      // By _id alone, the one filter FerretDB 1.x answers from an index; $addToSet keeps two
-      // concurrent joins of the same rep from adding them twice.
-      await Conversation.updateOne(
-        { _id: view.id },
-        {
-          $addToSet: { reps: { id: user.id, username: user.username, language: user.language } },
-          $set: { [`unread.${user.id}`]: view.unread[teamUnreadKey] ?? 0 },
-        },
-      );
-    }
-    const updated = await load(id);
+    if (view.reps.some((rep) => rep.id === user.id)) return view;
+    await unavailableOnFailure('join', view.id, () => transport.addParticipant(view.transportId, user.id));
+    const updated = (await store.addRep(view, user)) ?? view;
     events.emit('updated', updated);
     return updated;
   }
 
-  async function closeConversation(view: ConversationView): Promise<ConversationView> {
+  /** Closes in the database first (the record), then in the transport unless it told us. */
+  async function closeConversation(view: ConversationView, options: { inTransport: boolean }): Promise<ConversationView> {
     if (view.status === 'closed') return view;
-    const stored = await Conversation.findOneAndUpdate(
-      { _id: view.id, status: 'open' },
-      { $set: { status: 'closed', openKey: closedOpenKey(view.id), closedAt: new Date() } },
-      { returnDocument: 'after' },
-    ).lean();
-    if (!stored) return load(view.id);
-    const closed = toConversationView(stored);
+    const closed = await store.close(view.id);
+    if (!closed) return load(view.id);
     const transportId = closed.transportId;
-    if (transportId) await unavailableOnFailure('close', closed.id, () => transport.closeConversation(transportId));
+    if (transportId && options.inTransport) await unavailableOnFailure('close', closed.id, () => transport.closeConversation(transportId));
     events.emit('updated', closed);
     return closed;
   }
@@ -130,21 +112,24 @@ export function createConversationService(deps: ConversationServiceDeps) {
     getForUser,
     ensureTransport,
     startOrResume,
-    listForCustomer,
+    listForCustomer: (user: User) => store.listForCustomer(user.id, 50),
     dashboard,
     join,
-    close: async (user: Actor, id: string) => closeConversation(await getForUser(user, id)),
+    close: async (user: User, id: string) => closeConversation(await getForUser(user, id), { inTransport: true }),
+    /** What the transport reported from its side (a Twilio webhook): no call back to it. */
+    fromTransport: {
+      find: (transportId: string) => store.findByTransportId(transportId),
+      closed: (view: ConversationView) => closeConversation(view, { inTransport: false }),
+    },
     admin: {
-      list: async (filter: { status?: 'open' | 'closed' } = {}) =>
-        (await Conversation.find(filter.status ? { status: filter.status } : {}).sort({ status: -1, lastActivityAt: -1 }).lean()).map(
-          toConversationView,
-        ),
-      close: async (id: string) => closeConversation(await load(id)),
+      list: async (filter: { status?: 'open' | 'closed' } = {}) => store.page({ status: filter.status, skip: 0, limit: 10_000 }),
+      close: async (id: string) => closeConversation(await load(id), { inTransport: true }),
       remove: async (id: string) => {
         const view = await load(id);
         // Without a stored SID the Twilio conversation (if any) is still addressable by its unique name = our id.
         await transport.deleteConversation({ id: view.id, transportId: view.transportId ?? view.id });
-        await Conversation.deleteOne({ _id: view.id });
+        await messageStore.removeForConversation(view.id);
+        await store.remove(view.id);
         return view;
       },
     },

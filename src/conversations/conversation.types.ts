@@ -1,19 +1,4 @@
-import type { ChatMessage, HistoryPage, Role } from '../realtime/protocol.js';
-
-/** Who is acting: the logged-in user as the session gives it. */
-export interface Actor {
-  id: string;
-  username: string;
-  role: Role | (string & {});
-  language: string;
-}
-
-export interface NewMessage {
-  clientId: string;
-  body: string;
-  language: string;
-  author: { id: string; username: string; role: Role };
-}
+import type { ChatMessage } from '../contract/chat.js';
 
 export interface TransportConversation {
   id: string;
@@ -21,8 +6,9 @@ export interface TransportConversation {
 }
 
 /**
- * Where messages live and travel. Chosen once at startup: Twilio Conversations when Twilio is
- * configured, else the built-in transport (MongoDB + Socket.IO).
+ * What carries messages beyond this server. Chosen once at startup: Twilio Conversations when
+ * Twilio is configured, else the built-in transport (Socket.IO, which needs nothing here). Messages
+ * themselves are stored by the message pipeline on every transport; a transport only carries them.
  */
 export interface MessageTransport {
   readonly kind: 'twilio' | 'builtin';
@@ -32,10 +18,9 @@ export interface MessageTransport {
   addParticipant(transportId: string, userId: string): Promise<void>;
   closeConversation(transportId: string): Promise<void>;
   deleteConversation(conversation: TransportConversation): Promise<void>;
-  /** Stores (or returns the already stored message with the same clientId). */
-  sendMessage(conversation: TransportConversation, message: NewMessage): Promise<{ message: ChatMessage; created: boolean }>;
-  /** Newest page first in storage terms, returned oldest → newest. */
-  listMessages(conversation: TransportConversation, page: { before?: string; limit: number }): Promise<HistoryPage>;
-  /** Every message, oldest first (transcripts). */
-  allMessages(conversation: TransportConversation): Promise<ChatMessage[]>;
+  /**
+   * Hands a stored message to the transport; answers the transport's id for it. Absent when the
+   * transport needs nothing (the built-in one: the realtime layer broadcasts pipeline events).
+   */
+  deliver?(conversation: TransportConversation, message: ChatMessage): Promise<{ transportSid: string }>;
 }

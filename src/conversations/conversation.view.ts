@@ -1,6 +1,5 @@
-import type { ConversationStatus, ConversationSummary } from '../realtime/protocol.js';
-import type { Actor } from './conversation.types.js';
-import { teamUnreadKey } from './conversation.model.js';
+import type { ConversationStatus, ConversationSummary, User } from '../contract/chat.js';
+import { unreadFor } from './unread.js';
 
 export interface RepRef {
   id: string;
@@ -57,15 +56,7 @@ export function toConversationView(stored: StoredConversation): ConversationView
   };
 }
 
-/** Unread messages for this user: their own counter, or the team's for a rep who has not joined. */
-export function unreadFor(view: ConversationView, user: Pick<Actor, 'id' | 'role'>): number {
-  const own = view.unread[user.id];
-  if (own !== undefined) return own;
-  if (user.role === 'rep' && !view.reps.some((rep) => rep.id === user.id)) return view.unread[teamUnreadKey] ?? 0;
-  return 0;
-}
-
-export function toSummary(view: ConversationView, user: Pick<Actor, 'id' | 'role'>): ConversationSummary {
+export function toSummary(view: ConversationView, user: Pick<User, 'id' | 'role'>): ConversationSummary {
   return {
     id: view.id,
     status: view.status,
@@ -78,7 +69,7 @@ export function toSummary(view: ConversationView, user: Pick<Actor, 'id' | 'role
   };
 }
 
-export function canSee(view: ConversationView, user: Pick<Actor, 'id' | 'role'>): boolean {
+export function canSee(view: ConversationView, user: Pick<User, 'id' | 'role'>): boolean {
   return user.role === 'rep' || view.customer.id === user.id;
 }
 
@@ -89,4 +80,4 @@ export function previewOf(body: string): string {
 }
 
 /** What page scripts learn about the viewer (data-chat-user): nothing beyond these fields. */
-export const chatUserOf = (user: Actor) => ({ id: user.id, username: user.username, role: user.role, language: user.language });
+export const chatUserOf = (user: User): User => ({ id: user.id, username: user.username, role: user.role, language: user.language });

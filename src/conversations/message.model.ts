@@ -8,10 +8,14 @@ export interface MessageRecord {
   authorRole: 'customer' | 'rep';
   body: string;
   language: string;
+  /** The message's id in the transport that carries it (Twilio's IM… sid); null on the built-in one. */
+  transportSid: string | null;
+  /** Set when handing the message to the transport failed; a resend of it tries again. */
+  deliveryFailedAt: Date | null;
   createdAt: Date;
 }
 
-/** A message of the built-in transport (Twilio keeps its own). */
+/** Every message, whatever carried it: the database is the system of record on every transport. */
 const messageSchema = new Schema<MessageRecord>(
   {
     conversationId: { type: Schema.Types.ObjectId, required: true },
@@ -21,11 +25,14 @@ const messageSchema = new Schema<MessageRecord>(
     authorRole: { type: String, enum: ['customer', 'rep'], required: true },
     body: { type: String, required: true },
     language: { type: String, required: true },
+    transportSid: { type: String, default: null },
+    deliveryFailedAt: { type: Date, default: null },
   },
   { timestamps: { createdAt: true, updatedAt: false } },
 );
 
-// A resend after a dropped connection carries the same clientId: it must be stored once.
+// A resend after a dropped connection, and Twilio's retried or echoed webhooks, carry the same
+// clientId (Twilio messages without one use their sid): each message is stored once.
 messageSchema.index({ conversationId: 1, clientId: 1 }, { unique: true });
 messageSchema.index({ conversationId: 1, _id: -1 });
 

@@ -1,29 +1,11 @@
-import { AppError, ValidationError } from '../lib/errors.js';
-import type { Logger } from '../lib/logger.js';
-import { HISTORY_PAGE_SIZE, MAX_MESSAGE_LENGTH, type ChatMessage, type HistoryPage } from '../realtime/protocol.js';
-import { Conversation, teamUnreadKey } from './conversation.model.js';
+import { HISTORY_PAGE_SIZE, type ChatMessage, type HistoryPage, type User } from '../contract/chat.js';
+import { AppError } from '../lib/errors.js';
 import type { ConversationEvents } from './conversation.events.js';
 import type { ConversationService } from './conversation.service.js';
-import type { Actor, MessageTransport } from './conversation.types.js';
-import { previewOf, toConversationView, type ConversationView } from './conversation.view.js';
-
-/** The slice of the translation feature messaging uses (structurally its TranslationService). */
-export interface MessageTranslations {
-  translate(
-    texts: readonly string[],
-    target: string,
-    source?: string,
-  ): Promise<{ translations: { text: string; untranslated?: true }[] }>;
-  prefetch(text: string, source: string | undefined, targets: readonly string[]): void;
-}
-
-export interface MessagingServiceDeps {
-  conversations: ConversationService;
-  transport: MessageTransport;
-  events: ConversationEvents;
-  translations?: MessageTranslations;
-  logger: Logger;
-}
+import { conversationStore } from './conversation.store.js';
+import type { ConversationView } from './conversation.view.js';
+import type { MessagePipeline } from './message-pipeline.js';
+import { messageStore } from './message.store.js';
 
 export class ConversationClosedError extends AppError {
   constructor() {
@@ -37,87 +19,29 @@ export interface SendInput {
   body: string;
 }
 
-/** Checks a message body the same way for both transports (Twilio's limit is 1,600 characters). */
-export function validateBody(body: string): string {
-  const trimmed = body.trim();
-  if (!trimmed) throw new ValidationError('Write a message first.', { body: 'Write a message first.' });
-  if (body.length > MAX_MESSAGE_LENGTH) {
-    const message = `Messages can be at most ${MAX_MESSAGE_LENGTH} characters.`;
-    throw new ValidationError(message, { body: message });
-  }
-  return body;
-}
+/** What a signed-in person does with messages on Parley's own pages (socket, form, JSON API). */
+export function createMessagingService(deps: { conversations: ConversationService; pipeline: MessagePipeline; events: ConversationEvents }) {
+  const { conversations, pipeline, events } = deps;
 
-export function createMessagingService(deps: MessagingServiceDeps) {
-  const { conversations, transport, events, logger } = deps;
-
-  /** Counters and preview after a stored message; everyone but the author gets one more unread. */
-  async function recordActivity(view: ConversationView, message: ChatMessage, author: Actor): Promise<ConversationView> {
-    const readers = [view.customer.id, ...view.reps.map((rep) => rep.id)].filter((id) => id !== author.id);
-    const increments: Record<string, number> = { messageCount: 1 };
-    for (const id of readers) increments[`unread.${id}`] = 1;
-    if (author.role === 'customer') increments[`unread.${teamUnreadKey}`] = 1;
-    const stored = await Conversation.findOneAndUpdate(
-      { _id: view.id },
-      {
-        $inc: increments,
-        $set: {
-          lastActivityAt: new Date(message.createdAt),
-          lastMessagePreview: previewOf(message.body),
-          lastMessageLanguage: message.language,
-          ...(author.role === 'rep' ? { [`unread.${teamUnreadKey}`]: 0 } : {}),
-        },
-      },
-      { returnDocument: 'after' },
-    ).lean();
-    return stored ? toConversationView(stored) : view;
-  }
-
-  function prefetchTranslations(view: ConversationView, message: ChatMessage): void {
-    const targets = [view.customer.language, ...view.reps.map((rep) => rep.language)].filter(
-      (language) => language !== message.language,
-    );
-    if (targets.length === 0 || !deps.translations) return;
-    try {
-      deps.translations.prefetch(message.body, message.language, [...new Set(targets)]);
-    } catch (error) {
-      logger.warn({ err: error }, 'translation prefetch failed to start');
-    }
-  }
-
-  async function send(user: Actor, input: SendInput): Promise<{ message: ChatMessage; created: boolean }> {
-    const body = validateBody(input.body);
+  async function send(user: User, input: SendInput): Promise<{ message: ChatMessage; created: boolean }> {
     const found = await conversations.getForUser(user, input.conversationId);
     if (found.status === 'closed') throw new ConversationClosedError();
-    const view = user.role === 'rep' && !found.reps.some((rep) => rep.id === user.id) ? await conversations.join(user, found.id) : found;
-    const target = await conversations.ensureTransport(view);
-    const role = user.role === 'rep' ? 'rep' : 'customer';
-    const result = await transport.sendMessage(target, {
-      clientId: input.clientId,
-      body,
-      language: user.language,
-      author: { id: user.id, username: user.username, role },
-    });
-    if (!result.created) return result;
-    const updated = await recordActivity(target, result.message, user);
-    events.emit('message', result.message, updated);
-    prefetchTranslations(updated, result.message);
-    return result;
+    const joined = user.role === 'rep' && !found.reps.some((rep) => rep.id === user.id) ? await conversations.join(user, found.id) : found;
+    const conversation = await conversations.ensureTransport(joined);
+    return pipeline.accept({ conversation, author: user, clientId: input.clientId, body: input.body });
   }
 
-  async function history(user: Actor, input: { conversationId: string; before?: string; limit?: number }): Promise<HistoryPage> {
+  async function history(user: User, input: { conversationId: string; before?: string; limit?: number }): Promise<HistoryPage> {
     const view = await conversations.getForUser(user, input.conversationId);
     const limit = Math.min(Math.max(input.limit ?? HISTORY_PAGE_SIZE, 1), HISTORY_PAGE_SIZE);
-    if (!view.transportId) return { messages: [], hasMore: false };
-    return transport.listMessages({ id: view.id, transportId: view.transportId }, { before: input.before, limit });
+    return messageStore.page(view.id, { before: input.before, limit });
   }
 
-  async function markRead(user: Actor, conversationId: string): Promise<ConversationView> {
+  /** Marks everything read for this user; reading again with nothing new writes and tells nobody. */
+  async function markRead(user: User, conversationId: string): Promise<ConversationView> {
     const view = await conversations.getForUser(user, conversationId);
-    const reset: Record<string, number> = { [`unread.${user.id}`]: 0 };
-    if (user.role === 'rep') reset[`unread.${teamUnreadKey}`] = 0;
-    const stored = await Conversation.findOneAndUpdate({ _id: view.id }, { $set: reset }, { returnDocument: 'after' }).lean();
-    const updated = stored ? toConversationView(stored) : view;
+    const updated = await conversationStore.markRead(view, user);
+    if (!updated) return view;
     events.emit('updated', updated);
     return updated;
   }

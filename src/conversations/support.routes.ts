@@ -1,21 +1,24 @@
 import { Router, type Request } from 'express';
 import { requireRole } from '../auth/index.js';
-import type { Actor } from './conversation.types.js';
+import type { User } from '../contract/chat.js';
 import type { ConversationsFeature } from './conversations.feature.js';
-import { parseConversationId } from './conversation.schemas.js';
+import { dashboardQuerySchema, parseConversationId } from './conversation.schemas.js';
 import { chatUserOf } from './conversation.view.js';
 
-const actor = (req: Request): Actor => req.user as Actor;
+const actor = (req: Request): User => req.user as User;
 
 /** The rep dashboard and joining a conversation. */
 export function supportRoutes(feature: ConversationsFeature): Router {
   const router = Router();
 
   router.get('/support', requireRole('rep'), async (req, res) => {
-    const conversations = await feature.conversations.dashboard(actor(req));
+    const page = dashboardQuerySchema.safeParse(req.query).data?.page ?? 0;
+    const { conversations, hasMore } = await feature.conversations.dashboard(actor(req), { page });
     res.render('support/index', {
+      page,
       title: 'Support dashboard',
       conversations,
+      hasMore,
       openCount: conversations.filter((conversation) => conversation.status === 'open').length,
       transport: feature.transport.kind,
       chatUser: chatUserOf(actor(req)),

@@ -1,9 +1,9 @@
+import type { ChatMessage, User } from '../contract/chat.js';
 import type { Logger } from '../lib/logger.js';
-import type { ChatMessage } from '../realtime/protocol.js';
 import type { ConversationService } from './conversation.service.js';
-import type { Actor, MessageTransport } from './conversation.types.js';
 import type { ConversationView } from './conversation.view.js';
-import type { MessageTranslations } from './messaging.service.js';
+import type { MessageTranslations } from './message-pipeline.js';
+import { messageStore } from './message.store.js';
 
 export interface TranscriptEntry {
   id: string;
@@ -27,17 +27,12 @@ export interface Transcript {
   messages: TranscriptEntry[];
 }
 
+/** Transcripts read the database, so they work while Twilio is slow or down. */
 export function createTranscriptService(deps: {
   conversations: ConversationService;
-  transport: MessageTransport;
   translations?: MessageTranslations;
   logger: Logger;
 }) {
-  async function allMessages(view: ConversationView): Promise<ChatMessage[]> {
-    if (!view.transportId) return [];
-    return deps.transport.allMessages({ id: view.id, transportId: view.transportId });
-  }
-
   /** Translations into each participant language, grouped by source language (one batch each). */
   async function translationsFor(view: ConversationView, messages: ChatMessage[]): Promise<Map<string, Record<string, string>>> {
     const result = new Map<string, Record<string, string>>(messages.map((message) => [message.id, {}]));
@@ -62,9 +57,9 @@ export function createTranscriptService(deps: {
   }
 
   return {
-    async transcript(user: Actor, conversationId: string): Promise<Transcript> {
+    async transcript(user: User, conversationId: string): Promise<Transcript> {
       const view = await deps.conversations.getForUser(user, conversationId);
-      const messages = await allMessages(view);
+      const messages = await messageStore.all(view.id);
       const translations = await translationsFor(view, messages);
       return {
         conversation: {

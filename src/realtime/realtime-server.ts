@@ -2,17 +2,17 @@ import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node
 import type { RequestHandler } from 'express';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { ZodType } from 'zod';
-import { toSummary, type Actor, type ConversationsFeature, type ConversationView } from '../conversations/index.js';
+import { toSummary, type ConversationsFeature, type ConversationView } from '../conversations/index.js';
 import { toAppError } from '../lib/error-middleware.js';
 import { AppError, UnauthorizedError, ValidationError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import type { Ack, ClientToServerEvents, ServerToClientEvents } from './protocol.js';
+import type { Ack, ClientToServerEvents, ServerToClientEvents, User } from '../contract/chat.js';
 import { cachedSignInCheck, defaultGuardSettings, rateLimiter, type SocketAccess, type SocketGuardSettings } from './socket-guards.js';
 import { startSignInSweep } from './sign-in-sweep.js';
 import { conversationRefSchema, historyRequestSchema, sendMessageSchema } from './socket.schemas.js';
 
 interface SocketData {
-  user: Actor;
+  user: User;
   /** The express-session id of the handshake: the login this socket acts for. */
   sessionId: string;
 }
@@ -93,7 +93,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
   });
   for (const middleware of deps.sessionMiddleware) io.engine.use(onlyForHandshake(middleware));
   io.use((socket, next) => {
-    const { user, sessionID } = socket.request as IncomingMessage & { user?: Actor; sessionID?: string };
+    const { user, sessionID } = socket.request as IncomingMessage & { user?: User; sessionID?: string };
     if (!user || !sessionID) return next(new Error('unauthorized'));
     socket.data = { user, sessionId: sessionID };
     next();
@@ -197,7 +197,7 @@ function registerHandlers(socket: ChatSocket, deps: RealtimeDeps, guards: Guards
   });
   socket.on('dashboard:subscribe', (ack) =>
     run(ack, async () => {
-      const conversations = await feature.conversations.dashboard(user);
+      const { conversations } = await feature.conversations.dashboard(user);
       await socket.join(dashboardRoom);
       return { conversations };
     }),

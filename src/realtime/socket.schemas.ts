@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HISTORY_PAGE_SIZE } from './protocol.js';
+import { HISTORY_PAGE_SIZE } from '../contract/chat.js';
 
 // Payloads arrive from any client: every event is parsed here before it reaches a service.
 // Bodies are checked for length by the messaging service (both transports alike), not here.

@@ -1,5 +1,5 @@
 import * as deepl from 'deepl-node';
-import { baseLanguage, normaliseLanguageCode } from './languages.js';
+import { baseLanguage, normaliseLanguageCode } from '../contract/languages.js';
 import type { TranslatedText, Translator } from './translator.js';
 
 /** DeepL's request size limit is 128 KiB; keep room for the other form fields. */

@@ -11,7 +11,7 @@ export {
   normaliseLanguageCode,
   type Language,
   type LanguagesProvider,
-} from './languages.js';
+} from '../contract/languages.js';
 export {
   createMemoryCharacterBudget,
   defaultTranslationLimits,

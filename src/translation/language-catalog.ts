@@ -1,5 +1,5 @@
 import type { Logger } from '../lib/logger.js';
-import { builtInTargetLanguages, isTargetLanguageIn, type Language } from './languages.js';
+import { builtInTargetLanguages, isTargetLanguageIn, type Language } from '../contract/languages.js';
 import type { Translator } from './translator.js';
 
 const oneDayMs = 24 * 60 * 60 * 1000;

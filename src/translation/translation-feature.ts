@@ -4,7 +4,7 @@ import type { Logger } from '../lib/logger.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { createDeeplTranslator } from './deepl-translator.js';
 import { createLanguageCatalog, type LanguageCatalog } from './language-catalog.js';
-import type { LanguagesProvider } from './languages.js';
+import type { LanguagesProvider } from '../contract/languages.js';
 import type { CharacterBudget, TranslationLimits } from './translation-limits.js';
 import { createTranslationMemory } from './translation-memory.js';
 import { createTranslationService, type TranslationService } from './translation.service.js';

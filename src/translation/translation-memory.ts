@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { isDuplicateKeyError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import { baseLanguage, normaliseLanguageCode } from './languages.js';
+import { baseLanguage, normaliseLanguageCode } from '../contract/languages.js';
 import { TranslationMemoryModel } from './translation-memory.model.js';
 
 /** A remembered translation. */

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { requireUser } from '../auth/index.js';
 import { ValidationError, type FieldErrors } from '../lib/errors.js';
 import type { LanguageCatalog } from './language-catalog.js';
-import { baseLanguage, builtInTargetLanguages } from './languages.js';
+import { baseLanguage, builtInTargetLanguages } from '../contract/languages.js';
 import {
   createMemoryCharacterBudget,
   defaultTranslationLimits,

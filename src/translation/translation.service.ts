@@ -1,6 +1,6 @@
 import type { Logger } from '../lib/logger.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
-import { baseLanguage, isSameLanguage, normaliseLanguageCode } from './languages.js';
+import { baseLanguage, isSameLanguage, normaliseLanguageCode } from '../contract/languages.js';
 import { memoryKey, normaliseText, type MemoryEntry, type TranslationMemory } from './translation-memory.js';
 import type { Translator } from './translator.js';
 

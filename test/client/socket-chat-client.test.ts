@@ -5,7 +5,7 @@ import { io } from 'socket.io-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChatMessage, ConversationSummary } from '../../client/chat/chat-client.js';
 import { SocketChatClient, type ChatSocket } from '../../client/chat/socket-chat-client.js';
-import type { ClientToServerEvents, SendMessageInput, ServerToClientEvents } from '../../src/realtime/protocol.js';
+import type { ClientToServerEvents, SendMessageInput, ServerToClientEvents } from '../../src/contract/chat.js';
 
 // A stand-in server speaking the protocol over a real Socket.IO connection, recording what the
 // browser adapter sends and on which connection.

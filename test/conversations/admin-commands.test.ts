@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Conversation, createConversationsFeature, Message } from '../../src/conversations/index.js';
-import { memoryLogger, testConfig } from '../support/app.js';
+import { Conversation } from '../../src/conversations/conversation.model.js';
+import { Message } from '../../src/conversations/message.model.js';
+import { composeTestApp, testConfig } from '../support/app.js';
 import { createCustomer } from '../support/auth.js';
 import { testDatabaseUri, useTestDatabase } from '../support/database.js';
 import { runTs } from '../support/process.js';
@@ -23,7 +24,7 @@ describe('admin CLI: conversation and Twilio commands', { timeout: 120_000 }, ()
   }
 
   async function startWith(env: NodeJS.ProcessEnv) {
-    const feature = createConversationsFeature({ config: testConfig(env), logger: memoryLogger().logger });
+    const feature = composeTestApp({ config: testConfig(env) }).deps.conversations;
     const customer = await createCustomer();
     const { conversation } = await feature.conversations.startOrResume(customer.user);
     return { feature, customer, conversation };

@@ -1,6 +1,8 @@
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Conversation, Message, createConversationsFeature, type MessageTranslations } from '../../src/conversations/index.js';
+import { Conversation } from '../../src/conversations/conversation.model.js';
+import { Message } from '../../src/conversations/message.model.js';
+import { createConversationsFeature, type MessageTranslations } from '../../src/conversations/index.js';
 import { buildTestApp, memoryLogger, testConfig } from '../support/app.js';
 import { createCustomer, createRep, csrfToken, loginAgent, type TestAccount, type TestAgent } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HISTORY_PAGE_SIZE } from '../../src/realtime/protocol.js';
+import { HISTORY_PAGE_SIZE } from '../../src/contract/chat.js';
 import { createCustomer, createRep, DEFAULT_PASSWORD, uniqueUsername, type TestAccount } from '../support/auth.js';
 import {
   countRequests,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Message } from '../../src/conversations/index.js';
-import type { ChatMessage } from '../../src/realtime/protocol.js';
+import { Message } from '../../src/conversations/message.model.js';
+import type { ChatMessage } from '../../src/contract/chat.js';
 import { createCustomer, createRep } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
 import { instanceConfig, startAppInstance, type AppInstance } from '../support/app-instance.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Message } from '../../src/conversations/index.js';
+import { Message } from '../../src/conversations/message.model.js';
 import { connectDatabase, disconnectDatabase } from '../../src/lib/database.js';
 import { freePort, startEmbeddedMongo, type EmbeddedMongo } from '../../src/lib/embedded-mongo.js';
 import { createCustomer, createRep } from '../support/auth.js';

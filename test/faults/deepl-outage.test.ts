@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TranslationRetry } from '../../client/chat/translations.js';
-import { createConversationsFeature, Message } from '../../src/conversations/index.js';
-import type { ChatMessage } from '../../src/realtime/protocol.js';
+import { Message } from '../../src/conversations/message.model.js';
+import type { ChatMessage } from '../../src/contract/chat.js';
 import { createTranslationFeature } from '../../src/translation/index.js';
-import { buildTestApp, memoryLogger, testAuth, testConfig } from '../support/app.js';
+import { composeTestApp, memoryLogger, testConfig } from '../support/app.js';
 import { createCustomer, createRep } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
 import { startDeeplServer, type DeeplFault, type DeeplServer } from '../support/deepl-server.js';
@@ -32,11 +32,8 @@ beforeAll(async () => {
   // A short DeepL timeout and breaker cooldown keep the file quick; the behaviour is the same.
   const config = testConfig({ DEEPL_SERVER_URL: deepl.url, DEEPL_TIMEOUT_MS: '400' });
   const logger = memoryLogger().logger;
-  const auth = testAuth(config);
   const translation = createTranslationFeature({ config, logger, breaker: { cooldownMs: 200 } });
-  const conversations = createConversationsFeature({ config, logger, translations: translation.service });
-  const app = buildTestApp({ config, logger, auth, translation, conversations });
-  server = await startRealtimeServer(app, auth, conversations);
+  server = await startRealtimeServer(composeTestApp({ config, logger, translation }));
   const [customerAccount, repAccount] = await Promise.all([createCustomer({ language: 'ES' }), createRep({ language: 'EN-US' })]);
   ({ conversationId, repSession: rep, customer: customerChat, rep: repChat } = await openChat(server, {
     customer: customerAccount,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Conversation } from '../../src/conversations/index.js';
+import { Conversation } from '../../src/conversations/conversation.model.js';
 import { buildTestApp, testConfig } from '../support/app.js';
 import { createCustomer, createRep, csrfToken, loginAgent, type TestAgent } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';

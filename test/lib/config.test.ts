@@ -34,8 +34,16 @@ describe('loadConfig', () => {
       TWILIO_ACCOUNT_SID: 'AC1',
       TWILIO_API_KEY_SID: 'SK1',
       TWILIO_API_KEY_SECRET: 'secret',
+      TWILIO_AUTH_TOKEN: 'auth-token',
+      PUBLIC_URL: 'https://support.example/',
     });
     expect(config.twilio?.tokenTtlSeconds).toBe(3600);
+    expect(config.twilio?.publicUrl).toBe('https://support.example');
+  });
+
+  it('when Twilio is configured without the webhook settings, then both are named as missing', () => {
+    const twilio = { TWILIO_ACCOUNT_SID: 'AC1', TWILIO_API_KEY_SID: 'SK1', TWILIO_API_KEY_SECRET: 'secret' };
+    expect(() => loadConfig(twilio)).toThrowError(/TWILIO_AUTH_TOKEN[\s\S]*PUBLIC_URL/);
   });
 
   it('when MONGODB_URI is not a mongodb URL, then it is refused', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ConversationSummary } from '../../src/realtime/protocol.js';
+import type { ConversationSummary } from '../../src/contract/chat.js';
 import { createCustomer, createRep, extractCsrfToken, type TestAccount } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';

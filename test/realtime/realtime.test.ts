@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createConversationsFeature, Message } from '../../src/conversations/index.js';
-import type { ChatMessage, ConversationSummary } from '../../src/realtime/protocol.js';
-import { buildTestApp, memoryLogger, testAuth, testConfig } from '../support/app.js';
+import { Message } from '../../src/conversations/message.model.js';
+import type { ChatMessage, ConversationSummary } from '../../src/contract/chat.js';
+import { buildTestApp, composeTestApp, memoryLogger, testConfig } from '../support/app.js';
 import { createCustomer, createRep, csrfToken, loginAgent, type TestAccount } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
 import { connected, connectError, sessionCookie, startRealtimeServer, type ChatSocket } from './socket-harness.js';
@@ -11,7 +11,6 @@ useTestDatabase('realtime');
 
 let app: ReturnType<typeof buildTestApp>;
 let server: Awaited<ReturnType<typeof startRealtimeServer>>;
-let feature: ReturnType<typeof createConversationsFeature>;
 let alice: TestAccount;
 let bob: TestAccount;
 let rep: TestAccount;
@@ -20,11 +19,10 @@ const cookies: Record<string, string> = {};
 beforeAll(async () => {
   const config = testConfig();
   const logger = memoryLogger().logger;
-  const auth = testAuth(config);
-  feature = createConversationsFeature({ config, logger });
-  app = buildTestApp({ config, logger, auth, conversations: feature });
   // Room for the 100-message exchange; socket-security.test.ts covers the default limit.
-  server = await startRealtimeServer(app, auth, feature, { messages: { limit: 1_000, windowMs: 10_000 } });
+  const composition = composeTestApp({ config, logger, realtimeGuards: { messages: { limit: 1_000, windowMs: 10_000 } } });
+  ({ app } = composition);
+  server = await startRealtimeServer(composition);
   [alice, bob, rep] = await Promise.all([createCustomer(), createCustomer(), createRep()]);
   cookies.alice = await sessionCookie(app, 'customer', alice);
   cookies.bob = await sessionCookie(app, 'customer', bob);

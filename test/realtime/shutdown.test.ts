@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createConversationsFeature } from '../../src/conversations/index.js';
 import { closeServer } from '../../src/lib/http-server.js';
-import { buildTestApp, memoryLogger, testAuth, testConfig } from '../support/app.js';
+import { composeTestApp } from '../support/app.js';
 import { createCustomer } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
 import { connected, sessionCookie, startRealtimeServer } from './socket-harness.js';
@@ -10,13 +9,9 @@ useTestDatabase('realtime_shutdown');
 
 describe('realtime shutdown', () => {
   it('when the server shuts down with sockets connected, then they are disconnected and the HTTP server closes', async () => {
-    const config = testConfig();
-    const logger = memoryLogger().logger;
-    const auth = testAuth(config);
-    const feature = createConversationsFeature({ config, logger });
-    const app = buildTestApp({ config, logger, auth, conversations: feature });
-    const running = await startRealtimeServer(app, auth, feature);
-    const socket = running.connect({ cookie: await sessionCookie(app, 'customer', await createCustomer()) });
+    const composition = composeTestApp();
+    const running = await startRealtimeServer(composition);
+    const socket = running.connect({ cookie: await sessionCookie(composition.app, 'customer', await createCustomer()) });
     await connected(socket);
     const disconnected = new Promise<string>((done) => socket.once('disconnect', done));
 

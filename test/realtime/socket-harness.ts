@@ -3,24 +3,20 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { io as connect, type Socket } from 'socket.io-client';
 import request from 'supertest';
-import type { Auth } from '../../src/auth/index.js';
-import type { ConversationsFeature } from '../../src/conversations/index.js';
-import { attachRealtime, type SocketGuardSettings } from '../../src/realtime/index.js';
-import type { ClientToServerEvents, Role, ServerToClientEvents } from '../../src/realtime/protocol.js';
-import { memoryLogger } from '../support/app.js';
+import type { Composition } from '../../src/composition.js';
+import type { ClientToServerEvents, Role, ServerToClientEvents } from '../../src/contract/chat.js';
 import { extractCsrfToken } from '../support/auth.js';
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /**
- * The app on a real listening HTTP server with Socket.IO attached, as src/server.ts does.
- * `guards` overrides the sign-in cache time, rate limits or clock (production defaults otherwise).
+ * The composed app (composeTestApp) on a real listening HTTP server with Socket.IO attached, as
+ * src/server.ts does. Its `realtimeGuards` override sign-in cache time, rate limits or clock.
  */
-export async function startRealtimeServer(app: Express, auth: Auth, feature: ConversationsFeature, guards: Partial<SocketGuardSettings> = {}) {
-  const server: Server = createServer(app);
+export async function startRealtimeServer(composition: Composition) {
+  const server: Server = createServer(composition.app);
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const logger = memoryLogger().logger;
-  const realtime = attachRealtime(server, { feature, sessionMiddleware: auth.sessionMiddleware, access: auth, guards, logger, trustProxy: false });
+  const realtime = await composition.attach(server);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const sockets: ChatSocket[] = [];
   return {

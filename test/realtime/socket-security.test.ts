@@ -2,9 +2,10 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserService, type Auth } from '../../src/auth/index.js';
-import { createConversationsFeature, Message } from '../../src/conversations/index.js';
+import type { ConversationsFeature } from '../../src/conversations/index.js';
+import { Message } from '../../src/conversations/message.model.js';
 import { defaultGuardSettings } from '../../src/realtime/index.js';
-import { buildTestApp, memoryLogger, testAuth, testConfig } from '../support/app.js';
+import { buildTestApp, composeTestApp, memoryLogger, testAuth, testConfig } from '../support/app.js';
 import { createCustomer, createRep, csrfToken, extractCsrfToken, loginAgent, type TestAccount } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
 import { connected, connectError, sessionCookie, startRealtimeServer, type ChatSocket } from './socket-harness.js';
@@ -17,16 +18,17 @@ let clock = 1_000_000;
 let auth: Auth;
 let app: Express;
 let server: Awaited<ReturnType<typeof startRealtimeServer>>;
-let feature: ReturnType<typeof createConversationsFeature>;
+let feature: ConversationsFeature;
 
 beforeAll(async () => {
   const config = testConfig();
   const logger = memoryLogger().logger;
   auth = testAuth(config);
-  feature = createConversationsFeature({ config, logger });
-  app = buildTestApp({ config, logger, auth, conversations: feature });
   // No background sweep here: these tests move the cache's clock by hand.
-  server = await startRealtimeServer(app, auth, feature, { signInCacheMs: SIGN_IN_CACHE_MS, signInSweepMs: 0, now: () => clock });
+  const composition = composeTestApp({ config, logger, auth, realtimeGuards: { signInCacheMs: SIGN_IN_CACHE_MS, signInSweepMs: 0, now: () => clock } });
+  ({ app } = composition);
+  feature = composition.deps.conversations;
+  server = await startRealtimeServer(composition);
 });
 afterAll(() => server.close());
 
@@ -83,7 +85,7 @@ describe('socket security', () => {
   });
 
   it('when a rep is disabled from another process (the admin CLI), then the next sweep closes their idle socket', async () => {
-    const swept = await startRealtimeServer(app, auth, feature, { signInSweepMs: 200 });
+    const swept = await startRealtimeServer(composeTestApp({ auth, conversations: feature, realtimeGuards: { signInSweepMs: 200 } }));
     try {
       const [rep, other] = await Promise.all([createRep(), createRep()]);
       const [repCookie, otherCookie] = await Promise.all([sessionCookie(app, 'rep', rep), sessionCookie(app, 'rep', other)]);

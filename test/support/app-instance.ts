@@ -7,10 +7,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import { createApp } from '../../src/app.js';
 import { composeApplication } from '../../src/composition.js';
 import type { Config } from '../../src/config.js';
 import { closeServer, listen } from '../../src/lib/http-server.js';
+import { closeRedis, connectRedis } from '../../src/lib/redis.js';
 import { memoryLogger, TEST_SESSION_SECRET, testConfig } from './app.js';
 
 export interface AppInstance {
@@ -31,10 +31,11 @@ export function instanceConfig(env: NodeJS.ProcessEnv = {}): Readonly<Config> {
 
 export async function startAppInstance(config: Readonly<Config>, options: { port?: number } = {}): Promise<AppInstance> {
   const { logger, lines } = memoryLogger('warn');
-  const composition = await composeApplication(config, logger);
-  const app = createApp(composition.deps);
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
+  const composition = composeApplication(config, logger, { redis });
+  const { app } = composition;
   const server: Server = await listen(app, { port: options.port ?? 0, host: '127.0.0.1' });
-  const realtime = composition.attach(server);
+  const realtime = await composition.attach(server);
   const port = (server.address() as AddressInfo).port;
   let stopped = false;
   return {
@@ -48,7 +49,7 @@ export async function startAppInstance(config: Readonly<Config>, options: { port
       stopped = true;
       await realtime.close();
       await closeServer(server, 500);
-      await composition.close();
+      if (redis) await closeRedis(redis);
     },
   };
 }

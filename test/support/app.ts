@@ -1,13 +1,10 @@
 import { Writable } from 'node:stream';
 import type { Store } from 'express-session';
 import mongoose from 'mongoose';
-import { createApp, type AppDependencies } from '../../src/app.js';
 import { createAuth, createSessionStore, type Auth, type AuthOptions } from '../../src/auth/index.js';
+import { composeApplication, type Composition, type CompositionOverrides } from '../../src/composition.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createConversationsFeature } from '../../src/conversations/index.js';
-import { isDatabaseReachable } from '../../src/lib/database.js';
 import { createLogger, type Logger } from '../../src/lib/logger.js';
-import { createTranslationFeature } from '../../src/translation/index.js';
 
 /** Collects log lines in memory so tests can assert what was (and was not) logged. */
 export function memoryLogger(level = 'info'): { logger: Logger; lines: () => string[] } {
@@ -41,13 +38,22 @@ export function testAuth(config: Readonly<Config> = testConfig(), options: Parti
   return createAuth({ config, sessionStore, sessionSecret: TEST_SESSION_SECRET, ...options });
 }
 
-/** The whole app with sessions, login and CSRF, on the test database; override any dependency. */
-export function buildTestApp(overrides: Partial<AppDependencies> = {}) {
-  const config = overrides.config ?? testConfig();
-  const logger = overrides.logger ?? memoryLogger().logger;
-  const auth = overrides.auth ?? testAuth(config);
-  const conversations = overrides.conversations ?? createConversationsFeature({ config, logger });
-  // Translation off unless the config points at a (local) DeepL; pass `translation` to tune it.
-  const translation = overrides.translation ?? createTranslationFeature({ config, logger });
-  return createApp({ config, logger, health: { isDatabaseReachable }, auth, conversations, translation, ...overrides });
+export interface TestAppOverrides extends CompositionOverrides {
+  config?: Readonly<Config>;
+  logger?: Logger;
+}
+
+/**
+ * The application as the server composes it (src/composition.ts), on the test database, with a
+ * session store and secret per test database; override any part.
+ */
+export function composeTestApp(overrides: TestAppOverrides = {}): Composition {
+  const { config = testConfig(), logger = memoryLogger().logger, ...parts } = overrides;
+  // Translation is off unless the config points at a (local) DeepL; pass `translation` to tune it.
+  return composeApplication(config, logger, { auth: parts.auth ?? testAuth(config), sessionSecret: TEST_SESSION_SECRET, ...parts });
+}
+
+/** The whole app with sessions, login and CSRF (see composeTestApp). */
+export function buildTestApp(overrides: TestAppOverrides = {}) {
+  return composeTestApp(overrides).app;
 }

@@ -14,12 +14,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createConversationsFeature, type ConversationsFeature } from '../../src/conversations/index.js';
+import type { ConversationsFeature } from '../../src/conversations/index.js';
 import { closeServer, listen } from '../../src/lib/http-server.js';
 import { projectRoot } from '../../src/lib/paths.js';
-import { attachRealtime } from '../../src/realtime/index.js';
-import { createTranslationFeature } from '../../src/translation/index.js';
-import { buildTestApp, memoryLogger, testAuth, testConfig } from './app.js';
+import { composeTestApp, memoryLogger, testConfig } from './app.js';
 import { startDeeplServer, type DeeplServer } from './deepl-server.js';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -53,12 +51,10 @@ export async function startE2eServer(): Promise<E2eServer> {
   const deepl = await startDeeplServer();
   const config = testConfig({ DEEPL_SERVER_URL: deepl.url, DEEPL_AUTH_KEY: 'e2e-key', HOST: '127.0.0.1', PORT: '0' });
   const { logger } = memoryLogger('warn');
-  const auth = testAuth(config);
-  const translation = createTranslationFeature({ config, logger });
-  const conversations = createConversationsFeature({ config, logger, translations: translation.service });
-  const app = buildTestApp({ config, logger, auth, translation, conversations });
-  const server: Server = await listen(app, { port: 0, host: '127.0.0.1' });
-  const realtime = attachRealtime(server, { feature: conversations, sessionMiddleware: auth.sessionMiddleware, access: auth, logger, trustProxy: false });
+  const composition = composeTestApp({ config, logger });
+  const { conversations } = composition.deps;
+  const server: Server = await listen(composition.app, { port: 0, host: '127.0.0.1' });
+  const realtime = await composition.attach(server);
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,

@@ -6,7 +6,7 @@
 import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import { SocketChatClient, type ChatSocket } from '../../client/chat/socket-chat-client.js';
 import { Translations, type PostBatch, type Translatable, type Translation } from '../../client/chat/translations.js';
-import type { ChatMessage, Role } from '../../src/realtime/protocol.js';
+import type { ChatMessage, Role } from '../../src/contract/chat.js';
 import { extractCsrfToken, type TestAccount } from './auth.js';
 
 export interface SignedIn {

@@ -27,7 +27,7 @@
 import type { Server } from 'node:http';
 import express from 'express';
 import { closeServer, listen } from '../../src/lib/http-server.js';
-import { baseLanguage, builtInTargetLanguages, type Language } from '../../src/translation/languages.js';
+import { baseLanguage, builtInTargetLanguages, type Language } from '../../src/contract/languages.js';
 import { rejectRequestsOutsideSpec } from './openapi/express.js';
 import { deeplSpecPath, loadSpecValidator, type SpecValidator } from './openapi/spec-validator.js';
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { rejectRequestsOutsideSpec, type SpecMatch } from './openapi/express.js';
 import { loadSpecValidator, twilioConversationsSpecPath } from './openapi/spec-validator.js';
+import { WebhookSender, type WebhookParams } from './twilio-webhooks.js';
 
 /**
  * A stateful stand-in for Twilio Conversations (service-scoped resources, roles, configuration),
@@ -13,7 +14,7 @@ import { loadSpecValidator, twilioConversationsSpecPath } from './openapi/spec-v
 type Json = Record<string, unknown>;
 type Form = Record<string, string | string[] | undefined>;
 type Reply = { status: number; body?: Json };
-type Handler = (params: Record<string, string>, body: Form, query: Form) => Reply;
+type Handler = (params: Record<string, string>, body: Form, query: Form, headers: Record<string, string | string[] | undefined>) => Reply;
 
 export interface FakeConversation { sid: string; uniqueName: string | null; friendlyName: string | null; state: string; attributes: string; created: string }
 export interface FakeParticipant { sid: string; identity: string; roleSid: string | null; created: string }
@@ -38,6 +39,8 @@ const notFound = (what: string | undefined) => new TwilioFakeError(404, 20404, `
 
 /** The fake's data and how each resource looks on the wire. */
 class FakeTwilioState {
+  readonly authToken = randomBytes(16).toString('hex');
+  readonly webhooks = new WebhookSender(this.authToken);
   readonly accountSid = newSid('AC');
   readonly serviceSid = newSid('IS');
   readonly conversations = new Map<string, FakeConversation>();
@@ -51,6 +54,13 @@ class FakeTwilioState {
     const found = [...this.conversations.values()].find((c) => c.sid === sidOrUniqueName || c.uniqueName === sidOrUniqueName);
     if (!found) throw notFound(sidOrUniqueName);
     return found;
+  }
+
+  addMessage(c: FakeConversation, author: string, body: string, attributes: string): FakeMessage {
+    const list = this.messages.get(c.sid) ?? [];
+    const m: FakeMessage = { sid: newSid('IM'), index: list.length, author, body, attributes, created: now() };
+    this.messages.set(c.sid, [...list, m]);
+    return m;
   }
 
   findRole(sid: string | undefined): FakeRole {
@@ -89,6 +99,27 @@ class FakeTwilioState {
       date_created: m.created, date_updated: m.created, url: `${this.url(c)}/Messages/${m.sid}`,
       links: { delivery_receipts: `${this.url(c)}/Messages/${m.sid}/Receipts` },
     };
+  }
+
+  /** Twilio's post-event webhook for a message, as it sends it for every source. */
+  messageAdded(c: FakeConversation, m: FakeMessage, source: 'API' | 'SDK'): void {
+    const participant = this.participants.get(c.sid)?.find((p) => p.identity === m.author);
+    const params: WebhookParams = {
+      EventType: 'onMessageAdded', AccountSid: this.accountSid, ChatServiceSid: this.serviceSid, ConversationSid: c.sid,
+      MessageSid: m.sid, Index: String(m.index), Author: m.author, Body: m.body, Attributes: m.attributes,
+      DateCreated: m.created, Source: source, WebhookType: 'service',
+    };
+    if (participant) params.ParticipantSid = participant.sid;
+    if (source === 'SDK') params.ClientIdentity = m.author;
+    this.webhooks.emit(params);
+  }
+
+  conversationEvent(eventType: string, c: FakeConversation, extra: WebhookParams = {}): void {
+    this.webhooks.emit({
+      EventType: eventType, AccountSid: this.accountSid, ChatServiceSid: this.serviceSid, ConversationSid: c.sid,
+      UniqueName: c.uniqueName ?? '', FriendlyName: c.friendlyName ?? '', State: c.state, Attributes: c.attributes,
+      DateCreated: c.created, Source: 'API', WebhookType: 'service', ...extra,
+    });
   }
 
   roleJson(r: FakeRole): Json {
@@ -138,11 +169,16 @@ function conversationHandlers(state: FakeTwilioState): Record<string, Handler> {
     },
     ListServiceConversation: (_p, _b, query) => page('conversations', `${state.servicePath}/Conversations`, [...state.conversations.values()].map((c) => state.conversationJson(c)), query),
     FetchServiceConversation: (p) => ({ status: 200, body: state.conversationJson(state.findConversation(p.Sid)) }),
-    UpdateServiceConversation: (p, body) => {
+    UpdateServiceConversation: (p, body, _q, headers) => {
       const c = state.findConversation(p.Sid);
+      const before = c.state;
       c.state = one(body.State) ?? c.state;
       c.friendlyName = one(body.FriendlyName) ?? c.friendlyName;
       c.attributes = one(body.Attributes) ?? c.attributes;
+      if (headers['x-twilio-webhook-enabled'] === 'true') {
+        state.conversationEvent('onConversationUpdated', c);
+        if (before !== c.state) state.conversationEvent('onConversationStateUpdated', c, { StateFrom: before, StateTo: c.state, Reason: 'API' });
+      }
       return { status: 200, body: state.conversationJson(c) };
     },
     DeleteServiceConversation: (p) => {
@@ -155,13 +191,16 @@ function conversationHandlers(state: FakeTwilioState): Record<string, Handler> {
 
 function participantAndMessageHandlers(state: FakeTwilioState): Record<string, Handler> {
   return {
-    CreateServiceConversationParticipant: (p, body) => {
+    CreateServiceConversationParticipant: (p, body, _q, headers) => {
       const c = state.findConversation(p.ConversationSid);
       const list = state.participants.get(c.sid) ?? [];
       const identity = one(body.Identity) ?? '';
       if (identity && list.some((existing) => existing.identity === identity)) throw new TwilioFakeError(409, 50433, 'Participant already exists');
       const participant: FakeParticipant = { sid: newSid('MB'), identity, roleSid: one(body.RoleSid) ?? state.serviceConfiguration.conversation, created: now() };
       state.participants.set(c.sid, [...list, participant]);
+      if (headers['x-twilio-webhook-enabled'] === 'true') {
+        state.webhooks.emit({ EventType: 'onParticipantAdded', AccountSid: state.accountSid, ChatServiceSid: state.serviceSid, ConversationSid: c.sid, ParticipantSid: participant.sid, Identity: identity, Source: 'API', WebhookType: 'service' });
+      }
       return { status: 201, body: state.participantJson(c, participant) };
     },
     ListServiceConversationParticipant: (p, _b, query) => {
@@ -169,11 +208,11 @@ function participantAndMessageHandlers(state: FakeTwilioState): Record<string, H
       const items = (state.participants.get(c.sid) ?? []).map((x) => state.participantJson(c, x));
       return page('participants', `${state.servicePath}/Conversations/${c.sid}/Participants`, items, query);
     },
-    CreateServiceConversationMessage: (p, body) => {
+    CreateServiceConversationMessage: (p, body, _q, headers) => {
       const c = state.findConversation(p.ConversationSid);
-      const list = state.messages.get(c.sid) ?? [];
-      const m: FakeMessage = { sid: newSid('IM'), index: list.length, author: one(body.Author) ?? 'system', body: one(body.Body) ?? '', attributes: one(body.Attributes) ?? '{}', created: now() };
-      state.messages.set(c.sid, [...list, m]);
+      const m = state.addMessage(c, one(body.Author) ?? 'system', one(body.Body) ?? '', one(body.Attributes) ?? '{}');
+      // Twilio sends webhooks for REST-created messages only when asked to.
+      if (headers['x-twilio-webhook-enabled'] === 'true') state.messageAdded(c, m, 'API');
       return { status: 201, body: state.messageJson(c, m) };
     },
     ListServiceConversationMessage: (p, _b, query) => {
@@ -200,6 +239,17 @@ function roleHandlers(state: FakeTwilioState): Record<string, Handler> {
       return { status: 200, body: state.roleJson(role) };
     },
     FetchServiceConfiguration: () => ({ status: 200, body: state.configurationJson() }),
+    FetchServiceWebhookConfiguration: () => ({ status: 200, body: webhookConfigurationJson(state) }),
+    UpdateServiceWebhookConfiguration: (_p, body) => {
+      const current = state.webhooks.configuration;
+      state.webhooks.configuration = {
+        preWebhookUrl: one(body.PreWebhookUrl) ?? current.preWebhookUrl,
+        postWebhookUrl: one(body.PostWebhookUrl) ?? current.postWebhookUrl,
+        filters: body.Filters === undefined ? current.filters : many(body.Filters),
+        method: one(body.Method) ?? current.method,
+      };
+      return { status: 200, body: webhookConfigurationJson(state) };
+    },
     UpdateServiceConfiguration: (_p, body) => {
       const defaults = state.serviceConfiguration;
       defaults.creator = one(body.DefaultConversationCreatorRoleSid) ?? defaults.creator;
@@ -207,6 +257,14 @@ function roleHandlers(state: FakeTwilioState): Record<string, Handler> {
       defaults.service = one(body.DefaultChatServiceRoleSid) ?? defaults.service;
       return { status: 200, body: state.configurationJson() };
     },
+  };
+}
+
+function webhookConfigurationJson(state: FakeTwilioState): Json {
+  const { preWebhookUrl, postWebhookUrl, filters, method } = state.webhooks.configuration;
+  return {
+    account_sid: state.accountSid, chat_service_sid: state.serviceSid, pre_webhook_url: preWebhookUrl, post_webhook_url: postWebhookUrl,
+    filters, method, url: `${origin}${state.servicePath}/Configuration/Webhooks`,
   };
 }
 
@@ -219,6 +277,7 @@ export async function startTwilioFake() {
   const handlers = { ...conversationHandlers(state), ...participantAndMessageHandlers(state), ...roleHandlers(state) };
   const requests: RequestLogEntry[] = [];
   const faults = new Map<string, Fault[]>();
+  const outage = { down: false };
 
   const app = express();
   app.use((req, res, next) => {
@@ -236,13 +295,14 @@ export async function startTwilioFake() {
     };
     const serviceSid = spec.pathParams.ChatServiceSid;
     if (serviceSid && serviceSid !== state.serviceSid) return reply({ status: 404, body: errorBody(404, 20404, 'Service not found') });
+    if (outage.down) return reply({ status: 503, body: errorBody(503, 20503, 'Service Unavailable (injected outage)') });
     const handler = handlers[spec.operationId];
     if (!handler) return reply({ status: 501, body: errorBody(501, 0, `the fake does not implement ${spec.operationId}`) });
     const fault = faults.get(spec.operationId)?.shift();
     const failure = { status: fault?.status ?? 500, body: errorBody(fault?.status ?? 500, 20500, 'Internal Server Error (injected)') };
     if (fault?.when === 'before') return reply(failure);
     try {
-      const result = handler(spec.pathParams, (req.body ?? {}) as Form, req.query as Form);
+      const result = handler(spec.pathParams, (req.body ?? {}) as Form, req.query as Form, req.headers);
       reply(fault?.when === 'after' ? failure : result);
     } catch (error) {
       if (!(error instanceof TwilioFakeError)) throw error;
@@ -263,16 +323,35 @@ export async function startTwilioFake() {
     state,
     /** Every request the fake answered, in order. */
     requests,
+    /** While true, every request answers 503 (Twilio down). */
+    setDown(down: boolean) {
+      outage.down = down;
+    },
     /** The next call of `operationId` fails with a 5xx, before or after changing state. */
     failNext(operationId: string, fault: Fault) {
       faults.set(operationId, [...(faults.get(operationId) ?? []), fault]);
     },
-    /** TWILIO_* environment variables pointing the app at this fake. */
-    env(options: { withServiceSid?: boolean } = {}): NodeJS.ProcessEnv {
+    authToken: state.authToken,
+    /** Twilio's webhooks: where they go (deliverTo), what was sent, retries, waiting for them. */
+    webhooks: state.webhooks,
+    /**
+     * A message sent by a browser through the Twilio SDK: it reaches Twilio directly, never this
+     * app, and Twilio tells the app with an onMessageAdded webhook.
+     */
+    sendFromSdk(conversation: string, identity: string, body: string, attributes: Json = {}): FakeMessage {
+      const c = state.findConversation(conversation);
+      const m = state.addMessage(c, identity, body, JSON.stringify(attributes));
+      state.messageAdded(c, m, 'SDK');
+      return m;
+    },
+    /** TWILIO_* environment variables pointing the app at this fake (PUBLIC_URL: where Twilio calls it). */
+    env(options: { withServiceSid?: boolean; publicUrl?: string } = {}): NodeJS.ProcessEnv {
       return {
         TWILIO_ACCOUNT_SID: state.accountSid,
         TWILIO_API_KEY_SID: apiKeySid,
         TWILIO_API_KEY_SECRET: apiKeySecret,
+        TWILIO_AUTH_TOKEN: state.authToken,
+        PUBLIC_URL: options.publicUrl ?? 'https://parley.test',
         TWILIO_API_BASE_URL: url,
         ...(options.withServiceSid === false ? {} : { TWILIO_CONVERSATIONS_SERVICE_SID: state.serviceSid }),
       };

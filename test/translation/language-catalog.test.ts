@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDeeplTranslator } from '../../src/translation/deepl-translator.js';
 import { createLanguageCatalog } from '../../src/translation/language-catalog.js';
-import { builtInTargetLanguages } from '../../src/translation/languages.js';
+import { builtInTargetLanguages } from '../../src/contract/languages.js';
 import { createNoTranslator, type Translator } from '../../src/translation/translator.js';
 import { memoryLogger } from '../support/app.js';
 import { useDeeplServer } from './local-deepl.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTwilioRestClient } from '../../src/conversations/index.js';
+import { createTwilioRestClient } from '../../src/twilio/index.js';
 import { testConfig } from '../support/app.js';
 import { twilioConversationsSpecPath } from '../support/openapi/spec-validator.js';
 import { startTwilioFake, type TwilioFake } from '../support/twilio-server.js';

@@ -1,7 +1,8 @@
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Conversation, createConversationsFeature } from '../../src/conversations/index.js';
-import { buildTestApp, memoryLogger, testConfig } from '../support/app.js';
+import { Conversation } from '../../src/conversations/conversation.model.js';
+import type { ConversationsFeature } from '../../src/conversations/index.js';
+import { composeTestApp, memoryLogger, testConfig } from '../support/app.js';
 import { createCustomer, createRep, csrfToken, loginAgent, type TestAccount, type TestAgent } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
 import { startTwilioFake, type TwilioFake } from '../support/twilio-server.js';
@@ -9,8 +10,8 @@ import { startTwilioFake, type TwilioFake } from '../support/twilio-server.js';
 useTestDatabase('twilio_conversations');
 
 let fake: TwilioFake;
-let feature: ReturnType<typeof createConversationsFeature>;
-let app: ReturnType<typeof buildTestApp>;
+let feature: ConversationsFeature;
+let app: ReturnType<typeof composeTestApp>['app'];
 let alice: TestAccount;
 let aliceAgent: TestAgent;
 
@@ -18,8 +19,9 @@ beforeAll(async () => {
   fake = await startTwilioFake();
   const config = testConfig(fake.env());
   const logger = memoryLogger().logger;
-  feature = createConversationsFeature({ config, logger });
-  app = buildTestApp({ config, logger, conversations: feature });
+  const composition = composeTestApp({ config, logger });
+  ({ app } = composition);
+  feature = composition.deps.conversations;
   alice = await createCustomer();
   aliceAgent = await loginAgent(app, { role: 'customer', ...alice });
 });

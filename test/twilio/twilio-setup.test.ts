@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTwilioRestClient } from '../../src/conversations/twilio-client.js';
-import { parleyRoles, setUpTwilioRoles } from '../../src/conversations/twilio-setup.js';
+import { createTwilioRestClient } from '../../src/twilio/twilio-client.js';
+import { parleyRoles, setUpTwilioRoles } from '../../src/twilio/twilio-setup.js';
 import { testConfig } from '../support/app.js';
 import { startTwilioFake, type TwilioFake } from '../support/twilio-server.js';
 

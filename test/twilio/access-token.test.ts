@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
-import { createAccessToken } from '../../src/conversations/access-token.js';
+import { createAccessToken } from '../../src/twilio/access-token.js';
 import { testConfig } from '../support/app.js';
 
 const env = {
@@ -8,6 +8,8 @@ const env = {
   TWILIO_API_KEY_SID: 'SK' + 'b'.repeat(32),
   TWILIO_API_KEY_SECRET: 'the-api-key-secret-for-signing',
   TWILIO_TOKEN_TTL_SECONDS: '900',
+  TWILIO_AUTH_TOKEN: 'the-account-auth-token',
+  PUBLIC_URL: 'https://parley.example',
 };
 const serviceSid = 'IS' + 'c'.repeat(32);
 

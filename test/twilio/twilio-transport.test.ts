@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTwilioRestClient, serviceSidResolver } from '../../src/conversations/twilio-client.js';
-import { createTwilioTransport } from '../../src/conversations/twilio-transport.js';
+import { createTwilioRestClient, serviceSidResolver } from '../../src/twilio/twilio-client.js';
+import { createTwilioTransport } from '../../src/twilio/twilio-transport.js';
 import { memoryLogger, testConfig } from '../support/app.js';
 import { startTwilioFake, type TwilioFake } from '../support/twilio-server.js';
 
@@ -53,34 +53,18 @@ describe('Twilio adapter against the spec-validating fake', () => {
     expect(fake.requests.filter((r) => r.operationId === 'CreateServiceConversationParticipant' && r.status === 409)).toHaveLength(1);
   });
 
-  it('when messages are sent, then listing pages them oldest to newest with their attributes', async () => {
+  it('when a stored message is delivered, then Twilio holds it with its author and Parley attributes, and the sid comes back', async () => {
     const target = { id: 'conv-messages', transportId: await transport.createConversation('conv-messages') };
-    for (let i = 0; i < 5; i += 1) {
-      await transport.sendMessage(target, { clientId: `c${i}`, body: `hola ${i}`, language: 'ES', author: { id: 'u1', username: 'ana', role: 'customer' } });
-    }
-    const newest = await transport.listMessages(target, { limit: 3 });
-    expect(newest.messages.map((m) => m.body)).toEqual(['hola 2', 'hola 3', 'hola 4']);
-    expect(newest.hasMore).toBe(true);
-    expect(newest.messages[0]).toMatchObject({ clientId: 'c2', authorName: 'ana', authorRole: 'customer', language: 'ES', conversationId: 'conv-messages' });
-    const older = await transport.listMessages(target, { limit: 3, before: newest.messages[0]!.id });
-    expect(older.messages.map((m) => m.body)).toEqual(['hola 0', 'hola 1']);
-    expect(older.hasMore).toBe(false);
-  });
-
-  it('when a conversation has more messages than one Twilio page, then history and transcripts follow the next pages', async () => {
-    const target = { id: 'conv-long', transportId: await transport.createConversation('conv-long') };
-    for (let i = 0; i < 60; i += 1) {
-      await transport.sendMessage(target, { clientId: `long-${i}`, body: `n${i}`, language: 'EN-US', author: { id: 'r1', username: 'rob', role: 'rep' } });
-    }
-    const newest = await transport.listMessages(target, { limit: 50 });
-    expect(newest.messages.map((m) => m.body)).toEqual(Array.from({ length: 50 }, (_, i) => `n${i + 10}`));
-    expect(newest.hasMore).toBe(true);
-    const older = await transport.listMessages(target, { limit: 50, before: newest.messages[0]!.id });
-    expect(older.messages.map((m) => m.body)).toEqual(Array.from({ length: 10 }, (_, i) => `n${i}`));
-    expect(older.hasMore).toBe(false);
-    const all = await transport.allMessages(target);
-    expect(all.map((m) => m.body)).toEqual(Array.from({ length: 60 }, (_, i) => `n${i}`));
-    expect(fake.requests.some((r) => r.operationId === 'ListServiceConversationMessage' && r.path.endsWith('/Messages'))).toBe(true);
+    const message = {
+      id: '65a000000000000000000001', conversationId: 'conv-messages', clientId: 'c-deliver-1', authorId: 'u1',
+      authorName: 'ana', authorRole: 'customer' as const, body: 'hola', language: 'ES', createdAt: new Date().toISOString(),
+    };
+    const { transportSid } = await transport.deliver!(target, message);
+    const stored = fake.state.messages.get(target.transportId) ?? [];
+    expect(stored.map((m) => [m.sid, m.author, m.body])).toEqual([[transportSid, 'u1', 'hola']]);
+    expect(JSON.parse(stored[0]!.attributes)).toEqual({ clientId: 'c-deliver-1', authorName: 'ana', authorRole: 'customer', language: 'ES' });
+    const create = fake.requests.find((r) => r.operationId === 'CreateServiceConversationMessage');
+    expect(create?.status).toBe(201);
   });
 
   it('when a conversation is closed and then deleted, then Twilio shows it closed and then gone; deleting again is fine', async () => {

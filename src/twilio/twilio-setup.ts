@@ -15,6 +15,10 @@ export interface SetupReport {
   roles: Record<(typeof parleyRoles)[number]['type'], string>;
 }
 
+/** The post-event webhooks Parley handles (POST /webhooks/twilio/conversations). */
+export const parleyWebhookFilters = ['onMessageAdded', 'onConversationUpdated', 'onConversationStateUpdated', 'onParticipantAdded'] as const;
+export const conversationsWebhookPath = '/webhooks/twilio/conversations';
+
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((item) => b.includes(item));
 
 /**
@@ -50,4 +54,20 @@ export async function setUpTwilioRoles(client: TwilioRestClient, serviceSid: str
   lines.push(`service ${serviceSid}: new users get ${roles.service}, new participants get ${roles.conversation}`);
   lines.push('note: users Twilio already knows keep their role until it is changed in the Console or API');
   return { serviceSid, lines, roles };
+}
+
+/**
+ * Points the service's post-event webhook at this app (PUBLIC_URL), for the events Parley
+ * handles. Safe to run again: it writes only when something differs.
+ */
+export async function setUpTwilioWebhooks(client: TwilioRestClient, serviceSid: string, publicUrl: string): Promise<string[]> {
+  const webhooks = client.conversations.v1.services(serviceSid).configuration.webhooks();
+  const wanted = { postWebhookUrl: `${publicUrl}${conversationsWebhookPath}`, filters: [...parleyWebhookFilters], method: 'POST' };
+  const current = await webhooks.fetch();
+  const same =
+    current.postWebhookUrl === wanted.postWebhookUrl && sameSet(current.filters ?? [], wanted.filters) && String(current.method).toUpperCase() === 'POST';
+  const summary = `post-event webhook ${wanted.postWebhookUrl} (${wanted.filters.join(', ')})`;
+  if (same) return [`${summary} already up to date`];
+  await webhooks.update(wanted);
+  return [`set ${summary}`];
 }

@@ -1,8 +1,23 @@
-// The wire contract between the server and the browser: the JSON shapes pages receive and the
-// Socket.IO events of the built-in transport. Types only, so the browser bundle can import it.
+// The contract between the server and the browser: the people, the JSON shapes pages receive,
+// the Socket.IO events, the attributes Parley puts on Twilio messages, limits and id formats.
+// No imports and nothing that runs, so both the server and the browser bundle import it.
 
 export type Role = 'customer' | 'rep';
 export type ConversationStatus = 'open' | 'closed';
+
+/** A signed-in person, as the session, services and pages know them. */
+export interface User {
+  id: string;
+  username: string;
+  role: Role;
+  /** DeepL target code of the language they read and write (`EN-US`, `ES`). */
+  language: string;
+}
+
+/** Conversation and user ids are MongoDB ObjectIds. */
+export const OBJECT_ID_PATTERN = /^[a-f0-9]{24}$/i;
+/** A message id made by the sender (8–64 of A–Z a–z 0–9 _ -): a resend carries the same one. */
+export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
 /** A message as every transport hands it to a page. Times are ISO strings. */
 export interface ChatMessage {
@@ -43,6 +58,49 @@ export type Ack<T> = ({ ok: true } & T) | { ok: false; error: { code: string; me
 
 export const MAX_MESSAGE_LENGTH = 1600;
 export const HISTORY_PAGE_SIZE = 50;
+/** Rows per page of `GET /api/conversations`. */
+export const DASHBOARD_PAGE_SIZE = 100;
+
+/** `GET /api/conversations?page=N` (reps): the dashboard rows, open first, newest activity first. */
+export interface ConversationPage {
+  conversations: ConversationSummary[];
+  page: number;
+  pageSize: number;
+  hasMore: boolean;
+}
+
+/**
+ * What Parley puts in a Twilio Conversations message's attributes (a JSON string), so any reader
+ * knows what Twilio does not: the sender's message id, name, role and language.
+ */
+export interface MessageAttributes {
+  clientId?: string;
+  authorName?: string;
+  authorRole?: Role;
+  language?: string;
+}
+
+/** Reads attributes that arrive parsed (browser SDK) or as JSON text (REST, webhooks); junk gives {}. */
+export function parseMessageAttributes(raw: unknown): MessageAttributes {
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return {};
+    }
+  }
+  if (!value || typeof value !== 'object') return {};
+  const record = value as Record<string, unknown>;
+  const text = (key: string) => (typeof record[key] === 'string' ? record[key] : undefined);
+  const role = text('authorRole');
+  return {
+    clientId: text('clientId'),
+    authorName: text('authorName'),
+    authorRole: role === 'rep' || role === 'customer' ? role : undefined,
+    language: text('language'),
+  };
+}
 
 export interface SendMessageInput {
   conversationId: string;
@@ -59,8 +117,7 @@ export interface HistoryRequest {
 
 /**
  * `POST /api/token` (JSON body `{ conversationId? }`, header `x-csrf-token`), Twilio transport
- * only: 404 with the built-in transport, and for a conversation the user may not see. Twilio
- * message attributes carry `{ clientId, authorName, authorRole, language }` (JSON string).
+ * only: 404 with the built-in transport, and for a conversation the user may not see.
  */
 export interface AccessTokenResponse {
   token: string;

@@ -1,0 +1,92 @@
+// The one writer of the conversations collection: every read and write of a conversation
+// document goes through here, so what a conversation holds has one owner.
+import mongoose from 'mongoose';
+import type { ChatMessage, User } from '../contract/chat.js';
+import { closedOpenKey, Conversation } from './conversation.model.js';
+import { previewOf, toConversationView, type ConversationView, type RepRef } from './conversation.view.js';
+import { unreadAfterMessage, unreadAfterRead, unreadOnJoin } from './unread.js';
+
+const view = (stored: Parameters<typeof toConversationView>[0] | null) => (stored ? toConversationView(stored) : undefined);
+const after = { returnDocument: 'after' } as const;
+
+export const conversationStore = {
+  async findById(id: string): Promise<ConversationView | undefined> {
+    if (!mongoose.isValidObjectId(id)) return undefined;
+    return view(await Conversation.findById(id).lean());
+  },
+  async findOpenFor(customerId: string): Promise<ConversationView | undefined> {
+    return view(await Conversation.findOne({ openKey: customerId }).lean());
+  },
+  async findByTransportId(transportId: string): Promise<ConversationView | undefined> {
+    return view(await Conversation.findOne({ transportId }).lean());
+  },
+  /** A customer's new open conversation; a second open one violates the unique openKey. */
+  async create(customer: User): Promise<ConversationView> {
+    const stored = await Conversation.create({
+      customer: { id: customer.id, username: customer.username, language: customer.language },
+      openKey: customer.id,
+      unread: {},
+    });
+    return toConversationView(stored.toObject());
+  },
+  async setTransportId(id: string, transportId: string): Promise<void> {
+    await Conversation.updateOne({ _id: id }, { $set: { transportId } });
+  },
+  /** By _id alone (FerretDB 1.x answers that from an index); $addToSet keeps concurrent joins single. */
+  async addRep(current: ConversationView, rep: RepRef): Promise<ConversationView | undefined> {
+    const stored = await Conversation.findOneAndUpdate(
+      { _id: current.id },
+      { $addToSet: { reps: { id: rep.id, username: rep.username, language: rep.language } }, $set: unreadOnJoin(current, rep.id) },
+      after,
+    ).lean();
+    return view(stored);
+  },
+  /** Open → closed once; undefined when it was already closed. */
+  async close(id: string): Promise<ConversationView | undefined> {
+    const stored = await Conversation.findOneAndUpdate(
+      { _id: id, status: 'open' },
+      { $set: { status: 'closed', openKey: closedOpenKey(id), closedAt: new Date() } },
+      after,
+    ).lean();
+    return view(stored);
+  },
+  /** Last activity, preview, count and unread after a newly stored message. */
+  async recordMessage(current: ConversationView, message: ChatMessage, author: Pick<User, 'id' | 'role'>): Promise<ConversationView> {
+    const unread = unreadAfterMessage(current, author);
+    const stored = await Conversation.findOneAndUpdate(
+      { _id: current.id },
+      {
+        $inc: { messageCount: 1, ...unread.$inc },
+        $set: {
+          lastActivityAt: new Date(message.createdAt),
+          lastMessagePreview: previewOf(message.body),
+          lastMessageLanguage: message.language,
+          ...unread.$set,
+        },
+      },
+      after,
+    ).lean();
+    return view(stored) ?? current;
+  },
+  /** Clears the reader's unread state; undefined when there was nothing to clear (no write). */
+  async markRead(current: ConversationView, reader: Pick<User, 'id' | 'role'>): Promise<ConversationView | undefined> {
+    const reset = unreadAfterRead(current, reader);
+    if (!reset) return undefined;
+    return view(await Conversation.findOneAndUpdate({ _id: current.id }, { $set: reset }, after).lean());
+  },
+  async listForCustomer(customerId: string, limit: number): Promise<ConversationView[]> {
+    const stored = await Conversation.find({ 'customer.id': customerId }).sort({ lastActivityAt: -1 }).limit(limit).lean();
+    return stored.map(toConversationView);
+  },
+  /** Open first, newest activity first; one more row than asked tells whether there are more. */
+  async page(options: { status?: 'open' | 'closed'; skip: number; limit: number }): Promise<ConversationView[]> {
+    const filter = options.status ? { status: options.status } : {};
+    const stored = await Conversation.find(filter).sort({ status: -1, lastActivityAt: -1 }).skip(options.skip).limit(options.limit).lean();
+    return stored.map(toConversationView);
+  },
+  async remove(id: string): Promise<void> {
+    await Conversation.deleteOne({ _id: id });
+  },
+};
+
+export type ConversationStore = typeof conversationStore;
