@@ -1,16 +1,8 @@
 // The one surface page code talks to. Each transport (built-in Socket.IO, Twilio Conversations)
 // has an adapter that turns its own events into these, so pages never know which one runs.
-import type { ChatMessage, ConversationSummary, HistoryPage, Role } from '../../src/contract/chat.js';
+import type { ChatMessage, ConversationSummary, HistoryPage, User } from '../../src/contract/chat.js';
 
-export type { ChatMessage, ConversationSummary, HistoryPage };
-
-/** The signed-in reader of a page. */
-export interface ChatUser {
-  id: string;
-  username: string;
-  role: Role;
-  language: string;
-}
+export type { ChatMessage, ConversationSummary, HistoryPage, User };
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'failed';
 

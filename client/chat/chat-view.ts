@@ -1,6 +1,6 @@
 // The live chat panel for one conversation, used by the customer's chat page and by each open
 // conversation on the rep dashboard. It knows only the ChatClient interface.
-import type { ChatClient, ChatMessage, ChatUser, ConversationSummary, Unsubscribe } from './chat-client.js';
+import type { ChatClient, ChatMessage, User, ConversationSummary, HistoryPage, Unsubscribe } from './chat-client.js';
 import { MessageItem } from './message-item.js';
 import { Composer } from './composer.js';
 import { TranslationRetry, type Translation, type Translations } from './translations.js';
@@ -9,12 +9,14 @@ import { newClientId } from '../lib/ids.js';
 
 export interface ChatViewOptions {
   client: ChatClient;
-  me: ChatUser;
+  me: User;
   conversationId: string;
   translations: Translations;
   /** Shown when the conversation is closed (e.g. the customer's "start a new conversation" form). */
   closedActions?: () => Node;
   onSummary?: (summary: ConversationSummary) => void;
+  /** The newest page as the server rendered it: shown at once instead of being asked for again. */
+  initialHistory?: HistoryPage;
 }
 
 const TYPING_SHOWN_MS = 4_000;
@@ -106,7 +108,8 @@ export class ChatView {
    * page before the oldest message shown.
    */
   private async loadPage(before?: string, refresh = false): Promise<void> {
-    const page = await this.options.client.loadHistory(this.options.conversationId, before);
+    const initial = !before && !refresh ? this.options.initialHistory : undefined;
+    const page = initial ?? (await this.options.client.loadHistory(this.options.conversationId, before));
     if (!refresh) {
       this.olderButton.hidden = !page.hasMore;
       this.oldestId = page.messages[0]?.id ?? this.oldestId;

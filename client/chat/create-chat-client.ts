@@ -1,24 +1,23 @@
 // Picks the adapter the server runs. The Twilio SDK is loaded only when it is the transport.
 import { io } from 'socket.io-client';
 import type { AccessTokenResponse } from '../../src/contract/chat.js';
-import type { ChatClient, ConversationSummary } from './chat-client.js';
+import type { ChatClient } from './chat-client.js';
 import type { PageConfig } from './page-config.js';
+import { parleyApi } from './parley-api.js';
 import { SocketChatClient, type ChatSocket } from './socket-chat-client.js';
 import { postJson } from '../lib/http.js';
 
-export interface ServerLookups {
-  /** The server's view of a conversation (the Twilio SDK knows only its messages and state). */
-  describeConversation: (conversationId: string) => Promise<ConversationSummary>;
-  listConversations?: () => Promise<ConversationSummary[]>;
+export interface ChatClientNeeds {
   /** The conversation the page is about: a Twilio token is issued for a user who may see it. */
   conversationId?: string;
+  /** The rep dashboard: its list and live changes come over Parley's own realtime channel. */
+  dashboard?: boolean;
 }
 
-export async function createChatClient(config: PageConfig, lookups: ServerLookups): Promise<ChatClient> {
-  if (config.transport === 'builtin') {
-    const socket: ChatSocket = io({ withCredentials: true, autoConnect: true });
-    return new SocketChatClient(socket);
-  }
+const connectSocket = (): SocketChatClient => new SocketChatClient(io({ withCredentials: true, autoConnect: true }) as ChatSocket);
+
+export async function createChatClient(config: PageConfig, needs: ChatClientNeeds = {}): Promise<ChatClient> {
+  if (config.transport === 'builtin') return connectSocket();
   const [{ TwilioChatClient }, { createTwilioClient }] = await Promise.all([
     import('./twilio-chat-client.js'),
     import('./twilio-sdk-loader.js'),
@@ -27,10 +26,10 @@ export async function createChatClient(config: PageConfig, lookups: ServerLookup
     user: config.me,
     createClient: createTwilioClient,
     fetchToken: async () => {
-      const body = lookups.conversationId ? { conversationId: lookups.conversationId } : {};
+      const body = needs.conversationId ? { conversationId: needs.conversationId } : {};
       return (await postJson<AccessTokenResponse>('/api/token', body)).token;
     },
-    describeConversation: lookups.describeConversation,
-    listConversations: lookups.listConversations,
+    server: parleyApi,
+    dashboard: needs.dashboard ? connectSocket() : undefined,
   });
 }

@@ -5,13 +5,13 @@
 //   <div data-chat-transport=… data-chat-user=… data-dashboard-conversations='[ConversationSummary…]'>
 // The script renders into the element marked `data-chat-mount` inside (the no-JS version), or
 // into the root itself when there is none.
-import type { ChatUser, ConversationSummary } from './chat-client.js';
+import type { User, ConversationSummary, HistoryPage } from './chat-client.js';
 
 export type TransportKind = 'builtin' | 'twilio';
 
 export interface PageConfig {
   transport: TransportKind;
-  me: ChatUser;
+  me: User;
 }
 
 function parseJson(text: string | undefined): unknown {
@@ -23,7 +23,7 @@ function parseJson(text: string | undefined): unknown {
   }
 }
 
-function isUser(value: unknown): value is ChatUser {
+function isUser(value: unknown): value is User {
   if (!value || typeof value !== 'object') return false;
   const user = value as Record<string, unknown>;
   return typeof user.id === 'string' && typeof user.username === 'string' && typeof user.language === 'string' &&
@@ -46,6 +46,14 @@ export function readPageConfig(root: HTMLElement): PageConfig | undefined {
 export function readConversation(root: HTMLElement): ConversationSummary | undefined {
   const summary = parseJson(root.dataset.chatConversation);
   return isSummary(summary) ? summary : undefined;
+}
+
+/** The newest history page the server rendered (`data-chat-history`), so the script need not ask again. */
+export function readHistory(root: HTMLElement): HistoryPage | undefined {
+  const page = parseJson(root.dataset.chatHistory);
+  if (!page || typeof page !== 'object') return undefined;
+  const { messages, hasMore } = page as { messages?: unknown; hasMore?: unknown };
+  return Array.isArray(messages) && typeof hasMore === 'boolean' ? { messages: messages as HistoryPage['messages'], hasMore } : undefined;
 }
 
 export function readDashboardConversations(root: HTMLElement): ConversationSummary[] {

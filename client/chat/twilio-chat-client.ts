@@ -1,42 +1,37 @@
-// Adapter for Twilio Conversations (@twilio/conversations in the browser). Identity = our user id,
-// the Twilio conversation's uniqueName = our conversation id, and each message carries our
-// clientId, author name, role and language in its attributes (set by the sending browser).
-import type { ChatMessage, ConversationSummary, HistoryPage } from '../../src/contract/chat.js';
-import { HISTORY_PAGE_SIZE } from '../../src/contract/chat.js';
+// Adapter for Twilio Conversations (@twilio/conversations in the browser). Twilio carries what
+// happens live (new messages, typing, state); Parley's server is the record and the way in:
+// history, sending and reading go through its API, so every message passes the server's
+// pipeline (validation, limits, translation on write). The dashboard list comes over Parley's own
+// realtime channel. Identity = our user id; the Twilio conversation's uniqueName = our id.
+import type { ChatMessage, ConversationSummary, HistoryPage, User } from '../../src/contract/chat.js';
 import {
   ChatEvents,
   ChatSendError,
   ConversationStatusTracker,
   type ChatClient,
   type ChatClientEvents,
-  type ChatUser,
   type ChatEventName,
   type ConnectionState,
   type Unsubscribe,
 } from './chat-client.js';
-import type {
-  CreateTwilioClient,
-  TwilioClientLike,
-  TwilioConnectionState,
-  TwilioConversationEvents,
-  TwilioConversationLike,
-  TwilioMessageLike,
-} from './twilio-sdk.js';
+import type { CreateTwilioClient, TwilioClientLike, TwilioConnectionState, TwilioConversationEvents, TwilioConversationLike } from './twilio-sdk.js';
 import { connectionStates, stringAttribute, toChatMessage } from './twilio-mapping.js';
+import { HttpError } from '../lib/http-error.js';
 
 export { toChatMessage };
 
 export interface TwilioChatClientOptions {
-  user: ChatUser;
+  user: User;
   createClient: CreateTwilioClient;
   /** A fresh access token (POST /api/token). */
   fetchToken: () => Promise<string>;
-  /** What the server says about a conversation (customer, reps, unread); status comes from Twilio. */
-  describeConversation: (conversationId: string) => Promise<ConversationSummary>;
-  /** Reps: the dashboard list, asked again every `dashboardRefreshMs` to notice new conversations. */
-  listConversations?: () => Promise<ConversationSummary[]>;
-  dashboardRefreshMs?: number;
-  sendTimeoutMs?: number;
+  server: ParleyApi;
+  /** Reps: the dashboard list and its live changes (Parley's realtime channel). */
+  dashboard?: Pick<ChatClient, 'subscribeDashboard' | 'on' | 'close'>;
+  /** Waits between attempts of a send the server could not take (offline, 5xx): grows to 10 s. */
+  retryDelayMs?: (attempt: number) => number;
+  /** Attempts before a send is given up (the page then offers "retry"). */
+  maxSendAttempts?: number;
 }
 
 interface Joined {
@@ -49,22 +44,34 @@ interface PendingSend {
   conversationId: string;
   clientId: string;
   body: string;
+  attempts: number;
+  promise: Promise<ChatMessage>;
   resolve: (message: ChatMessage) => void;
   reject: (error: Error) => void;
   timer?: ReturnType<typeof setTimeout>;
 }
+
+/** The server's side of a conversation (parley-api.ts): the record, and the way messages go in. */
+export interface ParleyApi {
+  describe(conversationId: string): Promise<ConversationSummary>;
+  /** Newest page when `before` is omitted, oldest first. */
+  history(conversationId: string, before?: string): Promise<HistoryPage>;
+  /** Stores the message (once per clientId) and hands it to Twilio; answers the stored message. */
+  send(conversationId: string, clientId: string, body: string): Promise<ChatMessage>;
+  markRead(conversationId: string): Promise<void>;
+}
+
+const defaultRetryDelay = (attempt: number) => Math.min(1_000 * 2 ** (attempt - 1), 10_000);
 
 export class TwilioChatClient implements ChatClient {
   private readonly events = new ChatEvents();
   private readonly statuses = new ConversationStatusTracker(this.events);
   private readonly joined = new Map<string, Joined>();
   private readonly unsent = new Map<string, PendingSend>();
-  /** Message index by sid, to page history backwards from a message id. */
-  private readonly indexes = new Map<string, number>();
   private readonly names = new Map<string, string>();
+  private readonly unsubscribeDashboard: Unsubscribe[] = [];
   private clientPromise: Promise<TwilioClientLike> | undefined;
   private connection: ConnectionState = 'connecting';
-  private dashboardTimer: ReturnType<typeof setInterval> | undefined;
   private closed = false;
 
   constructor(private readonly options: TwilioChatClientOptions) {}
@@ -79,7 +86,7 @@ export class TwilioChatClient implements ChatClient {
     const client = await this.client();
     const [conversation, described] = await Promise.all([
       client.getConversationByUniqueName(conversationId),
-      this.options.describeConversation(conversationId),
+      this.options.server.describe(conversationId),
     ]);
     const summary = this.withTwilioStatus(described, conversation);
     const listeners = this.conversationListeners(conversationId);
@@ -104,27 +111,21 @@ export class TwilioChatClient implements ChatClient {
   }
 
   async loadHistory(conversationId: string, before?: string): Promise<HistoryPage> {
-    const { conversation } = await this.joinedEntry(conversationId);
-    const anchor = before === undefined ? undefined : this.indexes.get(before);
-    if (before !== undefined && anchor === undefined) return { messages: [], hasMore: false };
-    const paginator = await conversation.getMessages(
-      HISTORY_PAGE_SIZE,
-      anchor === undefined ? undefined : anchor - 1,
-      'backwards',
-    );
-    const messages = paginator.items.map((item) => this.remember(item, conversationId));
-    const page = { messages, hasMore: paginator.hasPrevPage };
+    const page = await this.options.server.history(conversationId, before);
+    for (const message of page.messages) if (message.authorName) this.names.set(message.authorId, message.authorName);
     this.events.emit('history', { conversationId, page });
     return page;
   }
 
   send(conversationId: string, clientId: string, body: string): Promise<ChatMessage> {
-    this.unsent.get(clientId)?.reject(new ChatSendError('superseded', 'Sent again.'));
-    return new Promise((resolve, reject) => {
-      const pending: PendingSend = { conversationId, clientId, body, resolve, reject };
-      this.unsent.set(clientId, pending);
-      if (this.connection === 'connected' || this.connection === 'connecting') void this.transmit(pending);
-    });
+    const waiting = this.unsent.get(clientId);
+    if (waiting) return waiting.promise;
+    let settle!: Pick<PendingSend, 'resolve' | 'reject'>;
+    const promise = new Promise<ChatMessage>((resolve, reject) => (settle = { resolve, reject }));
+    const pending: PendingSend = { conversationId, clientId, body, attempts: 0, promise, ...settle };
+    this.unsent.set(clientId, pending);
+    void this.transmit(pending);
+    return promise;
   }
 
   typing(conversationId: string): void {
@@ -132,23 +133,27 @@ export class TwilioChatClient implements ChatClient {
   }
 
   markRead(conversationId: string): void {
-    void this.joined.get(conversationId)?.conversation.setAllMessagesRead().catch(() => undefined);
+    void this.options.server.markRead(conversationId).catch(() => undefined);
   }
 
   async subscribeDashboard(): Promise<ConversationSummary[]> {
-    const list = this.options.listConversations;
-    if (!list) return [];
-    const known = new Map((await list()).map((summary) => [summary.id, summary]));
-    for (const summary of known.values()) this.statuses.remember(summary);
-    this.dashboardTimer ??= setInterval(() => {
-      list().then((fresh) => this.announceChanges(known, fresh), () => undefined);
-    }, this.options.dashboardRefreshMs ?? 15_000);
-    return [...known.values()];
+    const feed = this.options.dashboard;
+    if (!feed) return [];
+    if (this.unsubscribeDashboard.length === 0) {
+      this.unsubscribeDashboard.push(
+        feed.on('conversationCreated', (summary) => this.events.emit('conversationCreated', summary)),
+        feed.on('conversationUpdated', (summary) => this.statuses.update(summary)),
+      );
+    }
+    const list = await feed.subscribeDashboard();
+    for (const summary of list) this.statuses.remember(summary);
+    return list;
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.dashboardTimer) clearInterval(this.dashboardTimer);
+    for (const stop of this.unsubscribeDashboard.splice(0)) stop();
+    await this.options.dashboard?.close();
     for (const conversationId of [...this.joined.keys()]) this.leave(conversationId);
     for (const pending of this.unsent.values()) clearTimeout(pending.timer);
     this.unsent.clear();
@@ -173,6 +178,7 @@ export class TwilioChatClient implements ChatClient {
     return client;
   }
 
+  /** A whole shift on one page: a new token before the old one runs out. */
   private async renewToken(client: TwilioClientLike): Promise<void> {
     if (this.closed) return;
     try {
@@ -189,41 +195,51 @@ export class TwilioChatClient implements ChatClient {
     if (state === 'denied') void this.renewToken(client);
     this.events.emit('connection', this.connection);
     if (this.connection === 'connected' && before !== 'connected') {
-      for (const pending of this.unsent.values()) if (!pending.timer) void this.transmit(pending);
+      // Back online: what waited for a retry goes now, with the same clientId.
+      for (const pending of this.unsent.values()) {
+        if (pending.timer === undefined) continue;
+        clearTimeout(pending.timer);
+        pending.timer = undefined;
+        void this.transmit(pending);
+      }
     }
   }
 
   private async transmit(pending: PendingSend): Promise<void> {
+    pending.attempts += 1;
     try {
-      const { conversation } = await this.joinedEntry(pending.conversationId);
-      const { user } = this.options;
-      const attributes = { clientId: pending.clientId, authorName: user.username, authorRole: user.role, language: user.language };
-      await conversation.sendMessage(pending.body, attributes);
-      if (this.unsent.get(pending.clientId) !== pending) return;
-      // Stored: the message itself arrives through messageAdded; stop waiting after a while.
-      pending.timer = setTimeout(() => this.settle(pending.clientId, undefined), this.options.sendTimeoutMs ?? 10_000);
+      const stored = await this.options.server.send(pending.conversationId, pending.clientId, pending.body);
+      this.settle(pending.clientId, stored);
     } catch (error) {
       if (this.unsent.get(pending.clientId) !== pending) return;
-      // Offline: keep it; onConnectionState sends it again with the same clientId.
-      if (this.connection !== 'connected') return;
-      this.unsent.delete(pending.clientId);
-      pending.reject(new ChatSendError('send-failed', error instanceof Error ? error.message : 'Sending failed.'));
+      const retryable = !(error instanceof HttpError) || error.retryable;
+      if (retryable && pending.attempts < (this.options.maxSendAttempts ?? 6)) {
+        const delay = (this.options.retryDelayMs ?? defaultRetryDelay)(pending.attempts);
+        pending.timer = setTimeout(() => {
+          pending.timer = undefined;
+          void this.transmit(pending);
+        }, delay);
+        return;
+      }
+      const code = error instanceof HttpError ? error.code : 'send-failed';
+      this.settle(pending.clientId, new ChatSendError(code, error instanceof Error ? error.message : 'Sending failed.'));
     }
   }
 
-  private settle(clientId: string, message: ChatMessage | undefined): void {
+  private settle(clientId: string, outcome: ChatMessage | Error): void {
     const pending = this.unsent.get(clientId);
     if (!pending) return;
     this.unsent.delete(clientId);
     clearTimeout(pending.timer);
-    if (message) pending.resolve(message);
-    else pending.reject(new ChatSendError('timeout', 'The message was not confirmed in time.'));
+    if (outcome instanceof Error) pending.reject(outcome);
+    else pending.resolve(outcome);
   }
 
   private conversationListeners(conversationId: string): TwilioConversationEvents {
     return {
       messageAdded: (item) => {
-        const message = this.remember(item, conversationId);
+        const message = toChatMessage(item, conversationId);
+        if (message.authorName) this.names.set(message.authorId, message.authorName);
         this.settle(message.clientId, message);
         this.events.emit('message', message);
       },
@@ -247,28 +263,5 @@ export class TwilioChatClient implements ChatClient {
 
   private withTwilioStatus(summary: ConversationSummary, conversation: TwilioConversationLike): ConversationSummary {
     return conversation.state?.current === 'closed' ? { ...summary, status: 'closed' } : summary;
-  }
-
-  private remember(item: TwilioMessageLike, conversationId: string): ChatMessage {
-    const message = toChatMessage(item, conversationId);
-    this.indexes.set(message.id, item.index);
-    if (message.authorName) this.names.set(message.authorId, message.authorName);
-    return message;
-  }
-
-  private async joinedEntry(conversationId: string): Promise<Joined> {
-    await this.join(conversationId);
-    const entry = this.joined.get(conversationId);
-    if (!entry) throw new ChatSendError('not-joined', 'This conversation is not open here.');
-    return entry;
-  }
-
-  private announceChanges(known: Map<string, ConversationSummary>, fresh: ConversationSummary[]): void {
-    for (const summary of fresh) {
-      const before = known.get(summary.id);
-      known.set(summary.id, summary);
-      if (!before) this.events.emit('conversationCreated', summary);
-      else if (JSON.stringify(before) !== JSON.stringify(summary)) this.statuses.update(summary);
-    }
   }
 }

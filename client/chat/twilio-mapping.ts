@@ -1,6 +1,6 @@
-// How Twilio SDK objects become protocol objects: message attributes carry what Twilio does not
+// How Twilio SDK objects become contract objects: message attributes carry what Twilio does not
 // know about (clientId, author name and role, language).
-import type { ChatMessage } from '../../src/contract/chat.js';
+import { parseMessageAttributes, type ChatMessage } from '../../src/contract/chat.js';
 import type { ConnectionState } from './chat-client.js';
 import type { TwilioConnectionState, TwilioMessageLike } from './twilio-sdk.js';
 
@@ -17,33 +17,31 @@ export const connectionStates: Record<TwilioConnectionState, ConnectionState> = 
 
 /** Reads one string attribute; attributes may arrive parsed or, from REST-sent messages, as JSON text. */
 export function stringAttribute(attributes: unknown, key: string): string | undefined {
-  const parsed = typeof attributes === 'string' ? parseJson(attributes) : attributes;
+  let parsed: unknown = attributes;
+  if (typeof attributes === 'string') {
+    try {
+      parsed = JSON.parse(attributes);
+    } catch {
+      return undefined;
+    }
+  }
   if (!parsed || typeof parsed !== 'object') return undefined;
   const value = (parsed as Record<string, unknown>)[key];
   return typeof value === 'string' ? value : undefined;
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Maps an SDK message to the protocol's ChatMessage. */
+/** The one mapping from an SDK message to the contract's ChatMessage (sid stands in for a missing clientId). */
 export function toChatMessage(message: TwilioMessageLike, conversationId: string): ChatMessage {
-  const { attributes } = message;
-  const role = stringAttribute(attributes, 'authorRole');
+  const attributes = parseMessageAttributes(message.attributes);
   return {
     id: message.sid,
     conversationId,
-    clientId: stringAttribute(attributes, 'clientId') ?? message.sid,
+    clientId: attributes.clientId ?? message.sid,
     authorId: message.author ?? '',
-    authorName: stringAttribute(attributes, 'authorName') ?? message.author ?? '',
-    authorRole: role === 'rep' ? 'rep' : 'customer',
+    authorName: attributes.authorName ?? message.author ?? '',
+    authorRole: attributes.authorRole === 'rep' ? 'rep' : 'customer',
     body: message.body ?? '',
-    language: stringAttribute(attributes, 'language') ?? '',
+    language: attributes.language ?? '',
     createdAt: (message.dateCreated ?? new Date()).toISOString(),
   };
 }

@@ -26,11 +26,6 @@ export interface TwilioParticipantLike {
   readonly attributes: unknown;
 }
 
-export interface TwilioPaginatorLike<T> {
-  items: T[];
-  hasPrevPage: boolean;
-}
-
 export interface TwilioConversationEvents {
   messageAdded: (message: TwilioMessageLike) => void;
   typingStarted: (participant: TwilioParticipantLike) => void;
@@ -50,14 +45,7 @@ export interface TwilioConversationLike {
   off(event: 'typingStarted', listener: TwilioConversationEvents['typingStarted']): unknown;
   off(event: 'updated', listener: TwilioConversationEvents['updated']): unknown;
   off(event: 'removed', listener: TwilioConversationEvents['removed']): unknown;
-  getMessages(
-    pageSize?: number,
-    anchor?: number,
-    direction?: 'backwards' | 'forward',
-  ): Promise<TwilioPaginatorLike<TwilioMessageLike>>;
-  sendMessage(body: string, attributes: { [key: string]: string }): Promise<number>;
   typing(): Promise<void>;
-  setAllMessagesRead(): Promise<number>;
 }
 
 export interface TwilioClientEvents {

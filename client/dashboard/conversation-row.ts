@@ -1,6 +1,6 @@
 // One conversation on the rep dashboard: customer, language by name, status, translated preview
 // of the last message, unread count, and the join / open / close / transcript actions.
-import type { ChatUser, ConversationSummary } from '../chat/chat-client.js';
+import type { User, ConversationSummary } from '../chat/chat-client.js';
 import { formatTime, h, setText } from '../lib/dom.js';
 import { languageLabel } from '../lib/languages.js';
 
@@ -24,7 +24,7 @@ export class ConversationRow {
 
   constructor(
     public summary: ConversationSummary,
-    private readonly me: ChatUser,
+    private readonly me: User,
     actions: RowActions,
   ) {
     this.nameEl = h('span', { class: 'font-semibold text-slate-900', 'data-part': 'customer' });

@@ -1,6 +1,6 @@
 // The rep dashboard: a live list of conversations (open first, newest activity first) and a panel
 // holding every conversation the rep opened, switched between without reloading the page.
-import type { ChatClient, ChatUser, ConversationSummary } from '../chat/chat-client.js';
+import type { ChatClient, User, ConversationSummary } from '../chat/chat-client.js';
 import { ChatView } from '../chat/chat-view.js';
 import { needsTranslation, type Translations } from '../chat/translations.js';
 import { h, setText } from '../lib/dom.js';
@@ -9,7 +9,7 @@ import { ConversationRow } from './conversation-row.js';
 
 export interface DashboardOptions {
   client: ChatClient;
-  me: ChatUser;
+  me: User;
   translations: Translations;
   /** Called after every change to the list (e.g. to keep the page's open count current). */
   onListChanged?: (conversations: ConversationSummary[]) => void;

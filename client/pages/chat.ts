@@ -2,7 +2,7 @@
 // without this script; with it, the conversation becomes live.
 import { ChatView } from '../chat/chat-view.js';
 import { createChatClient } from '../chat/create-chat-client.js';
-import { readConversation, readPageConfig } from '../chat/page-config.js';
+import { readConversation, readHistory, readPageConfig } from '../chat/page-config.js';
 import { Translations } from '../chat/translations.js';
 import { h } from '../lib/dom.js';
 import { csrfToken, postJson } from '../lib/http.js';
@@ -36,14 +36,14 @@ async function main(root: HTMLElement): Promise<void> {
   const conversation = readConversation(root);
   if (!config || !conversation) return;
   const { me } = config;
-  const client = await createChatClient(config, {
-    conversationId: conversation.id,
-    describeConversation: async () => conversation,
-  });
+  const client = await createChatClient(config, { conversationId: conversation.id });
+  // The script marks the conversation read as the reader sees it; the no-JS button is not needed.
+  for (const form of document.querySelectorAll<HTMLFormElement>('form[data-part="mark-read"]')) form.hidden = true;
   const view = new ChatView({
     client,
     me,
     conversationId: conversation.id,
+    initialHistory: readHistory(root),
     translations: new Translations(me.language, (body) => postJson('/translate', body)),
     closedActions: me.role === 'customer' ? newConversationForm : undefined,
     onSummary: (summary) => showStatus(root, summary.status),

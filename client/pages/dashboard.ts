@@ -6,26 +6,11 @@ import { Translations } from '../chat/translations.js';
 import { DashboardView } from '../dashboard/dashboard-view.js';
 import { postJson } from '../lib/http.js';
 
-/** Twilio transport only: the server's list, read from a fresh copy of this page. */
-async function fetchDashboardList(): Promise<ReturnType<typeof readDashboardConversations>> {
-  const response = await fetch(window.location.pathname, { credentials: 'same-origin' });
-  const page = new DOMParser().parseFromString(await response.text(), 'text/html');
-  const root = page.querySelector<HTMLElement>('[data-dashboard-conversations]');
-  return root ? readDashboardConversations(root) : [];
-}
-
 async function main(root: HTMLElement): Promise<void> {
   const config = readPageConfig(root);
   if (!config) return;
   const initial = readDashboardConversations(root);
-  const client = await createChatClient(config, {
-    describeConversation: async (id) => {
-      const found = (await fetchDashboardList()).find((summary) => summary.id === id);
-      if (!found) throw new Error('conversation not found');
-      return found;
-    },
-    listConversations: fetchDashboardList,
-  });
+  const client = await createChatClient(config, { dashboard: true });
   const dashboard = new DashboardView({
     client,
     me: config.me,

@@ -1,7 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import type { ChatMessage, ConversationSummary } from '../../client/chat/chat-client.js';
-import { TwilioChatClient } from '../../client/chat/twilio-chat-client.js';
+import { ChatEvents } from '../../client/chat/chat-client.js';
+import { TwilioChatClient, type ParleyApi } from '../../client/chat/twilio-chat-client.js';
+import { HttpError } from '../../client/lib/http-error.js';
 import type { TwilioConnectionState, TwilioMessageLike } from '../../client/chat/twilio-sdk.js';
 
 // Stand-ins for the @twilio/conversations SDK objects: event emitters with the methods the
@@ -91,22 +93,66 @@ function sdkMessage(index: number, fields: Partial<TwilioMessageLike> = {}): Twi
   };
 }
 
-function setup() {
+/** Parley's API as the adapter sees it, recording calls; `failSends` answers the next sends with errors. */
+function standInServer() {
+  const sends: { conversationId: string; clientId: string; body: string }[] = [];
+  const failSends: Error[] = [];
+  const server: ParleyApi & { sends: typeof sends; failSends: Error[]; reads: string[]; histories: (string | undefined)[] } = {
+    sends,
+    failSends,
+    reads: [],
+    histories: [],
+    describe: async (id) => summaryOf(id),
+    history: async (_id, before) => {
+      server.histories.push(before);
+      return { messages: [storedMessage('db-1', 'client-old', 'antes')], hasMore: false };
+    },
+    send: async (conversationId, clientId, body) => {
+      sends.push({ conversationId, clientId, body });
+      const failure = failSends.shift();
+      if (failure) throw failure;
+      return storedMessage(`db-${sends.length}`, clientId, body, conversationId);
+    },
+    markRead: async (id) => {
+      server.reads.push(id);
+    },
+  };
+  return server;
+}
+
+function storedMessage(id: string, clientId: string, body: string, conversationId = 'conv-1'): ChatMessage {
+  return { id, conversationId, clientId, authorId: 'rep-1', authorName: 'ralph', authorRole: 'rep', body, language: 'EN-US', createdAt: '2026-01-01T10:00:00.000Z' };
+}
+
+/** The dashboard's realtime feed (the socket adapter in the page). */
+function standInFeed() {
+  const events = new ChatEvents();
+  return {
+    events,
+    subscribeDashboard: vi.fn(async () => [summaryOf('conv-1')]),
+    on: events.on.bind(events),
+    close: vi.fn(async () => undefined),
+  };
+}
+
+function setup(options: { feed?: ReturnType<typeof standInFeed> } = {}) {
   let issued = 0;
   const fetchToken = vi.fn(async () => `token-${++issued}`);
   let sdk: StandInClient | undefined;
+  const server = standInServer();
   const client = new TwilioChatClient({
     user: rep,
     fetchToken,
     createClient: async (token) => (sdk = new StandInClient(token)),
-    describeConversation: async (id) => summaryOf(id),
-    sendTimeoutMs: 5_000,
+    server,
+    dashboard: options.feed,
+    retryDelayMs: () => 5,
   });
   const stand = () => {
     if (!sdk) throw new Error('the SDK client was not created');
     return sdk;
   };
-  return { client, fetchToken, stand };
+  return { client, fetchToken, stand, server };
 }
 
 describe('TwilioChatClient against a stand-in SDK', () => {
@@ -229,67 +275,79 @@ describe('TwilioChatClient against a stand-in SDK', () => {
     expect(stand().tokens).toEqual(['token-1']);
   });
 
-  it('when sending, then our clientId, name, role and language travel as attributes and the echo resolves the send', async () => {
-    const { client, stand } = setup();
+  it('when sending, then the message goes to Parley\'s server with its clientId, never straight to Twilio', async () => {
+    const { client, stand, server } = setup();
     await client.join('conv-1');
     const conversation = stand().conversations.get('conv-1');
 
-    const sending = client.send('conv-1', 'client-a', 'Hello there');
-    await vi.waitFor(() => expect(conversation?.sent).toHaveLength(1));
-    conversation?.emit('messageAdded', sdkMessage(7, { author: 'rep-1', body: 'Hello there', attributes: conversation.sent[0]?.attributes }));
+    await expect(client.send('conv-1', 'client-a', 'Hello there')).resolves.toMatchObject({ id: 'db-1', clientId: 'client-a' });
 
-    expect(conversation?.sent[0]).toEqual({
-      body: 'Hello there',
-      attributes: { clientId: 'client-a', authorName: 'ralph', authorRole: 'rep', language: 'EN-US' },
-    });
-    await expect(sending).resolves.toMatchObject({ id: 'IM7', clientId: 'client-a', authorRole: 'rep', language: 'EN-US' });
+    expect(server.sends).toEqual([{ conversationId: 'conv-1', clientId: 'client-a', body: 'Hello there' }]);
+    expect(conversation?.sent).toEqual([]);
   });
 
-  it('when a send fails while the connection is down, then it is sent again with the same clientId once connected', async () => {
-    const { client, stand } = setup();
+  it('when Twilio\'s echo arrives before the server answers, then the send resolves once and the page gets the message', async () => {
+    const { client, stand, server } = setup();
     await client.join('conv-1');
     const conversation = stand().conversations.get('conv-1');
-    if (!conversation) throw new Error('not joined');
-    conversation.sendFailure = () => {
-      conversation.sendFailure = undefined;
-      stand().setConnectionState('connecting');
-      return new Error('socket closed');
-    };
+    server.failSends.push(new HttpError(0, 'offline', 'network'));
+    const received: ChatMessage[] = [];
+    client.on('message', (message) => received.push(message));
 
-    const sending = client.send('conv-1', 'client-b', 'Are you there?');
-    await vi.waitFor(() => expect(conversation.sent).toHaveLength(1));
-    stand().setConnectionState('connected');
-    await vi.waitFor(() => expect(conversation.sent).toHaveLength(2));
-    conversation.emit('messageAdded', sdkMessage(8, { author: 'rep-1', attributes: conversation.sent[1]?.attributes }));
+    const sending = client.send('conv-1', 'client-e', 'Hi');
+    conversation?.emit('messageAdded', sdkMessage(7, { author: 'rep-1', body: 'Hi', attributes: { clientId: 'client-e', authorRole: 'rep', language: 'EN-US' } }));
 
-    expect(conversation.sent.map((sent) => sent.attributes.clientId)).toEqual(['client-b', 'client-b']);
-    await expect(sending).resolves.toMatchObject({ id: 'IM8', clientId: 'client-b' });
+    await expect(sending).resolves.toMatchObject({ id: 'IM7', clientId: 'client-e' });
+    expect(received.map((message) => message.clientId)).toEqual(['client-e']);
   });
 
-  it('when a send fails while connected, then it rejects so the page can offer a retry', async () => {
-    const { client, stand } = setup();
+  it('when the server cannot be reached, then the send is tried again with the same clientId until it is stored', async () => {
+    const { client, server } = setup();
     await client.join('conv-1');
-    const conversation = stand().conversations.get('conv-1');
-    if (!conversation) throw new Error('not joined');
-    conversation.sendFailure = () => new Error('Forbidden');
+    server.failSends.push(new HttpError(0, 'offline', 'network'), new HttpError(503, 'unavailable', 'service_unavailable'));
 
-    await expect(client.send('conv-1', 'client-c', 'hi')).rejects.toMatchObject({ code: 'send-failed' });
+    await expect(client.send('conv-1', 'client-b', 'Are you there?')).resolves.toMatchObject({ clientId: 'client-b' });
+    expect(server.sends.map((sent) => sent.clientId)).toEqual(['client-b', 'client-b', 'client-b']);
   });
 
-  it('when loading history, then pages go backwards from the oldest message the page has', async () => {
-    const { client, stand } = setup();
+  it('when the server refuses a send, then it rejects with the server\'s code and is not tried again', async () => {
+    const { client, server } = setup();
+    await client.join('conv-1');
+    server.failSends.push(new HttpError(409, 'This conversation is closed.', 'conversation_closed'));
+
+    await expect(client.send('conv-1', 'client-c', 'hi')).rejects.toMatchObject({ code: 'conversation_closed' });
+    expect(server.sends).toHaveLength(1);
+  });
+
+  it('when loading history and marking read, then both go to the server (the record), not to Twilio', async () => {
+    const { client, stand, server } = setup();
     await client.join('conv-1');
     const conversation = stand().conversations.get('conv-1');
-    if (!conversation) throw new Error('not joined');
-    for (let index = 0; index < 60; index++) conversation.messages.push(sdkMessage(index));
 
-    const newest = await client.loadHistory('conv-1');
-    const older = await client.loadHistory('conv-1', newest.messages[0]?.id);
+    const page = await client.loadHistory('conv-1', 'db-9');
+    client.markRead('conv-1');
 
-    expect(newest.messages.map((message) => message.id)).toEqual(conversation.messages.slice(10).map((m) => m.sid));
-    expect(newest.hasMore).toBe(true);
-    expect(older.messages.map((message) => message.id)).toEqual(conversation.messages.slice(0, 10).map((m) => m.sid));
-    expect(older.hasMore).toBe(false);
-    expect(conversation.pageRequests[1]).toEqual({ pageSize: 50, anchor: 9, direction: 'backwards' });
+    expect(page.messages.map((message) => message.id)).toEqual(['db-1']);
+    expect(server.histories).toEqual(['db-9']);
+    await vi.waitFor(() => expect(server.reads).toEqual(['conv-1']));
+    expect(conversation?.setAllMessagesRead).not.toHaveBeenCalled();
+  });
+
+  it('when a rep subscribes to the dashboard, then the list and its live changes come from Parley\'s feed', async () => {
+    const feed = standInFeed();
+    const { client } = setup({ feed });
+    const created: string[] = [];
+    const updated: string[] = [];
+    client.on('conversationCreated', (summary) => created.push(summary.id));
+    client.on('conversationUpdated', (summary) => updated.push(`${summary.id}:${summary.unread}`));
+
+    expect((await client.subscribeDashboard()).map((summary) => summary.id)).toEqual(['conv-1']);
+    feed.events.emit('conversationCreated', summaryOf('conv-2'));
+    feed.events.emit('conversationUpdated', { ...summaryOf('conv-1'), unread: 3 });
+    await client.close();
+
+    expect(created).toEqual(['conv-2']);
+    expect(updated).toEqual(['conv-1:3']);
+    expect(feed.close).toHaveBeenCalled();
   });
 });

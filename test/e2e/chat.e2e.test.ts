@@ -4,6 +4,7 @@ import { HISTORY_PAGE_SIZE } from '../../src/contract/chat.js';
 import { createCustomer, createRep, DEFAULT_PASSWORD, uniqueUsername, type TestAccount } from '../support/auth.js';
 import {
   countRequests,
+  countSocketEvents,
   launchChromium,
   saveScreenshots,
   seriousA11yViolations,
@@ -190,6 +191,7 @@ describe('chat between a Spanish customer and an English rep', { timeout: 60_000
     // Let the live copies of these messages settle first, so only the reload's requests are counted.
     await expect.poll(() => customer.locator('li[data-translated="true"]').count()).toBe(2 + HISTORY_PAGE_SIZE);
     const translateRequests = countRequests(customer, 'POST', '/translate');
+    const historyRequests = countSocketEvents(customer, 'messages:history');
     await customer.reload();
     await messageWith(customer, `Update number ${HISTORY_PAGE_SIZE}`).waitFor();
     let pages = 1;
@@ -204,6 +206,8 @@ describe('chat between a Spanish customer and an English rep', { timeout: 60_000
     await expect.poll(() => messageBodies(customer).count()).toBe(total);
     expect(pages).toBe(2);
     expect(translateRequests.count()).toBe(pages);
+    // The newest page came with the HTML; only the older one was asked for.
+    expect(historyRequests.count()).toBe(pages - 1);
     await messageWith(customer, '¿En qué puedo ayudarle?').waitFor();
     await messageWith(customer, 'Necesito ayuda con mi pedido').waitFor();
     const repMessages = customer.locator('li[data-message]').filter({ has: customer.getByText(rep.username, { exact: true }) });

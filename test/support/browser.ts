@@ -112,3 +112,14 @@ export function countRequests(page: Page, method: string, path: string): { count
   });
   return { count: () => count, reset: () => (count = 0) };
 }
+
+/** Counts Socket.IO events the page sends by name, from now on (over WebSocket or long-polling). */
+export function countSocketEvents(page: Page, event: string): { count(): number } {
+  let count = 0;
+  const needle = `["${event}"`;
+  page.on('websocket', (socket) => socket.on('framesent', (frame) => String(frame.payload).includes(needle) && count++));
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && new URL(request.url()).pathname.startsWith('/socket.io/') && (request.postData() ?? '').includes(needle)) count++;
+  });
+  return { count: () => count };
+}
