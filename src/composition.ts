@@ -5,7 +5,7 @@ import type { Config } from './config.js';
 import { createConversationsFeature } from './conversations/index.js';
 import { isDatabaseReachable } from './lib/database.js';
 import type { Logger } from './lib/logger.js';
-import { rateLimitStores } from './lib/rate-limit-store.js';
+import { flexibleLimiters, rateLimitStores } from './lib/rate-limit-store.js';
 import { closeRedis, connectRedis } from './lib/redis.js';
 import { attachRealtime } from './realtime/index.js';
 import { createRedisAdapter } from './realtime/redis-adapter.js';
@@ -28,7 +28,8 @@ export async function composeApplication(config: Readonly<Config>, logger: Logge
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
   const realtimeAdapter = redis ? await createRedisAdapter(redis, logger) : undefined;
   const limiterStore = rateLimitStores(redis);
-  const translation = createTranslationFeature({ config, logger, rateLimitStore: limiterStore('translate') });
+  const limiters = flexibleLimiters(redis);
+  const translation = createTranslationFeature({ config, logger, rateLimitStore: limiterStore('translate'), limiters });
   logger.info({ translation: describeTranslator(config) }, 'translation configured');
   const auth = createAuth({
     config,
