@@ -44,7 +44,7 @@ export async function composeApplication(config: Readonly<Config>, logger: Logge
   return {
     deps,
     attach: (server) =>
-      attachRealtime(server, { feature: conversations, sessionMiddleware: auth.sessionMiddleware, access: auth, logger, trustProxy: config.trustProxy, adapter: realtimeAdapter?.adapter }),
+      attachRealtime(server, { feature: conversations, sessionMiddleware: auth.sessionMiddleware, access: auth, guards: { limiters }, logger, trustProxy: config.trustProxy, adapter: realtimeAdapter?.adapter }),
     close: async () => {
       await realtimeAdapter?.close();
       if (redis) await closeRedis(redis);
