@@ -1,8 +1,8 @@
 import type { Request, RequestHandler } from 'express';
 import { rateLimit, type Store } from 'express-rate-limit';
-import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { TooManyRequestsError } from '../lib/errors.js';
-import { tryConsume } from '../lib/rate-limit-store.js';
+import { flexibleLimiters, tryConsume } from '../lib/rate-limit-store.js';
 import { isSameLanguage } from './languages.js';
 import { normaliseText } from './translation-memory.js';
 
@@ -51,7 +51,8 @@ export function createCharacterBudget(limiter: RateLimiterAbstract, now: () => n
       return {
         granted: true,
         async settle(sent) {
-          // Sent beyond the estimate (it cannot happen today): counted, though it can no longer be refused.
+          // More than reserved (a text the process memory held when reserving was evicted before the
+          // call): counted, though it can no longer be refused.
           if (sent > characters) await limiter.penalty(userId, sent - characters);
           // After the window ended, a refund would credit the next window with characters it never held.
           else if (sent < characters && now() < windowEndsAt) await limiter.reward(userId, characters - sent);
@@ -63,8 +64,7 @@ export function createCharacterBudget(limiter: RateLimiterAbstract, now: () => n
 
 /** The budget in this process's memory (one instance, tests). */
 export function createMemoryCharacterBudget(options: { limit: number; windowMs: number }): CharacterBudget {
-  const duration = Math.max(1, Math.ceil(options.windowMs / 1000));
-  return createCharacterBudget(new RateLimiterMemory({ keyPrefix: 'translate-characters', points: options.limit, duration }));
+  return createCharacterBudget(flexibleLimiters(undefined)('translate-characters', { points: options.limit, windowMs: options.windowMs }));
 }
 
 /** Whether the process's translation memory already holds a text's translation (no waiting). */
