@@ -8,7 +8,7 @@ import { conversationApiRoutes, createConversationsFeature, type ConversationsFe
 import { messageSendLimit } from './conversations/send-limit.js';
 import { isDatabaseReachable } from './lib/database.js';
 import type { Logger } from './lib/logger.js';
-import { rateLimitStores } from './lib/rate-limit-store.js';
+import { flexibleLimiters, rateLimitStores } from './lib/rate-limit-store.js';
 import type { RedisClient } from './lib/redis.js';
 import { attachRealtime, createRedisAdapter, type SocketGuardSettings } from './realtime/index.js';
 import { createTranslationFeature, describeTranslator, type TranslationFeature } from './translation/index.js';
@@ -42,8 +42,10 @@ export interface Composition {
  */
 export function composeApplication(config: Readonly<Config>, logger: Logger, overrides: CompositionOverrides = {}): Composition {
   const { redis } = overrides;
+  // With Redis, every instance counts limits (logins, messages, translation budget) together.
   const limiterStore = rateLimitStores(redis);
-  const translation = overrides.translation ?? createTranslationFeature({ config, logger, rateLimitStore: limiterStore('translate') });
+  const limiters = flexibleLimiters(redis);
+  const translation = overrides.translation ?? createTranslationFeature({ config, logger, rateLimitStore: limiterStore('translate'), limiters });
   const auth =
     overrides.auth ??
     createAuth({
@@ -76,7 +78,7 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
         feature: conversations,
         sessionMiddleware: auth.sessionMiddleware,
         access: auth,
-        guards: overrides.realtimeGuards,
+        guards: { limiters, ...overrides.realtimeGuards },
         logger,
         trustProxy: config.trustProxy,
         adapter: adapter?.adapter,

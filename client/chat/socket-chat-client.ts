@@ -1,5 +1,5 @@
 // Adapter for the built-in transport (Socket.IO). Events and acknowledgements follow
-// src/realtime/protocol.ts exactly. Sends wait for the server's ack; a send cut off by a dropped
+// src/contract/chat.ts exactly. Sends wait for the server's ack; a send cut off by a dropped
 // connection is kept and sent again, with the same clientId, once the socket is back and has
 // re-joined its conversations (the server stores a clientId once, so a resend never duplicates).
 import type { Socket } from 'socket.io-client';

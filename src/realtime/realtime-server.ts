@@ -7,7 +7,7 @@ import { toAppError } from '../lib/error-middleware.js';
 import { AppError, UnauthorizedError, ValidationError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Ack, ClientToServerEvents, ServerToClientEvents, User } from '../contract/chat.js';
-import { cachedSignInCheck, defaultGuardSettings, rateLimiter, type SocketAccess, type SocketGuardSettings } from './socket-guards.js';
+import { cachedSignInCheck, defaultGuardSettings, eventLimits, type SocketAccess, type SocketEvent, type SocketGuardSettings } from './socket-guards.js';
 import { startSignInSweep } from './sign-in-sweep.js';
 import { conversationRefSchema, historyRequestSchema, sendMessageSchema } from './socket.schemas.js';
 
@@ -132,20 +132,17 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
   };
 }
 
-/** Checks shared by this instance's sockets: the cached sign-in check (swept) and the rate limits. */
+/** Checks shared by this instance's sockets: the cached sign-in check (swept) and the per-user rate limits. */
 function createGuards(deps: RealtimeDeps) {
   const settings: SocketGuardSettings = { ...defaultGuardSettings, ...deps.guards };
   const signIns = cachedSignInCheck(deps.access, settings);
-  return {
-    settings,
-    signIns,
-    allowMessage: rateLimiter(settings.messages, settings.now),
-    allowTyping: rateLimiter(settings.typing, settings.now),
-  };
+  const allow = eventLimits(settings, (error) => deps.logger.error({ err: error }, 'socket rate limit unavailable; event allowed'));
+  return { settings, signIns, allow };
 }
 type Guards = ReturnType<typeof createGuards>;
 
-const rateLimited = () => new AppError(429, 'rate_limited', 'You are sending messages too quickly. Wait a few seconds, then try again.');
+const rateLimited = (what = 'sending messages') =>
+  new AppError(429, 'rate_limited', `You are ${what} too quickly. Wait a few seconds, then try again.`);
 
 function registerHandlers(socket: ChatSocket, deps: RealtimeDeps, guards: Guards): void {
   const { feature, logger } = deps;
@@ -165,8 +162,14 @@ function registerHandlers(socket: ChatSocket, deps: RealtimeDeps, guards: Guards
     });
   };
 
+  /** Refuses the event (acked `rate_limited`) when the user is over the limit for its kind. */
+  const within = async (event: SocketEvent, what?: string) => {
+    if (!(await guards.allow[event](user.id))) throw rateLimited(what);
+  };
+
   socket.on('conversation:join', (input, ack) =>
     run(ack, async () => {
+      await within('joins', 'switching conversations');
       const { conversationId } = parse(conversationRefSchema, input);
       const view = await feature.conversations.getForUser(user, conversationId);
       await socket.join(conversationRoom(view.id));
@@ -179,24 +182,35 @@ function registerHandlers(socket: ChatSocket, deps: RealtimeDeps, guards: Guards
   });
   socket.on('message:send', (input, ack) =>
     run(ack, async () => {
-      if (!guards.allowMessage(user.id)) throw rateLimited();
+      await within('messages');
       return { message: (await feature.messaging.send(user, parse(sendMessageSchema, input))).message };
     }),
   );
-  socket.on('messages:history', (input, ack) => run(ack, () => feature.messaging.history(user, parse(historyRequestSchema, input))));
+  socket.on('messages:history', (input, ack) =>
+    run(ack, async () => {
+      await within('history', 'loading history');
+      return feature.messaging.history(user, parse(historyRequestSchema, input));
+    }),
+  );
+  // No ack: an excess read mark is dropped silently (the next one within the limit marks the same).
   socket.on('conversation:read', (input) =>
-    run(undefined, async () => feature.messaging.markRead(user, parse(conversationRefSchema, input).conversationId)),
+    run(undefined, async () => {
+      await within('reads');
+      return feature.messaging.markRead(user, parse(conversationRefSchema, input).conversationId);
+    }),
   );
   socket.on('typing', (input) => {
-    if (!guards.allowTyping(socket.id)) return;
     const parsed = conversationRefSchema.safeParse(input);
     const room = parsed.success ? conversationRoom(parsed.data.conversationId.toLowerCase()) : '';
     // Joining the room was the authorization: only members may signal typing into it.
     if (!parsed.success || !socket.rooms.has(room)) return;
-    socket.to(room).emit('typing', { conversationId: parsed.data.conversationId, userId: user.id, username: user.username });
+    void guards.allow.typing(user.id).then((allowed) => {
+      if (allowed) socket.to(room).emit('typing', { conversationId: parsed.data.conversationId, userId: user.id, username: user.username });
+    });
   });
   socket.on('dashboard:subscribe', (ack) =>
     run(ack, async () => {
+      await within('dashboard', 'reloading the dashboard');
       const { conversations } = await feature.conversations.dashboard(user);
       await socket.join(dashboardRoom);
       return { conversations };

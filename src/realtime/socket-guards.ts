@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { flexibleLimiters, tryConsume, type LimiterFactory } from '../lib/rate-limit-store.js';
 
 /**
  * What the realtime server asks the accounts feature (structurally the Auth object, so realtime
@@ -14,7 +15,7 @@ export interface SocketAccess {
 }
 
 export interface RateLimit {
-  /** Events allowed at once (the burst), and again over every window. */
+  /** Events allowed per fixed window (windows are rounded up to whole seconds). */
   limit: number;
   windowMs: number;
 }
@@ -29,11 +30,24 @@ export interface SocketGuardSettings {
    * signed in are cached, so a message rarely waits for a check of its own.
    */
   signInSweepMs: number;
-  /** Messages per user (all their sockets on this instance). */
+  /*
+   * Events per user (all their sockets, on every instance when the limits are kept in Redis), in
+   * fixed windows. Excess typing signals and read marks are dropped silently; the others are
+   * answered `rate_limited`.
+   */
   messages: RateLimit;
-  /** Typing signals per socket; the excess is dropped silently. */
   typing: RateLimit;
-  /** Milliseconds clock for the limits and the cache; tests pass one they move by hand. */
+  /** conversation:read: each one writes to the database and updates every rep's dashboard. */
+  reads: RateLimit;
+  /** messages:history pages. */
+  history: RateLimit;
+  /** conversation:join (a rep switching conversations joins each one). */
+  joins: RateLimit;
+  /** dashboard:subscribe (once per connection: tabs and reconnects). */
+  dashboard: RateLimit;
+  /** Where the limits are counted: flexibleLimiters(redis) shares them between instances; this process by default. */
+  limiters: LimiterFactory;
+  /** Milliseconds clock for the sign-in cache; tests pass one they move by hand. */
   now: () => number;
 }
 
@@ -42,6 +56,11 @@ export const defaultGuardSettings: SocketGuardSettings = {
   signInSweepMs: 4_000,
   messages: { limit: 20, windowMs: 10_000 },
   typing: { limit: 5, windowMs: 1_000 },
+  reads: { limit: 30, windowMs: 10_000 },
+  history: { limit: 30, windowMs: 10_000 },
+  joins: { limit: 30, windowMs: 10_000 },
+  dashboard: { limit: 10, windowMs: 10_000 },
+  limiters: flexibleLimiters(undefined),
   now: () => performance.now(),
 };
 
@@ -78,21 +97,30 @@ export function cachedSignInCheck(access: Pick<SocketAccess, 'isSignedIn'>, sett
 }
 export type SignInCache = ReturnType<typeof cachedSignInCheck>;
 
+export type SocketEvent = 'messages' | 'typing' | 'reads' | 'history' | 'joins' | 'dashboard';
+/** Answers whether the user may have one more event of a kind now. */
+export type EventLimits = Record<SocketEvent, (userId: string) => Promise<boolean>>;
+
+const socketEvents: readonly SocketEvent[] = ['messages', 'typing', 'reads', 'history', 'joins', 'dashboard'];
+
 /**
- * Token buckets by key: `limit` events at once, refilled at `limit` per window, so a burst
- * passes and a steady flood does not. In memory, per instance: behind N instances a user
- * connected to several of them gets up to N times the limit, which still stops a runaway client
- * (a shared Redis store would cost a round trip on every message).
+ * One limiter per kind of event, keyed by user, from the given factory (flexibleLimiters: Redis
+ * when configured, so a user's sockets on every instance share one allowance). A limiter that
+ * cannot answer (store failure) lets the event through rather than cutting the chat off.
  */
-export function rateLimiter({ limit, windowMs }: RateLimit, now: () => number) {
-  // An untouched bucket is full again after one window, so forgetting it then changes nothing.
-  const buckets = new LRUCache<string, { tokens: number; at: number }>({ max: 100_000, ttl: windowMs, ttlResolution: 0, perf: { now } });
-  return (key: string): boolean => {
-    const at = now();
-    const bucket = buckets.get(key);
-    const tokens = bucket ? Math.min(limit, bucket.tokens + ((at - bucket.at) * limit) / windowMs) : limit;
-    const allowed = tokens >= 1;
-    buckets.set(key, { tokens: allowed ? tokens - 1 : tokens, at });
-    return allowed;
-  };
+export function eventLimits(settings: SocketGuardSettings, onError: (error: unknown) => void): EventLimits {
+  const entries = socketEvents.map((event) => {
+    const { limit, windowMs } = settings[event];
+    const limiter = settings.limiters(`socket-${event}`, { points: limit, windowMs });
+    const allow = (userId: string) =>
+      tryConsume(limiter, userId).then(
+        (consumed) => consumed.allowed,
+        (error: unknown) => {
+          onError(error);
+          return true;
+        },
+      );
+    return [event, allow] as const;
+  });
+  return Object.fromEntries(entries) as EventLimits;
 }

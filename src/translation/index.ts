@@ -13,9 +13,11 @@ export {
   type LanguagesProvider,
 } from '../contract/languages.js';
 export {
+  createCharacterBudget,
   createMemoryCharacterBudget,
   defaultTranslationLimits,
   type CharacterBudget,
+  type Reservation,
   type TranslationLimits,
 } from './translation-limits.js';
 export { createTranslationMemory, memoryKey, type MemoryEntry, type TranslationMemory } from './translation-memory.js';

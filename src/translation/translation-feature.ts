@@ -5,8 +5,9 @@ import { CircuitBreaker } from './circuit-breaker.js';
 import { createDeeplTranslator } from './deepl-translator.js';
 import { createLanguageCatalog, type LanguageCatalog } from './language-catalog.js';
 import type { LanguagesProvider } from '../contract/languages.js';
-import type { CharacterBudget, TranslationLimits } from './translation-limits.js';
-import { createTranslationMemory } from './translation-memory.js';
+import type { LimiterFactory } from '../lib/rate-limit-store.js';
+import { createCharacterBudget, type CharacterBudget, type TranslationLimits } from './translation-limits.js';
+import { createTranslationMemory, memoryKey } from './translation-memory.js';
 import { createTranslationService, type TranslationService } from './translation.service.js';
 import type { TranslationRoutesDeps } from './translation.routes.js';
 import { createNoTranslator, type Translator } from './translator.js';
@@ -47,6 +48,12 @@ export interface TranslationFeatureOptions {
   /** A store shared between server processes (rate-limit-redis); in memory otherwise. */
   rateLimitStore?: Store;
   characterBudget?: CharacterBudget;
+  /** Where the character budget is counted (flexibleLimiters: Redis with REDIS_URL); this process otherwise. */
+  limiters?: LimiterFactory;
+}
+
+function budgetFrom(limiters: LimiterFactory | undefined, limits: TranslationLimits): CharacterBudget | undefined {
+  return limiters && createCharacterBudget(limiters('translate-characters', { points: limits.charactersPerWindow, windowMs: limits.windowMs }));
 }
 
 export function createTranslationFeature(options: TranslationFeatureOptions): TranslationFeature {
@@ -62,17 +69,19 @@ export function createTranslationFeature(options: TranslationFeatureOptions): Tr
   const memory = createTranslationMemory({ logger, cacheSize: options.memoryCacheSize });
   const service = createTranslationService({ translator, memory, breaker, logger, timeoutMs: config.deepl.timeoutMs });
   const languages = createLanguageCatalog({ translator, logger });
+  const limits = options.limits ?? {
+    requestsPerWindow: config.translationLimits.requestsPerMinute,
+    charactersPerWindow: config.translationLimits.charactersPerMinute,
+    windowMs: 60_000,
+  };
   return {
     service,
     languages,
     languagesProvider: () => languages.targetLanguages(),
-    limits: options.limits ?? {
-      requestsPerWindow: config.translationLimits.requestsPerMinute,
-      charactersPerWindow: config.translationLimits.charactersPerMinute,
-      windowMs: 60_000,
-    },
+    limits,
     rateLimitStore: options.rateLimitStore,
-    characterBudget: options.characterBudget,
+    characterBudget: options.characterBudget ?? budgetFrom(options.limiters, limits),
+    isRemembered: (text, target, source) => memory.peek(memoryKey({ text, source, target })) !== undefined,
   };
 }
 

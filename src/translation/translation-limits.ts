@@ -1,6 +1,10 @@
 import type { Request, RequestHandler } from 'express';
 import { rateLimit, type Store } from 'express-rate-limit';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { TooManyRequestsError } from '../lib/errors.js';
+import { flexibleLimiters, tryConsume } from '../lib/rate-limit-store.js';
+import { isSameLanguage } from '../contract/languages.js';
+import { normaliseText } from './translation-memory.js';
 
 export interface TranslationLimits {
   /** Requests per user per window. */
@@ -16,40 +20,74 @@ export const defaultTranslationLimits: TranslationLimits = {
   windowMs: 60_000,
 };
 
+/** Characters held for one request until it knows how many it really sent. */
+export type Reservation =
+  | { granted: true; settle(sentCharacters: number): Promise<void> }
+  | { granted: false; retryAfterSeconds: number };
+
 /**
- * Counts characters per user in fixed windows. An interface so several server processes can share
- * one budget (e.g. in Redis); the in-memory one fits a single process.
+ * Characters per user in fixed windows, reserved before anything goes to DeepL, so parallel
+ * requests cannot all pass one check and overrun the budget together. In Redis when the limiter
+ * is a RateLimiterRedis: every instance draws on one budget.
  */
 export interface CharacterBudget {
-  /** Seconds until the user may translate again, or 0 when there is budget left. */
-  retryAfterSeconds(userId: string): Promise<number>;
-  charge(userId: string, characters: number): Promise<void>;
+  reserve(userId: string, characters: number): Promise<Reservation>;
 }
 
-export function createMemoryCharacterBudget(
-  options: { limit: number; windowMs: number; now?: () => number },
-): CharacterBudget {
-  const now = options.now ?? Date.now;
-  const windows = new Map<string, { used: number; resetAt: number }>();
-  const windowOf = (userId: string) => {
-    const current = windows.get(userId);
-    if (current && current.resetAt > now()) return current;
-    const fresh = { used: 0, resetAt: now() + options.windowMs };
-    windows.set(userId, fresh);
-    return fresh;
-  };
+const retryAfter = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+
+export function createCharacterBudget(limiter: RateLimiterAbstract, now: () => number = Date.now): CharacterBudget {
+  const nothingToSettle = async () => {};
   return {
-    async retryAfterSeconds(userId) {
-      const window = windowOf(userId);
-      return window.used >= options.limit ? Math.max(1, Math.ceil((window.resetAt - now()) / 1000)) : 0;
-    },
-    async charge(userId, characters) {
-      if (characters > 0) windowOf(userId).used += characters;
+    async reserve(userId, characters) {
+      if (characters <= 0) return { granted: true, settle: nothingToSettle };
+      const consumed = await tryConsume(limiter, userId, characters);
+      if (!consumed.allowed) {
+        // A refused consumption is still counted by the store; give it back so only what is sent counts.
+        await limiter.reward(userId, characters);
+        return { granted: false, retryAfterSeconds: retryAfter(consumed.msBeforeNext) };
+      }
+      const windowEndsAt = now() + consumed.msBeforeNext;
+      return {
+        granted: true,
+        async settle(sent) {
+          // More than reserved (a text the process memory held when reserving was evicted before the
+          // call): counted, though it can no longer be refused.
+          if (sent > characters) await limiter.penalty(userId, sent - characters);
+          // After the window ended, a refund would credit the next window with characters it never held.
+          else if (sent < characters && now() < windowEndsAt) await limiter.reward(userId, characters - sent);
+        },
+      };
     },
   };
 }
 
-const userKey = (req: Request): string => req.user?.id ?? 'anonymous';
+/** The budget in this process's memory (one instance, tests). */
+export function createMemoryCharacterBudget(options: { limit: number; windowMs: number }): CharacterBudget {
+  return createCharacterBudget(flexibleLimiters(undefined)('translate-characters', { points: options.limit, windowMs: options.windowMs }));
+}
+
+/** Whether the process's translation memory already holds a text's translation (no waiting). */
+export type RememberedCheck = (text: string, target: string, source: string | undefined) => boolean;
+
+/**
+ * The most characters a request can send to DeepL: its distinct non-empty texts, unless written
+ * in the reader's language or already in this process's memory. Hits found later (database,
+ * another request's call) are given back when the request settles.
+ */
+export function charactersToReserve(
+  request: { texts: readonly string[]; target: string; source: string | undefined },
+  isRemembered: RememberedCheck = () => false,
+): number {
+  const { target, source } = request;
+  if (isSameLanguage(source, target)) return 0;
+  const distinct = new Set(request.texts.map(normaliseText).filter((text) => text !== ''));
+  let total = 0;
+  for (const text of distinct) if (!isRemembered(text, target, source)) total += text.length;
+  return total;
+}
+
+export const userKey = (req: Request): string => req.user?.id ?? 'anonymous';
 
 /** Per-user request rate for /translate (after requireUser, so every request has a user). */
 export function translationRateLimit(limits: TranslationLimits, store?: Store): RequestHandler {
@@ -68,14 +106,11 @@ export function translationRateLimit(limits: TranslationLimits, store?: Store): 
   });
 }
 
-/** Refuses a user whose character budget is spent, before anything is translated. */
-export function requireCharacterBudget(budget: CharacterBudget): RequestHandler {
-  return async (req, _res, next) => {
-    const seconds = await budget.retryAfterSeconds(userKey(req));
-    if (seconds > 0) {
-      next(new TooManyRequestsError('You have translated a lot in a short time. Please wait a moment.', seconds));
-      return;
-    }
-    next();
-  };
+/** Refuses a request whose characters do not fit in what is left of the user's budget. */
+export async function reserveCharacters(budget: CharacterBudget, userId: string, characters: number) {
+  const reservation = await budget.reserve(userId, characters);
+  if (!reservation.granted) {
+    throw new TooManyRequestsError('You have translated a lot in a short time. Please wait a moment.', reservation.retryAfterSeconds);
+  }
+  return reservation;
 }

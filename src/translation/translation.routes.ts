@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { Store } from 'express-rate-limit';
 import { z } from 'zod';
 import { requireUser } from '../auth/index.js';
@@ -6,11 +6,14 @@ import { ValidationError, type FieldErrors } from '../lib/errors.js';
 import type { LanguageCatalog } from './language-catalog.js';
 import { baseLanguage, builtInTargetLanguages } from '../contract/languages.js';
 import {
+  charactersToReserve,
   createMemoryCharacterBudget,
   defaultTranslationLimits,
-  requireCharacterBudget,
+  reserveCharacters,
   translationRateLimit,
+  userKey,
   type CharacterBudget,
+  type RememberedCheck,
   type TranslationLimits,
 } from './translation-limits.js';
 import type { TranslationOutcome, TranslationService } from './translation.service.js';
@@ -25,6 +28,8 @@ export interface TranslationRoutesDeps {
   /** express-rate-limit store shared between processes (e.g. rate-limit-redis); in memory by default. */
   rateLimitStore?: Store;
   characterBudget?: CharacterBudget;
+  /** Texts the memory answers at once cost no reservation; without it every text reserves its length. */
+  isRemembered?: RememberedCheck;
 }
 
 const knownBases = new Set(builtInTargetLanguages.map(({ code }) => baseLanguage(code)));
@@ -85,7 +90,21 @@ function toBatchItem(outcome: TranslationOutcome) {
   };
 }
 
-const userIdOf = (req: Request): string => req.user?.id ?? 'anonymous';
+/**
+ * Reserves the characters before DeepL is called, so parallel requests cannot overrun the budget
+ * together, and settles with what was really sent (memory hits are given back) before answering.
+ */
+async function translateWithinBudget(deps: TranslationRoutesDeps, budget: CharacterBudget, userId: string, request: TranslateRequest) {
+  const reservation = await reserveCharacters(budget, userId, charactersToReserve(request, deps.isRemembered));
+  let sent = 0;
+  try {
+    const batch = await deps.service.translate(request.texts, request.target, request.source);
+    sent = batch.upstreamCharacters;
+    return batch;
+  } finally {
+    await reservation.settle(sent);
+  }
+}
 
 /**
  * `POST /translate` (the seed's `{text, target_lang}` → `{response_text}` and the batch
@@ -102,11 +121,9 @@ export function translationRoutes(deps: TranslationRoutesDeps): Router {
     '/translate',
     requireUser(),
     translationRateLimit(limits, deps.rateLimitStore),
-    requireCharacterBudget(budget),
     async (req, res) => {
       const request = parseTranslateRequest(req.body, deps.languages);
-      const batch = await deps.service.translate(request.texts, request.target, request.source);
-      await budget.charge(userIdOf(req), batch.upstreamCharacters);
+      const batch = await translateWithinBudget(deps, budget, userKey(req), request);
       res.set('Cache-Control', 'no-store');
       if (request.kind === 'batch') {
         res.json({ translations: batch.translations.map(toBatchItem) });

@@ -77,8 +77,10 @@ describe('POST /translate limits per user', () => {
   });
 
   it('when a user has spent the character budget, then it is 429 with Retry-After, and memory hits did not count', async () => {
-    const limits = { requestsPerWindow: 100, charactersPerWindow: 30, windowMs: 60_000 };
-    const characterBudget = createMemoryCharacterBudget({ limit: 30, windowMs: 60_000 });
+    // 17 + 15 characters fit exactly; the next 13 do not. Characters are reserved before DeepL is
+    // called, so a request that would go over the budget is refused (it used to pass and overrun).
+    const limits = { requestsPerWindow: 100, charactersPerWindow: 32, windowMs: 60_000 };
+    const characterBudget = createMemoryCharacterBudget({ limit: 32, windowMs: 60_000 });
     const { post } = await translationApp(deepl, { limits, characterBudget });
     const text = uniqueText('Necesito'); // 17 characters
 
