@@ -6,6 +6,7 @@ import type { ConversationEvents } from './conversation.events.js';
 import type { ConversationService } from './conversation.service.js';
 import type { Actor, MessageTransport } from './conversation.types.js';
 import { previewOf, toConversationView, type ConversationView } from './conversation.view.js';
+import { normaliseMessageBody } from './message-body.js';
 
 /** The slice of the translation feature messaging uses (structurally its TranslationService). */
 export interface MessageTranslations {
@@ -38,9 +39,8 @@ export interface SendInput {
 }
 
 /** Checks a message body the same way for both transports (Twilio's limit is 1,600 characters). */
-export function validateBody(body: string): string {
-  const trimmed = body.trim();
-  if (!trimmed) throw new ValidationError('Write a message first.', { body: 'Write a message first.' });
+export function validateBody(raw: string): string {
+  const body = normaliseMessageBody(raw);
   if (body.length > MAX_MESSAGE_LENGTH) {
     const message = `Messages can be at most ${MAX_MESSAGE_LENGTH} characters.`;
     throw new ValidationError(message, { body: message });
