@@ -30,6 +30,7 @@ export async function composeApplication(config: Readonly<Config>, logger: Logge
   const limiterStore = rateLimitStores(redis);
   const translation = createTranslationFeature({ config, logger, rateLimitStore: limiterStore('translate') });
   logger.info({ translation: describeTranslator(config) }, 'translation configured');
+  void translation.languages.check(); // asks DeepL once now, so a refused DEEPL_AUTH_KEY is an error at start-up
   const auth = createAuth({
     config,
     languages: translation.languagesProvider,
@@ -39,7 +40,7 @@ export async function composeApplication(config: Readonly<Config>, logger: Logge
   });
   const conversations = createConversationsFeature({ config, logger, translations: translation.service });
   logger.info({ transport: conversations.transport.kind }, `messages travel over the ${conversations.describe()}`);
-  const deps: AppDependencies = { config, logger, health: { isDatabaseReachable }, auth, translation, conversations };
+  const deps: AppDependencies = { config, logger, health: { isDatabaseReachable, translation: () => translation.languages.status() }, auth, translation, conversations };
   return {
     deps,
     attach: (server) =>
