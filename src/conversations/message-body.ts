@@ -18,10 +18,15 @@ const INVISIBLE = /^[\p{White_Space}\p{Default_Ignorable_Code_Point}\p{Cf}\p{Cc}
  * memory. A body with nothing visible left is refused.
  */
 export function normaliseMessageBody(body: string): string {
-  const normalised = body
-    .normalize('NFC')
-    .replace(/\r\n?/g, '\n')
-    .replace(CONTROL_CHARACTERS, '');
+  const normalised = cleanMessageText(body);
   if (INVISIBLE.test(normalised)) throw new ValidationError(EMPTY_MESSAGE, { body: EMPTY_MESSAGE });
   return normalised;
+}
+
+/**
+ * The same normalisation for text that did not come through validateBody (messages stored before
+ * it, or sent straight to Twilio by a browser), for transcripts and previews; it never throws.
+ */
+export function cleanMessageText(text: string): string {
+  return text.normalize('NFC').replace(/\r\n?/g, '\n').replace(CONTROL_CHARACTERS, '');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseMessageBody } from '../../src/conversations/message-body.js';
+import { cleanMessageText, normaliseMessageBody } from '../../src/conversations/message-body.js';
 import { validateBody } from '../../src/conversations/index.js';
 import { ValidationError } from '../../src/lib/errors.js';
 
@@ -58,5 +58,10 @@ describe('message bodies', () => {
   it('when messaging validates a body, then it stores the normalised text', () => {
     expect(validateBody('hi\rthere\u0007')).toBe('hi\nthere');
     expect(() => validateBody('\u200B')).toThrow(ValidationError);
+  });
+
+  it('when text from elsewhere is cleaned for display, then it gets the same rules and is never refused', () => {
+    expect(cleanMessageText('a\rb\u001b[31m')).toBe('a\nb[31m');
+    expect(cleanMessageText('\u200B')).toBe('\u200B');
   });
 });
