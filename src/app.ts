@@ -9,6 +9,7 @@ import type { Logger } from './lib/logger.js';
 import { publicDir, viewsDir } from './lib/paths.js';
 import { requestLogger } from './lib/request-logger.js';
 import { securityHeaders } from './lib/security-headers.js';
+import { refuseSourceMaps } from './lib/source-maps.js';
 import { translationRoutes, type TranslationFeature } from './translation/index.js';
 
 export interface AppDependencies {
@@ -39,6 +40,7 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use(securityHeaders({ twilioTransport: Boolean(config.twilio), https: config.session.secureCookie }));
   app.use(requestLogger(logger));
+  if (config.isProduction) app.use(refuseSourceMaps); // the bundles' maps are for development only
   app.use(express.static(publicDir, { index: false, maxAge: config.isProduction ? '1h' : 0 }));
   app.use(healthRoutes(deps.health));
   for (const webhooks of deps.webhooks) app.use(webhooks);

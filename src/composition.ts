@@ -55,6 +55,8 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
       sessionSecret: overrides.sessionSecret ?? resolveSessionSecret(config),
       rateLimits: { store: limiterStore },
     });
+  // Asks DeepL once now, so a refused DEEPL_AUTH_KEY is an error at start-up, not at the first message.
+  if (!overrides.translation) void translation.languages.check();
   const channel = overrides.channel ?? chooseMessageChannel(config, logger);
   const conversations =
     overrides.conversations ??
@@ -62,7 +64,7 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
   const deps: AppDependencies = {
     config,
     logger,
-    health: overrides.health ?? { isDatabaseReachable },
+    health: overrides.health ?? { isDatabaseReachable, translation: () => translation.languages.status() },
     auth,
     translation,
     conversations,

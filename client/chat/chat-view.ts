@@ -133,7 +133,7 @@ export class ChatView {
   }
 
   private createItem(message: ChatMessage, mine = message.authorId === this.options.me.id): MessageItem {
-    const item = new MessageItem(message, mine, (failed) => this.resend(failed));
+    const item = new MessageItem(message, mine, (failed) => this.resend(failed), this.options.me.role);
     item.setSendState('sent');
     this.items.set(message.clientId, item);
     return item;

@@ -2,11 +2,16 @@
 // toggle naming the source language, an "untranslated" mark, and for one's own messages the
 // sending state (pending, failed with a retry button).
 import type { ChatMessage } from './chat-client.js';
-import type { Translation } from './translations.js';
+import { untranslatedNote, type ReaderRole, type Translation } from './translations.js';
 import { formatTime, h, setText } from '../lib/dom.js';
 import { languageLabel } from '../lib/languages.js';
 
 export type SendState = 'sent' | 'pending' | 'failed';
+/** Who reads a message when the page does not say: customers read reps, reps read customers. */
+function inferReaderRole(message: ChatMessage, mine: boolean): ReaderRole {
+  if (mine) return message.authorRole;
+  return message.authorRole === 'customer' ? 'rep' : 'customer';
+}
 
 export class MessageItem {
   readonly element: HTMLLIElement;
@@ -18,12 +23,15 @@ export class MessageItem {
   private readonly timeEl: HTMLTimeElement;
   private translation: Translation | undefined;
   private showingOriginal = false;
+  private readonly readerRole: ReaderRole;
 
   constructor(
     public message: ChatMessage,
     readonly mine: boolean,
     onRetry: (item: MessageItem) => void,
+    readerRole?: ReaderRole,
   ) {
+    this.readerRole = readerRole ?? inferReaderRole(message, mine);
     const side = mine ? 'ml-auto items-end' : 'mr-auto items-start';
     const bubble = mine ? 'bg-indigo-600 text-white' : 'bg-white text-slate-900 border border-slate-200';
     this.timeEl = h('time', { class: 'text-slate-600' });
@@ -87,6 +95,14 @@ export class MessageItem {
     this.render();
   }
 
+  private renderNote(translation: Translation | undefined, sourceLabel: string): void {
+    this.noteEl.hidden = !translation?.untranslated;
+    if (!translation?.untranslated) return;
+    const note = untranslatedNote(translation, this.readerRole, sourceLabel);
+    this.noteEl.className = `text-xs ${note.tone === 'warning' ? 'text-amber-800' : 'text-slate-600'}`;
+    setText(this.noteEl, note.text);
+  }
+
   private render(): void {
     const { message, translation } = this;
     const translated = translation !== undefined && !translation.untranslated;
@@ -96,8 +112,7 @@ export class MessageItem {
     if (original && source) this.bodyEl.lang = source.toLowerCase();
     else this.bodyEl.removeAttribute('lang');
     this.element.dataset.translated = translated ? 'true' : 'false';
-    this.noteEl.hidden = !translation?.untranslated;
-    setText(this.noteEl, `Translation unavailable: showing the original (${languageLabel(source)}). Retrying…`);
+    this.renderNote(translation, languageLabel(source));
     this.toggle.hidden = !translated;
     this.toggle.setAttribute('aria-pressed', String(this.showingOriginal));
     setText(this.toggle, this.showingOriginal ? 'Show translation' : `Show original (${languageLabel(source)})`);

@@ -1,6 +1,7 @@
 // Translating what a reader sees through POST /translate: one batch request per history page (or
 // per new message), only for texts not already in the reader's language. Texts the server could
-// not translate come back marked, stay readable in the original, and are asked for again later.
+// not translate come back marked, stay readable in the original, and are asked for again later,
+// unless the server says translation is off (not configured): then asking again cannot help.
 import { baseLanguage, isSameLanguage } from '../lib/languages.js';
 
 export interface Translatable {
@@ -14,6 +15,8 @@ export interface Translation {
   text: string;
   sourceLanguage: string | null;
   untranslated: boolean;
+  /** Present when the server has no translator configured, as opposed to a passing outage. */
+  off?: true;
 }
 
 interface BatchRequest {
@@ -23,7 +26,23 @@ interface BatchRequest {
 }
 
 interface BatchAnswer {
-  translations: { text: string; detected_source_lang?: string | null; untranslated?: boolean }[];
+  translations: { text: string; detected_source_lang?: string | null; untranslated?: boolean; untranslated_reason?: string }[];
+}
+
+/** Who reads: the mark under an untranslated message depends on it. */
+export type ReaderRole = 'customer' | 'rep';
+
+/**
+ * The mark under an untranslated message. An outage is retried, so it says so; translation that
+ * is off is not: reps learn how to turn it on, customers get a neutral mark (configuration is not
+ * theirs to fix).
+ */
+export function untranslatedNote(translation: Translation, readerRole: ReaderRole, sourceLabel: string): { text: string; tone: 'warning' | 'neutral' } {
+  if (!translation.off) return { text: `Translation unavailable: showing the original (${sourceLabel}). Retrying…`, tone: 'warning' };
+  if (readerRole === 'rep') {
+    return { text: `Not translated (${sourceLabel}): translation is off. Set DEEPL_AUTH_KEY on the server to turn it on.`, tone: 'neutral' };
+  }
+  return { text: `Not translated (${sourceLabel}).`, tone: 'neutral' };
 }
 
 export type PostBatch = (body: BatchRequest) => Promise<BatchAnswer>;
@@ -33,6 +52,9 @@ export function needsTranslation(language: string | null, readerLanguage: string
 }
 
 export class Translations {
+  /** True once the server said translation is off; it stays off until the page is reloaded. */
+  off = false;
+
   constructor(
     private readonly readerLanguage: string,
     private readonly post: PostBatch,
@@ -54,10 +76,13 @@ export class Translations {
       const { translations } = await this.post(request);
       wanted.forEach((item, index) => {
         const answer = translations[index];
+        const off = answer?.untranslated === true && answer.untranslated_reason === 'off';
+        if (off) this.off = true;
         results.set(item.key, {
           text: answer?.text ?? item.text,
           sourceLanguage: answer?.detected_source_lang ?? item.language,
           untranslated: !answer || answer.untranslated === true,
+          ...(off ? { off: true as const } : {}),
         });
       });
     } catch {
@@ -86,6 +111,7 @@ export class TranslationRetry {
   }
 
   add(item: Translatable): void {
+    if (this.translations.off) return;
     this.waiting.set(item.key, item);
     this.schedule();
   }
@@ -106,7 +132,7 @@ export class TranslationRetry {
     const results = await this.translations.translate(items);
     let progress = false;
     for (const [key, result] of results) {
-      if (result.untranslated) continue;
+      if (result.untranslated && !result.off) continue;
       this.waiting.delete(key);
       progress = true;
     }

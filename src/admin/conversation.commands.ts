@@ -3,15 +3,16 @@ import { createConversationsFeature, parseConversationId, type ConversationView 
 import { createLogger } from '../lib/logger.js';
 import { chooseMessageChannel, createTwilioRestClient, serviceSidResolver, setUpTwilioRoles, setUpTwilioWebhooks } from '../twilio/index.js';
 import type { AdminCommandModule, AdminContext } from './context.js';
+import { terminalJson, terminalText } from './terminal-text.js';
 
 function describeRow(view: ConversationView): string {
-  const reps = view.reps.map((rep) => rep.username).join(',') || '-';
-  const preview = view.lastMessagePreview ? ` "${view.lastMessagePreview.slice(0, 60)}"` : '';
+  const reps = view.reps.map((rep) => terminalText(rep.username)).join(',') || '-';
+  const preview = view.lastMessagePreview ? ` "${terminalText(view.lastMessagePreview.slice(0, 60))}"` : '';
   return [
     view.id,
     view.status.padEnd(6),
     view.lastActivityAt.toISOString(),
-    `customer=${view.customer.username} (${view.customer.language})`,
+    `customer=${terminalText(view.customer.username)} (${terminalText(view.customer.language)})`,
     `reps=${reps}`,
     `messages=${view.messageCount}${preview}`,
   ].join('  ');
@@ -31,7 +32,7 @@ async function listConversations(context: AdminContext, options: { status?: stri
     throw new Error('--status must be "open" or "closed"');
   }
   const list = await (await conversationsFor(context)).admin.list({ status: options.status });
-  if (options.json) context.io.out(JSON.stringify(list));
+  if (options.json) context.io.out(terminalJson(list));
   else if (list.length === 0) context.io.out('No conversations.');
   else list.forEach((view) => context.io.out(describeRow(view)));
 }
@@ -63,7 +64,7 @@ export const conversationCommands: AdminCommandModule = {
       .argument('<id>', 'conversation id')
       .action(async (id: string) => {
         const closed = await (await conversationsFor(context)).admin.close(parseConversationId(id));
-        context.io.out(`Closed conversation ${closed.id} (customer "${closed.customer.username}").`);
+        context.io.out(`Closed conversation ${closed.id} (customer "${terminalText(closed.customer.username)}").`);
       });
 
     program
@@ -73,7 +74,7 @@ export const conversationCommands: AdminCommandModule = {
       .action(async (id: string) => {
         const removed = await (await conversationsFor(context)).admin.remove(parseConversationId(id));
         const twilio = context.config.twilio ? ` and Twilio conversation ${removed.transportId ?? removed.id}` : '';
-        context.io.out(`Deleted conversation ${removed.id} (customer "${removed.customer.username}")${twilio}.`);
+        context.io.out(`Deleted conversation ${removed.id} (customer "${terminalText(removed.customer.username)}")${twilio}.`);
       });
 
     program

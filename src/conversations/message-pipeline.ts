@@ -8,6 +8,7 @@ import type { ConversationEvents } from './conversation.events.js';
 import { conversationStore } from './conversation.store.js';
 import type { MessageTransport } from './conversation.types.js';
 import type { ConversationView } from './conversation.view.js';
+import { normaliseMessageBody } from './message-body.js';
 import { messageStore, type StoredChatMessage } from './message.store.js';
 
 /** The slice of the translation feature messaging uses (structurally its TranslationService). */
@@ -31,9 +32,8 @@ export interface IncomingMessage {
 }
 
 /** Checks a message body the same way for every channel (Twilio's limit is 1,600 characters). */
-export function validateBody(body: string): string {
-  const trimmed = body.trim();
-  if (!trimmed) throw new ValidationError('Write a message first.', { body: 'Write a message first.' });
+export function validateBody(raw: string): string {
+  const body = normaliseMessageBody(raw);
   if (body.length > MAX_MESSAGE_LENGTH) {
     const message = `Messages can be at most ${MAX_MESSAGE_LENGTH} characters.`;
     throw new ValidationError(message, { body: message });

@@ -1,7 +1,10 @@
 import { Router } from 'express';
+import type { TranslationCheck } from '../translation/index.js';
 
 export interface HealthChecks {
   isDatabaseReachable(): Promise<boolean>;
+  /** Shown in /readyz but never fails readiness: without DeepL, messages still flow untranslated. */
+  translation?(): TranslationCheck;
 }
 
 /** `/healthz` says the process is alive; `/readyz` says it can serve, i.e. the database answers. */
@@ -14,7 +17,7 @@ export function healthRoutes(checks: HealthChecks): Router {
     const database = await checks.isDatabaseReachable();
     res.status(database ? 200 : 503).json({
       status: database ? 'ready' : 'not_ready',
-      checks: { database: database ? 'up' : 'down' },
+      checks: { database: database ? 'up' : 'down', ...(checks.translation ? { translation: checks.translation() } : {}) },
     });
   });
   return router;

@@ -44,6 +44,9 @@ export function toAppError(error: unknown): AppError {
   if (isDuplicateKeyError(error)) {
     return new ConflictError('That already exists.');
   }
+  // The router decodes path parameters and throws a URIError (status 400, not exposed) on a
+  // malformed percent-encoding such as `%E0%A4%A`: the client's mistake, not ours.
+  if (error instanceof URIError) return new ValidationError('The address is not valid: it has a malformed percent-encoding.');
   const http = (typeof error === 'object' && error !== null ? error : {}) as HttpLikeError;
   if (http.type === 'entity.too.large') return new PayloadTooLargeError();
   if (http.type === 'entity.parse.failed') return new ValidationError('The request body is not valid JSON.');

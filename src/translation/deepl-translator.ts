@@ -14,7 +14,27 @@ export interface DeeplTranslatorOptions {
   timeoutMs: number;
 }
 
-/** The `deepl-node` adapter. Errors from DeepL (429, 456, 5xx, timeouts) are thrown as they come. */
+/** DeepL answered 403: the key in DEEPL_AUTH_KEY is wrong, revoked, or for the other plan's API. */
+export class TranslatorKeyRefusedError extends Error {
+  constructor(cause: unknown) {
+    super('DeepL refused the authentication key (403).', { cause });
+    this.name = 'TranslatorKeyRefusedError';
+  }
+}
+
+/** A refused key gets its own error: it needs a person to fix it, waiting will not help. */
+async function classified<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw error instanceof deepl.AuthorizationError ? new TranslatorKeyRefusedError(error) : error;
+  }
+}
+
+/**
+ * The `deepl-node` adapter. Errors from DeepL (429, 456, 5xx, timeouts) are thrown as they come;
+ * a 403 as TranslatorKeyRefusedError.
+ */
 export function createDeeplTranslator(options: DeeplTranslatorOptions): Translator {
   const client = new deepl.Translator(options.authKey, {
     serverUrl: options.serverUrl,
@@ -39,7 +59,7 @@ export function createDeeplTranslator(options: DeeplTranslatorOptions): Translat
       const requests = chunks.map((chunk) => {
         const start = offset;
         offset += chunk.length;
-        return client.translateText(chunk, sourceLang, targetLang).then((translated) => {
+        return classified(() => client.translateText(chunk, sourceLang, targetLang)).then((translated) => {
           translated.forEach((result, position) => {
             const index = indexes[start + position];
             if (index === undefined) return;
@@ -51,7 +71,7 @@ export function createDeeplTranslator(options: DeeplTranslatorOptions): Translat
       return results;
     },
     async targetLanguages() {
-      const languages = await client.getTargetLanguages();
+      const languages = await classified(() => client.getTargetLanguages());
       return languages.map((language) => ({ code: normaliseLanguageCode(language.code), name: language.name }));
     },
   };

@@ -1,6 +1,6 @@
 export { CircuitBreaker, type CircuitBreakerOptions, type CircuitState } from './circuit-breaker.js';
-export { createDeeplTranslator, splitIntoRequests, type DeeplTranslatorOptions } from './deepl-translator.js';
-export { createLanguageCatalog, type LanguageCatalog } from './language-catalog.js';
+export { createDeeplTranslator, splitIntoRequests, TranslatorKeyRefusedError, type DeeplTranslatorOptions } from './deepl-translator.js';
+export { createLanguageCatalog, type LanguageCatalog, type TranslationCheck } from './language-catalog.js';
 export {
   baseLanguage,
   builtInTargetLanguages,

@@ -82,12 +82,12 @@ function parseTranslateRequest(body: unknown, languages: LanguageCatalog): Trans
     : { kind: 'single', texts: [data.text], target, source };
 }
 
+/** `untranslated_reason: 'off'` tells pages that translation is not configured (no use retrying). */
+const untranslatedMark = (outcome: TranslationOutcome | undefined) =>
+  outcome?.untranslated ? { untranslated: true, ...(outcome.reason ? { untranslated_reason: outcome.reason } : {}) } : {};
+
 function toBatchItem(outcome: TranslationOutcome) {
-  return {
-    text: outcome.text,
-    detected_source_lang: outcome.detectedSourceLang ?? null,
-    ...(outcome.untranslated ? { untranslated: true } : {}),
-  };
+  return { text: outcome.text, detected_source_lang: outcome.detectedSourceLang ?? null, ...untranslatedMark(outcome) };
 }
 
 /**
@@ -130,7 +130,7 @@ export function translationRoutes(deps: TranslationRoutesDeps): Router {
         return;
       }
       const [outcome] = batch.translations;
-      res.json({ response_text: outcome?.text ?? '', ...(outcome?.untranslated ? { untranslated: true } : {}) });
+      res.json({ response_text: outcome?.text ?? '', ...untranslatedMark(outcome) });
     },
   );
 

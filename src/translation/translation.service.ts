@@ -11,6 +11,8 @@ export interface TranslationOutcome {
   detectedSourceLang: string | undefined;
   /** Present when `text` is the original: translation off, DeepL failing or too slow. */
   untranslated?: true;
+  /** `off` when no translator is configured: asking again will not help, unlike an outage. */
+  reason?: 'off';
 }
 
 export interface TranslationBatch {
@@ -48,6 +50,7 @@ const deadlineSlackMs = 250;
 
 export function createTranslationService(deps: TranslationServiceDeps): TranslationService {
   const inFlight = new Map<string, Promise<MemoryEntry | undefined>>();
+  const offReason = deps.translator.available ? {} : { reason: 'off' as const };
 
   async function translate(texts: readonly string[], target: string, source?: string): Promise<TranslationBatch> {
     const targetCode = normaliseLanguageCode(target);
@@ -69,7 +72,7 @@ export function createTranslationService(deps: TranslationServiceDeps): Translat
       const key = keys[index];
       if (key === undefined) return { text, detectedSourceLang: detectedFallback };
       const entry = entries.get(key);
-      if (!entry) return { text, detectedSourceLang: detectedFallback, untranslated: true };
+      if (!entry) return { text, detectedSourceLang: detectedFallback, untranslated: true, ...offReason };
       return { text: entry.translation, detectedSourceLang: entry.detectedSourceLang ?? detectedFallback };
     });
     return { translations, upstreamCharacters: fetched?.upstreamCharacters ?? 0 };

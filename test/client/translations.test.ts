@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { TranslationRetry, Translations, type PostBatch } from '../../client/chat/translations.js';
+import { TranslationRetry, Translations, untranslatedNote, type PostBatch, type Translation } from '../../client/chat/translations.js';
 
 type Body = Parameters<PostBatch>[0];
 
@@ -84,5 +84,57 @@ describe('Translations (the browser side of POST /translate)', () => {
     expect(delivered).toEqual(['a=EN:Hola', 'b=EN:Gracias']);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(bodies).toHaveLength(2);
+  });
+
+  it('when the server says translation is off, then texts are marked off and never asked for again', async () => {
+    vi.useFakeTimers();
+    const { post, bodies } = recordingPost((body) => ({
+      translations: body.texts.map((text) => ({ text, detected_source_lang: null, untranslated: true, untranslated_reason: 'off' })),
+    }));
+    const translations = new Translations('EN-US', post);
+    const retry = new TranslationRetry(translations, () => undefined, 1_000);
+
+    const results = await translations.translate([{ key: 'a', text: 'Hola', language: 'ES' }]);
+    expect(results.get('a')).toEqual({ text: 'Hola', sourceLanguage: 'ES', untranslated: true, off: true });
+    expect(translations.off).toBe(true);
+    retry.add({ key: 'a', text: 'Hola', language: 'ES' });
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(bodies).toHaveLength(1);
+  });
+
+  it('when a retried text comes back off, then retrying stops', async () => {
+    vi.useFakeTimers();
+    let off = false;
+    const { post, bodies } = recordingPost((body) => ({
+      translations: body.texts.map((text) => ({ text, untranslated: true, ...(off ? { untranslated_reason: 'off' } : {}) })),
+    }));
+    const retry = new TranslationRetry(new Translations('EN-US', post), () => undefined, 1_000);
+    retry.add({ key: 'a', text: 'Hola', language: 'ES' });
+    off = true;
+    await vi.advanceTimersByTimeAsync(1_000);
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(bodies).toHaveLength(1);
+  });
+});
+
+describe('the mark under an untranslated message', () => {
+  const outage: Translation = { text: 'Hola', sourceLanguage: 'ES', untranslated: true };
+  const off: Translation = { ...outage, off: true };
+
+  it('when translation is off and a rep reads, then it says how to turn it on and does not promise a retry', () => {
+    const note = untranslatedNote(off, 'rep', 'Spanish');
+    expect(note.text).toContain('translation is off');
+    expect(note.text).toContain('DEEPL_AUTH_KEY');
+    expect(note.text).not.toMatch(/retrying|unavailable/i);
+  });
+
+  it('when translation is off and a customer reads, then the mark is a neutral "not translated"', () => {
+    const note = untranslatedNote(off, 'customer', 'English');
+    expect(note).toEqual({ text: 'Not translated (English).', tone: 'neutral' });
+  });
+
+  it('when DeepL is failing, then the mark still says unavailable and retrying', () => {
+    expect(untranslatedNote(outage, 'rep', 'Spanish').text).toBe('Translation unavailable: showing the original (Spanish). Retrying…');
+    expect(untranslatedNote(outage, 'customer', 'English').tone).toBe('warning');
   });
 });

@@ -7,6 +7,9 @@ import { testDatabaseUri, useTestDatabase } from '../support/database.js';
 import { runTs } from '../support/process.js';
 import { startTwilioFake, type TwilioFake } from '../support/twilio-server.js';
 
+/** Any control character but the newline between output lines, or a bidi override. */
+const RAW_CONTROLS = /[^\P{Cc}\n]|\u202e/u;
+
 describe('admin CLI: conversation and Twilio commands', { timeout: 120_000 }, () => {
   const database = useTestDatabase('conversation_commands');
   let fake: TwilioFake;
@@ -49,6 +52,28 @@ describe('admin CLI: conversation and Twilio commands', { timeout: 120_000 }, ()
     const missing = await cli(['conversations:close', conversation.id]);
     expect(missing.code).toBe(1);
     expect(missing.output).toContain('could not find that conversation');
+  });
+
+  it('when stored names and previews hold control characters, then the CLI prints them escaped, never raw', async () => {
+    const { conversation } = await startWith({});
+    // Written before bodies were normalised: a window-title escape, a colour, a bell, a carriage return.
+    const preview = 'hi\u001b]0;owned\u0007\u001b[2J\rforged \u009b31m\u202eevil';
+    await Conversation.updateOne({ _id: conversation.id }, { $set: { lastMessagePreview: preview, 'customer.username': 'ana\u001b[31m' } });
+
+    const listed = await cli(['conversations:list']);
+    expect(listed.code).toBe(0);
+    expect(listed.output).not.toMatch(RAW_CONTROLS);
+    expect(listed.output).toContain('customer=ana\\x1b[31m (ES)');
+    expect(listed.output).toContain('"hi\\x1b]0;owned\\x07\\x1b[2J\\rforged \\x9b31m\\u202eevil"');
+
+    const json = await cli(['conversations:list', '--json']);
+    expect(json.output).not.toMatch(RAW_CONTROLS);
+    const jsonLine = json.output.split('\n').find((line) => line.startsWith('[')) ?? '';
+    const rows = JSON.parse(jsonLine) as { id: string; lastMessagePreview: string }[];
+    expect(rows.find((row) => row.id === conversation.id)?.lastMessagePreview).toBe(preview);
+
+    const closed = await cli(['conversations:close', conversation.id]);
+    expect(closed.output).toContain('(customer "ana\\x1b[31m")');
   });
 
   it('when a conversation is deleted with the Twilio transport, then the Twilio conversation is deleted too', async () => {

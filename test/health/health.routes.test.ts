@@ -15,7 +15,7 @@ describe('health routes', () => {
   it('when the database answers, then /readyz is ready', async () => {
     const res = await request(buildTestApp()).get('/readyz');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ready', checks: { database: 'up' } });
+    expect(res.body).toEqual({ status: 'ready', checks: { database: 'up', translation: 'off' } });
   });
 
   it('when the database does not answer, then /readyz is 503 not_ready', async () => {

@@ -30,7 +30,7 @@ describe('server process', () => {
     const server = runTs('src/server.ts', { PORT: String(port), DATA_DIR: dataDir, HOST: '127.0.0.1' });
     await server.waitFor(/Parley listening/);
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((res) => res.json());
-    expect(ready).toEqual({ status: 'ready', checks: { database: 'up' } });
+    expect(ready).toEqual({ status: 'ready', checks: { database: 'up', translation: 'off' } });
     const landing = await fetch(`http://127.0.0.1:${port}/`);
     expect(landing.status).toBe(200);
     expect(await landing.text()).toContain('Support in your language');

@@ -1,5 +1,11 @@
+import { AuthorizationError } from 'deepl-node';
 import { describe, expect, it } from 'vitest';
-import { createDeeplTranslator, maxRequestBytes, splitIntoRequests } from '../../src/translation/deepl-translator.js';
+import {
+  createDeeplTranslator,
+  maxRequestBytes,
+  splitIntoRequests,
+  TranslatorKeyRefusedError,
+} from '../../src/translation/deepl-translator.js';
 import { useDeeplServer } from './local-deepl.js';
 
 describe('DeepL translator (deepl-node against a local DeepL)', () => {
@@ -49,10 +55,13 @@ describe('DeepL translator (deepl-node against a local DeepL)', () => {
     expect(deepl.translateRequests).toBeGreaterThan(1);
   });
 
-  it('when the key is wrong, then the call fails', async () => {
+  it('when the key is wrong, then the call fails with a refused-key error wrapping deepl-node\'s', async () => {
     const wrongKey = createDeeplTranslator({ authKey: 'other', serverUrl: deepl.url, timeoutMs: 1_000 });
 
-    await expect(wrongKey.translate(['Hola'], 'EN-US')).rejects.toThrow(/Authorization/);
+    await expect(wrongKey.translate(['Hola'], 'EN-US')).rejects.toThrow(TranslatorKeyRefusedError);
+    await expect(wrongKey.targetLanguages()).rejects.toThrow(TranslatorKeyRefusedError);
+    const refused = await wrongKey.translate(['Hola'], 'EN-US').catch((error: unknown) => error);
+    expect((refused as Error).cause).toBeInstanceOf(AuthorizationError);
   });
 
   it.each(['429', '456', '500'] as const)('when DeepL answers %s, then the call fails without retrying', async (fault) => {

@@ -55,7 +55,7 @@ describe('POST /translate when DeepL fails', () => {
 
     const res = await post({ texts: ['Hola'], target_lang: 'EN-US', source_lang: 'ES' });
 
-    expect(res.body).toEqual({ translations: [{ text: 'Hola', detected_source_lang: 'ES', untranslated: true }] });
+    expect(res.body).toEqual({ translations: [{ text: 'Hola', detected_source_lang: 'ES', untranslated: true, untranslated_reason: 'off' }] });
     expect(deepl.requests).toBe(0);
   });
 });

@@ -93,7 +93,7 @@ describe('translation service', () => {
 
     const batch = await service.translate(['Hola'], 'EN-US', 'ES');
 
-    expect(batch.translations).toEqual([{ text: 'Hola', detectedSourceLang: 'ES', untranslated: true }]);
+    expect(batch.translations).toEqual([{ text: 'Hola', detectedSourceLang: 'ES', untranslated: true, reason: 'off' }]);
   });
 
   it.each(['429', '456', '500', 'hang'] as const)(
