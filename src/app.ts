@@ -36,7 +36,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(securityHeaders({ twilioTransport: Boolean(config.twilio), https: config.session.secureCookie }));
   app.use(requestLogger(logger));
   app.use(express.static(publicDir, { index: false, maxAge: config.isProduction ? '1h' : 0 }));
-  app.use(healthRoutes(deps.health));
+  app.use(healthRoutes(deps.health, logger));
   app.use(deps.auth.sessionMiddleware);
   app.use(express.urlencoded({ extended: false, limit: '32kb' }));
   app.use(express.json({ limit: '128kb' }));
