@@ -41,7 +41,11 @@ export function lockDataDir(dir: string): DataDirLock {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const owner = readOwner(path);
-    if (owner !== undefined && isAlive(owner)) {
+    if (owner === undefined) {
+      // Empty or garbled: most likely another process is writing it this very moment.
+      throw new ConflictError(`Could not read the lock ${path}; if no Parley server runs on ${dir}, delete that file.`);
+    }
+    if (isAlive(owner)) {
       throw new ConflictError(
         `The embedded database in ${dir} is already in use by process ${owner} (another Parley server?). ` +
           'Stop that process, give this one another DATA_DIR, or set MONGODB_URI.',

@@ -37,9 +37,10 @@ const SQLITE_OPTIONS = '?_pragma=synchronous(normal)';
 
 /**
  * After a crash the driver only notices the restarted database at its next heartbeat (10 s by
- * default); the process is local, so checking every second costs nothing.
+ * default); the process is local, so checking every second costs nothing. A client option, not
+ * in `uri`, so callers may still add their own `heartbeatFrequencyMS` to the connection string.
  */
-const EMBEDDED_HEARTBEAT_MS = 1_000;
+export const EMBEDDED_HEARTBEAT_MS = 1_000;
 
 /** The binary `scripts/embedded-db.mjs --ensure` builds. */
 export function ferretdbBinary(): string {
@@ -108,7 +109,7 @@ export async function startEmbeddedMongo(options: {
       logger: options.logger,
     });
     options.logger?.info({ port, dataDir }, 'embedded database (FerretDB) started');
-    const uriFor = (dbName: string) => `mongodb://127.0.0.1:${port}/${dbName}?maxPoolSize=${EMBEDDED_POOL_SIZE}&heartbeatFrequencyMS=${EMBEDDED_HEARTBEAT_MS}`;
+    const uriFor = (dbName: string) => `mongodb://127.0.0.1:${port}/${dbName}?maxPoolSize=${EMBEDDED_POOL_SIZE}`;
     const stop = async () => {
       await server.stop();
       lock.release();

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { connectDatabase, disconnectDatabase } from './database.js';
-import { findEmbeddedDatabaseProcess, startEmbeddedMongo, type EmbeddedMongo } from './embedded-mongo.js';
+import { EMBEDDED_HEARTBEAT_MS, findEmbeddedDatabaseProcess, startEmbeddedMongo, type EmbeddedMongo } from './embedded-mongo.js';
 import type { Logger } from './logger.js';
 
 /** The database name the server and the admin CLI use on the embedded server. */
@@ -43,7 +43,7 @@ export async function openDatabase(
   }
   const embedded: EmbeddedMongo = await startEmbeddedMongo({ dataDir: dbDir, logger });
   try {
-    await connectDatabase(embedded.uri, { dbName: EMBEDDED_DATABASE_NAME, logger });
+    await connectDatabase(embedded.uri, { dbName: EMBEDDED_DATABASE_NAME, logger, heartbeatFrequencyMS: EMBEDDED_HEARTBEAT_MS });
   } catch (error) {
     await embedded.stop();
     throw error;

@@ -41,6 +41,14 @@ describe('one embedded database per data directory', { timeout: 60_000 }, () => 
     await database.stop();
   });
 
+  it('when the lock file cannot be read (being written, or garbled), then it is not taken over and the message says what to delete', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, LOCK_FILE_NAME), '');
+    const refused = await startEmbeddedMongo({ dataDir: dir }).catch((error: unknown) => error);
+    expect((refused as Error).message).toContain(`Could not read the lock ${join(dir, LOCK_FILE_NAME)}`);
+    expect(readFileSync(join(dir, LOCK_FILE_NAME), 'utf8')).toBe('');
+  });
+
   it('when a killed server left its FerretDB running, then a new start refuses and names that process', async () => {
     const dir = tempDir();
     const orphan = await startEmbeddedMongo({ dataDir: dir });
