@@ -19,6 +19,8 @@ COPY --from=build --chown=parley:parley /app/node_modules ./node_modules
 COPY --from=build --chown=parley:parley /app/dist ./dist
 COPY --from=build --chown=parley:parley /app/views ./views
 COPY --from=build --chown=parley:parley /app/public ./public
+# The admin CLI runs from dist/ too: `node dist/src/admin/cli.js` (or `npm run admin`, through this launcher).
+COPY --from=build --chown=parley:parley /app/scripts/admin.mjs ./scripts/admin.mjs
 USER parley
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \

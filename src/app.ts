@@ -42,7 +42,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(requestLogger(logger));
   if (config.isProduction) app.use(refuseSourceMaps); // the bundles' maps are for development only
   app.use(express.static(publicDir, { index: false, maxAge: config.isProduction ? '1h' : 0 }));
-  app.use(healthRoutes(deps.health));
+  app.use(healthRoutes(deps.health, logger));
   for (const webhooks of deps.webhooks) app.use(webhooks);
   app.use(deps.auth.sessionMiddleware);
   app.use(express.urlencoded({ extended: false, limit: '32kb' }));

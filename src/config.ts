@@ -1,3 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 
 const emptyAsUndefined = (value: unknown): unknown =>
@@ -129,8 +132,25 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * The process environment over the `.env` file of the working directory, when there is one:
+ * a variable really set in the environment wins over the file, as with `node --env-file`.
+ */
+export function readEnvironment(options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): NodeJS.ProcessEnv {
+  const env = options.env ?? process.env;
+  const file = join(options.cwd ?? process.cwd(), '.env');
+  if (!existsSync(file)) return env;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError([`${file}: cannot be read (${error instanceof Error ? error.message : String(error)})`]);
+  }
+  return { ...parseEnv(text), ...env };
+}
+
 /** Parses the environment once; everything else receives the frozen result. */
-export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+export function loadConfig(environment: NodeJS.ProcessEnv = readEnvironment()): Readonly<Config> {
   const parsed = environmentSchema.safeParse(environment);
   if (!parsed.success) {
     throw new ConfigError(

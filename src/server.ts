@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createLogger } from './lib/logger.js';
+import { createLogger, type Logger } from './lib/logger.js';
 
 function readConfig(): Readonly<Config> {
   try {
@@ -13,27 +13,33 @@ function readConfig(): Readonly<Config> {
   }
 }
 
+/** The database (embedded or MONGODB_URI) and Redis when configured: what the app is given, connected. */
+async function connectInfrastructure(config: Readonly<Config>, logger: Logger) {
+  const [{ openDatabase }, redisClient] = await Promise.all([import('./lib/open-database.js'), import('./lib/redis.js')]);
+  const database = await openDatabase(config, { logger });
+  try {
+    const redis = config.redisUrl ? await redisClient.connectRedis(config.redisUrl, logger) : undefined;
+    return {
+      redis,
+      close: async () => {
+        if (redis) await redisClient.closeRedis(redis);
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger({ level: config.logLevel });
   // Loaded after the configuration is known to be valid, so a bad setting fails fast.
-  const [{ composeApplication, describeComposition }, { openDatabase }, http, redisClient] = await Promise.all([
-    import('./composition.js'),
-    import('./lib/open-database.js'),
-    import('./lib/http-server.js'),
-    import('./lib/redis.js'),
-  ]);
-  const database = await openDatabase(config, { logger });
-  const redis = config.redisUrl ? await redisClient.connectRedis(config.redisUrl, logger).catch(async (error: unknown) => {
-    await database.close();
-    throw error;
-  }) : undefined;
-  const closeInfrastructure = async () => {
-    if (redis) await redisClient.closeRedis(redis);
-    await database.close();
-  };
+  const [{ composeApplication, describeComposition }, http] = await Promise.all([import('./composition.js'), import('./lib/http-server.js')]);
+  const infrastructure = await connectInfrastructure(config, logger);
   try {
-    const composition = composeApplication(config, logger, { redis });
+    const composition = composeApplication(config, logger, { redis: infrastructure.redis });
     describeComposition(config, composition, logger);
     const server = await http.listen(composition.app, { port: config.port, host: config.host });
     const realtime = await composition.attach(server);
@@ -42,11 +48,11 @@ async function main(): Promise<void> {
     http.onShutdownSignal(logger, async () => {
       await realtime.close();
       await http.closeServer(server, config.shutdownTimeoutMs);
-      await closeInfrastructure();
+      await infrastructure.close();
       logger.info('shutdown complete');
     });
   } catch (error) {
-    await closeInfrastructure();
+    await infrastructure.close();
     throw error;
   }
 }

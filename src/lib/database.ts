@@ -2,13 +2,17 @@ import mongoose from 'mongoose';
 import type { Logger } from './logger.js';
 
 /** Connects the process-wide mongoose connection; models are registered on it. */
-export async function connectDatabase(uri: string, options: { dbName?: string; logger?: Logger } = {}) {
+export async function connectDatabase(
+  uri: string,
+  options: { dbName?: string; logger?: Logger; heartbeatFrequencyMS?: number } = {},
+) {
   mongoose.set('strictQuery', true);
   // Non-strict filters let an object like {"$gt": ""} reach a query; reject it at the driver too.
   mongoose.set('sanitizeFilter', true);
   await mongoose.connect(uri, {
     dbName: options.dbName,
     serverSelectionTimeoutMS: 5_000,
+    heartbeatFrequencyMS: options.heartbeatFrequencyMS,
     autoIndex: true,
   });
   options.logger?.info({ dbName: mongoose.connection.name }, 'database connected');

@@ -1,8 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { connectDatabase, disconnectDatabase } from './database.js';
-import { startEmbeddedMongo, type EmbeddedMongo } from './embedded-mongo.js';
+import { EMBEDDED_HEARTBEAT_MS, findEmbeddedDatabaseProcess, startEmbeddedMongo, type EmbeddedMongo } from './embedded-mongo.js';
 import type { Logger } from './logger.js';
 
 /** The database name the server and the admin CLI use on the embedded server. */
@@ -20,26 +19,7 @@ export interface OpenDatabase {
  * the running one. Looks at /proc, so this detection works on Linux only.
  */
 export function findRunningEmbeddedDatabase(dbDir: string, procDir = '/proc'): string | undefined {
-  const sqliteArg = `--sqlite-url=file:${resolve(dbDir)}/`;
-  const isOurs = (arg: string) => arg === sqliteArg || arg.startsWith(`${sqliteArg}?`);
-  let pids: string[];
-  try {
-    pids = readdirSync(procDir).filter((name) => /^\d+$/.test(name));
-  } catch {
-    return undefined;
-  }
-  for (const pid of pids) {
-    let args: string[];
-    try {
-      args = readFileSync(join(procDir, pid, 'cmdline'), 'utf8').split('\0');
-    } catch {
-      continue;
-    }
-    if (!args.some(isOurs)) continue;
-    const listen = args.find((arg) => arg.startsWith('--listen-addr='));
-    if (listen) return listen.slice('--listen-addr='.length);
-  }
-  return undefined;
+  return findEmbeddedDatabaseProcess(dbDir, procDir)?.address;
 }
 
 /**
@@ -63,7 +43,7 @@ export async function openDatabase(
   }
   const embedded: EmbeddedMongo = await startEmbeddedMongo({ dataDir: dbDir, logger });
   try {
-    await connectDatabase(embedded.uri, { dbName: EMBEDDED_DATABASE_NAME, logger });
+    await connectDatabase(embedded.uri, { dbName: EMBEDDED_DATABASE_NAME, logger, heartbeatFrequencyMS: EMBEDDED_HEARTBEAT_MS });
   } catch (error) {
     await embedded.stop();
     throw error;

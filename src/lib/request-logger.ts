@@ -20,7 +20,8 @@ export function requestLogger(logger: Logger) {
       if (res.statusCode >= 400) return 'warn';
       return 'info';
     },
-    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url?.startsWith('/css/') === true || req.url?.startsWith('/js/') === true },
+    // Probes: /readyz logs readiness changes itself, once each (src/health).
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url?.startsWith('/css/') === true || req.url?.startsWith('/js/') === true },
     serializers: {
       req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
