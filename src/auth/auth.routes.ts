@@ -124,7 +124,8 @@ function login(passport: AuthPassport, role: Role): RequestHandler {
 }
 
 /**
- * passport's login, which regenerates the session id (no session fixation). The new session gets
+ * passport's login, which regenerates the session id (no session fixation). The new session
+ * records when the login began (its absolute lifetime starts there) and gets
  * its CSRF token here, so the pages a browser then loads at once all read the same token instead
  * of racing to create one each (the last session save would win and the other pages' forms fail).
  * It is saved before answering: express-session would otherwise send the redirect's headers while
@@ -134,6 +135,7 @@ function logIn(req: Request, user: SessionUser): Promise<void> {
   return new Promise((done, fail) =>
     req.login(user, (error: unknown) => {
       if (error) return fail(error);
+      req.session.loginAt = Date.now();
       req.csrfToken?.();
       req.session.save((saveError: unknown) => (saveError ? fail(saveError) : done()));
     }),

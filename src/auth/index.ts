@@ -11,7 +11,7 @@ import { signedInAmong, signInCheck, type SignInPair } from './sign-in-check.js'
 import { createUserService, type LanguageProvider, type UserService } from './user.service.js';
 
 export type { Role } from '../realtime/protocol.js';
-export type { SessionUser, UserSummary, NewUser, LanguageProvider, UserService } from './user.service.js';
+export type { SessionUser, UserSummary, NewUser, LanguageProvider, UserService, ActiveAccount } from './user.service.js';
 export type { RateLimitStoreFactory, AuthRateLimitOptions } from './rate-limits.js';
 export { createUserService } from './user.service.js';
 export { User, usernameKey } from './user.model.js';
@@ -37,7 +37,7 @@ export interface Auth {
   users: UserService;
   passport: AuthPassport;
   /**
-   * [express-session, passport.initialize(), passport.session()]. The app mounts it; Socket.IO
+   * [express-session, passport.initialize(), passport.session(), endDroppedLogins]. The app mounts it; Socket.IO
    * reuses the same array (io.engine.use) so sockets are authenticated by the session cookie.
    */
   sessionMiddleware: RequestHandler[];
@@ -66,7 +66,7 @@ export function createAuth(options: AuthOptions): Auth {
     languages: options.languages,
     cacheMs: options.config.session.cacheMs,
   });
-  const passport = createPassport(users);
+  const passport = createPassport(users, options.config.session.absoluteMs);
   const sessionMiddleware = createSessionMiddleware({
     store: options.sessionStore,
     secret: options.sessionSecret,
@@ -84,8 +84,8 @@ export function createAuth(options: AuthOptions): Auth {
     sessionMiddleware,
     pageMiddleware,
     routes,
-    isSignedIn: signInCheck(options.sessionStore, users),
-    signedInAmong: signedInAmong(options.sessionStore, users),
+    isSignedIn: signInCheck(options.sessionStore, users, options.config.session.absoluteMs),
+    signedInAmong: signedInAmong(options.sessionStore, users, options.config.session.absoluteMs),
     onLogout: (listener) => {
       logoutListeners.add(listener);
       return () => {

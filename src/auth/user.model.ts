@@ -14,6 +14,8 @@ const userSchema = new Schema(
     language: { type: String, required: true },
     disabled: { type: Boolean, required: true, default: false },
     lastLoginAt: { type: Date, default: null },
+    /** Logins older than this no longer count (set by a password reset or disabling). */
+    sessionsValidAfter: { type: Date, default: null },
   },
   {
     timestamps: true,

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ConflictError, isDuplicateKeyError, NotFoundError } from '../lib/errors.js';
 import type { Role } from '../realtime/protocol.js';
 import { builtInTargetLanguages, normaliseLanguageCode, type Language } from '../translation/languages.js';
+import { deleteUserSessions } from './mongo-session-store.js';
 import { User, usernameKey, type UserRecord } from './user.model.js';
 import { parseRules, passwordSchema, usernameSchema } from './user.schemas.js';
 
@@ -21,6 +22,12 @@ export interface UserSummary extends SessionUser {
   disabled: boolean;
   createdAt: Date;
   lastLoginAt: Date | null;
+}
+
+/** An active account as a session check needs it: who, and since when their logins count. */
+export interface ActiveAccount {
+  user: SessionUser;
+  sessionsValidAfter: Date | null;
 }
 
 /** The languages a user may pick; the translation feature swaps in DeepL's live list. */
@@ -46,7 +53,7 @@ export type UserService = ReturnType<typeof createUserService>;
 
 export function createUserService(deps: UserServiceDeps) {
   const languages = deps.languages ?? (() => builtInTargetLanguages);
-  const activeUsers = deps.cacheMs ? new LRUCache<string, { user: SessionUser | null }>({ max: 50_000, ttl: deps.cacheMs }) : undefined;
+  const activeUsers = deps.cacheMs ? new LRUCache<string, { account: ActiveAccount | null }>({ max: 50_000, ttl: deps.cacheMs }) : undefined;
   // Unknown usernames are checked against this hash so they cost as much time as a wrong password.
   let dummyHash: Promise<string> | undefined;
   const comparable = (hash: string | undefined) =>
@@ -94,25 +101,35 @@ export function createUserService(deps: UserServiceDeps) {
     return toSessionUser(user);
   }
 
-  /** The user an open session belongs to, unless the account is gone or disabled since. */
-  async function findActiveUser(id: string): Promise<SessionUser | null> {
+  /** The account an open session belongs to, unless it is gone or disabled since. */
+  async function findActiveAccount(id: string): Promise<ActiveAccount | null> {
     if (!/^[a-f0-9]{24}$/.test(id)) return null;
     const cached = activeUsers?.get(id);
-    if (cached) return cached.user;
+    if (cached) return cached.account;
     const stored = await User.findById(id);
-    const user = stored && !stored.disabled ? toSessionUser(stored) : null;
-    activeUsers?.set(id, { user });
-    return user;
+    const account = stored && !stored.disabled ? toActiveAccount(stored) : null;
+    activeUsers?.set(id, { account });
+    return account;
+  }
+
+  /** The user an open session belongs to, unless the account is gone or disabled since. */
+  async function findActiveUser(id: string): Promise<SessionUser | null> {
+    return (await findActiveAccount(id))?.user ?? null;
+  }
+
+  /** These users' active accounts, read fresh from the database (and refreshed in the cache). */
+  async function findActiveAccounts(ids: readonly string[]): Promise<Map<string, ActiveAccount>> {
+    const valid = ids.filter((id) => /^[a-f0-9]{24}$/.test(id));
+    if (valid.length === 0) return new Map();
+    const stored = await User.find({ _id: mongoose.trusted({ $in: valid }) });
+    const found = new Map(stored.flatMap((user) => (user.disabled ? [] : [[String(user._id), toActiveAccount(user)] as const])));
+    for (const id of valid) activeUsers?.set(id, { account: found.get(id) ?? null });
+    return found;
   }
 
   /** Which of these users are active, read fresh from the database (and refreshed in the cache). */
   async function findActiveUsers(ids: readonly string[]): Promise<Set<string>> {
-    const valid = ids.filter((id) => /^[a-f0-9]{24}$/.test(id));
-    if (valid.length === 0) return new Set();
-    const stored = await User.find({ _id: mongoose.trusted({ $in: valid }) });
-    const found = new Map(stored.map((user) => [String(user._id), user.disabled ? null : toSessionUser(user)] as const));
-    for (const id of valid) activeUsers?.set(id, { user: found.get(id) ?? null });
-    return new Set(valid.filter((id) => found.get(id)));
+    return new Set((await findActiveAccounts(ids)).keys());
   }
 
   async function listUsers(role: Role): Promise<UserSummary[]> {
@@ -135,20 +152,47 @@ export function createUserService(deps: UserServiceDeps) {
     return toSessionUser(user);
   }
 
+  /**
+   * Ends every login the account has, on every instance: the stamp refuses older logins wherever
+   * they are read (a request in flight may still write its session back after the delete), and
+   * the stored sessions are deleted so nothing of them stays in the database.
+   */
+  async function revokeSessions(role: Role, username: string, changes: Partial<UserRecord>): Promise<SessionUser> {
+    const user = await updateAccount(role, username, { ...changes, sessionsValidAfter: new Date() });
+    await deleteUserSessions(mongoose.connection, user.id);
+    return user;
+  }
+
+  /** Disabling ends the account's sessions for good: enabling it again does not revive them. */
   async function setDisabled(role: Role, username: string, disabled: boolean): Promise<SessionUser> {
-    return updateAccount(role, username, { disabled });
+    return disabled ? revokeSessions(role, username, { disabled }) : updateAccount(role, username, { disabled });
   }
 
   async function resetPassword(role: Role, username: string, password: string): Promise<SessionUser> {
     const valid = parseRules(z.object({ password: passwordSchema }), { password });
     const passwordHash = await bcrypt.hash(valid.password, deps.bcryptCost);
-    return updateAccount(role, username, { passwordHash });
+    return revokeSessions(role, username, { passwordHash });
   }
 
-  return { createUser, authenticate, findActiveUser, findActiveUsers, listUsers, setDisabled, resetPassword, languages };
+  return {
+    createUser,
+    authenticate,
+    findActiveAccount,
+    findActiveAccounts,
+    findActiveUser,
+    findActiveUsers,
+    listUsers,
+    setDisabled,
+    resetPassword,
+    languages,
+  };
 }
 
 type UserDocument = UserRecord & { _id: { toString(): string } };
+
+function toActiveAccount(user: UserDocument): ActiveAccount {
+  return { user: toSessionUser(user), sessionsValidAfter: user.sessionsValidAfter ?? null };
+}
 
 function toSessionUser(user: UserDocument): SessionUser {
   return { id: user._id.toString(), username: user.username, role: user.role as Role, language: user.language };
