@@ -74,7 +74,11 @@ export function createAuth(options: AuthOptions): Auth {
     secureCookie: options.config.session.secureCookie,
     passport,
   });
-  const pageMiddleware = createCsrfProtection({ isExempt: options.isCsrfExempt });
+  const pageMiddleware = createCsrfProtection({
+    isExempt: options.isCsrfExempt,
+    secret: options.sessionSecret,
+    secureCookie: options.config.session.secureCookie,
+  });
   const logoutListeners = new Set<(userId: string) => void>();
   const loggedOut = (userId: string) => logoutListeners.forEach((listener) => listener(userId));
   const routes = authRoutes({ users, passport, rateLimits: createAuthRateLimits(options.rateLimits), loggedOut });
