@@ -8,7 +8,7 @@ const userSchema = new Schema(
      * Lower-case username carrying the unique index: FerretDB has no collation indexes, so
      * case-insensitive uniqueness needs a normalised copy.
      */
-    usernameKey: { type: String, required: true, unique: true },
+    usernameKey: { type: String, required: true },
     passwordHash: { type: String, required: true, select: false },
     role: { type: String, enum: ['customer', 'rep'], required: true },
     language: { type: String, required: true },
@@ -28,6 +28,10 @@ const userSchema = new Schema(
   },
 );
 
+// Unique per role: customers and reps have separate namespaces, so signing up as a customer never
+// tells anyone which names the reps have.
+userSchema.index({ role: 1, usernameKey: 1 }, { unique: true, name: 'role_usernameKey_unique' });
+
 export type UserRecord = InferSchemaType<typeof userSchema>;
 
 export const User: Model<UserRecord> =
@@ -36,4 +40,21 @@ export const User: Model<UserRecord> =
 /** The key the unique index is on: usernames compare case-insensitively. */
 export function usernameKey(username: string): string {
   return username.trim().toLowerCase();
+}
+
+/** The index before usernames became unique per role; it would still refuse a rep's name. */
+const GLOBAL_USERNAME_INDEX = 'usernameKey_1';
+const migrated = new Set<string>();
+
+/**
+ * Builds the user indexes and drops the old global-username one where an older version created
+ * it (once per database and process).
+ */
+export async function ensureUserIndexes(): Promise<void> {
+  const database = User.db.name;
+  if (migrated.has(database)) return;
+  await User.init();
+  const indexes = await User.collection.listIndexes().toArray();
+  if (indexes.some((index) => index.name === GLOBAL_USERNAME_INDEX)) await User.collection.dropIndex(GLOBAL_USERNAME_INDEX);
+  migrated.add(database);
 }

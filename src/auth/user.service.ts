@@ -6,7 +6,7 @@ import { ConflictError, isDuplicateKeyError, NotFoundError } from '../lib/errors
 import type { Role } from '../realtime/protocol.js';
 import { builtInTargetLanguages, normaliseLanguageCode, type Language } from '../translation/languages.js';
 import { deleteUserSessions } from './mongo-session-store.js';
-import { User, usernameKey, type UserRecord } from './user.model.js';
+import { ensureUserIndexes, User, usernameKey, type UserRecord } from './user.model.js';
 import { parseRules, passwordSchema, usernameSchema } from './user.schemas.js';
 
 /** What `req.user` holds for a logged-in person. */
@@ -74,7 +74,7 @@ export function createUserService(deps: UserServiceDeps) {
   async function createUser(role: Role, input: NewUser): Promise<SessionUser> {
     const valid = parseRules(await newUserSchema(), input);
     const passwordHash = await bcrypt.hash(valid.password, deps.bcryptCost);
-    await User.init();
+    await ensureUserIndexes();
     try {
       const user = await User.create({
         username: valid.username,
@@ -94,9 +94,9 @@ export function createUserService(deps: UserServiceDeps) {
 
   /** The user behind a login form, or null; the same work and answer whatever was wrong. */
   async function authenticate(role: Role, username: string, password: string): Promise<SessionUser | null> {
-    const user = await User.findOne({ usernameKey: usernameKey(username) }).select('+passwordHash');
+    const user = await User.findOne({ role, usernameKey: usernameKey(username) }).select('+passwordHash');
     const matches = await bcrypt.compare(password, await comparable(user?.passwordHash));
-    if (!user || !matches || user.role !== role || user.disabled) return null;
+    if (!user || !matches || user.disabled) return null;
     await User.updateOne({ _id: user._id }, { $set: { lastLoginAt: new Date() } });
     return toSessionUser(user);
   }
