@@ -15,13 +15,18 @@ interface AuthRoutesDeps {
   rateLimits: ReturnType<typeof createAuthRateLimits>;
   /** Told the user's id once their session is gone (their open sockets are closed then). */
   loggedOut?: (userId: string) => void;
+  /** Outside production: the rep login says how to create the first rep while there is none. */
+  showSetupHints?: boolean;
 }
 
 interface FormState {
   values?: Record<string, string>;
   errors?: FieldErrors;
   message?: string;
+  setupHint?: string;
 }
+
+const CREATE_REP_COMMAND = 'npm run admin -- rep:create --username NAME --language EN-US';
 
 const roleTitles: Record<Role, string> = { customer: 'Log in', rep: 'Representative log in' };
 const WRONG_CREDENTIALS = 'That username and password do not match an account. Check both and try again.';
@@ -33,9 +38,10 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
   router.post('/auth/customer/register', ...deps.rateLimits.signup, signUp.submit);
 
   for (const role of ['customer', 'rep'] as const) {
-    router.get(loginPaths[role], (req, res) => {
+    router.get(loginPaths[role], async (req, res) => {
       const next = isSameOriginPath(req.query.next) ? req.query.next : '';
-      renderLogin(res, role, { values: { next } });
+      const needsFirstRep = role === 'rep' && deps.showSetupHints && !(await deps.users.hasAny('rep'));
+      renderLogin(res, role, { values: { next }, setupHint: needsFirstRep ? CREATE_REP_COMMAND : undefined });
     });
     router.post(loginPaths[role], ...deps.rateLimits.login, login(deps.passport, role));
   }
@@ -97,6 +103,7 @@ function renderLogin(res: Response, role: Role, state: FormState = {}): void {
     values: state.values ?? {},
     errors: state.errors ?? {},
     message: state.message,
+    setupHint: state.setupHint,
   });
 }
 

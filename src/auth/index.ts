@@ -21,7 +21,7 @@ export { createPassport, strategyFor } from './passport.js';
 export { PASSWORD_RULE, USERNAME_RULE } from './user.schemas.js';
 
 export interface AuthOptions {
-  config: Pick<Readonly<Config>, 'bcryptCost' | 'session'>;
+  config: Pick<Readonly<Config>, 'bcryptCost' | 'session' | 'isProduction'>;
   /** Where sessions live: createSessionStore() on the app's connection. */
   sessionStore: SessionStore;
   /** resolveSessionSecret(config) in the server; any 32+ character string in tests. */
@@ -81,7 +81,13 @@ export function createAuth(options: AuthOptions): Auth {
   });
   const logoutListeners = new Set<(userId: string) => void>();
   const loggedOut = (userId: string) => logoutListeners.forEach((listener) => listener(userId));
-  const routes = authRoutes({ users, passport, rateLimits: createAuthRateLimits(options.rateLimits), loggedOut });
+  const routes = authRoutes({
+    users,
+    passport,
+    rateLimits: createAuthRateLimits(options.rateLimits),
+    loggedOut,
+    showSetupHints: !options.config.isProduction,
+  });
   return {
     users,
     passport,

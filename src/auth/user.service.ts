@@ -132,6 +132,11 @@ export function createUserService(deps: UserServiceDeps) {
     return new Set((await findActiveAccounts(ids)).keys());
   }
 
+  /** Whether any account of this role exists (disabled ones too). */
+  async function hasAny(role: Role): Promise<boolean> {
+    return (await User.exists({ role })) !== null;
+  }
+
   async function listUsers(role: Role): Promise<UserSummary[]> {
     const users = await User.find({ role }).sort({ usernameKey: 1 });
     return users.map((user) => ({
@@ -182,6 +187,7 @@ export function createUserService(deps: UserServiceDeps) {
     findActiveUser,
     findActiveUsers,
     listUsers,
+    hasAny,
     setDisabled,
     resetPassword,
     languages,
