@@ -43,6 +43,7 @@ const environmentSchema = z
       z.string().min(32, 'must be at least 32 characters').optional(),
     ),
     SESSION_MAX_AGE_HOURS: positiveInt(12),
+    SESSION_ABSOLUTE_HOURS: positiveInt(168),
     AUTH_CACHE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(60_000).default(2_000)),
     TRUST_PROXY: booleanFlag,
     BCRYPT_COST: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(4).max(15).default(12)),
@@ -111,8 +112,9 @@ export interface Config {
   /**
    * cacheMs: how long a process reuses a session or account it read. Logout and admin changes
    * made through the same process apply at once; made elsewhere, within cacheMs. 0 = no cache.
+   * maxAgeMs is the idle lifetime (each request extends it); absoluteMs ends a login however busy.
    */
-  session: { secret: string | undefined; maxAgeMs: number; secureCookie: boolean; cacheMs: number };
+  session: { secret: string | undefined; maxAgeMs: number; absoluteMs: number; secureCookie: boolean; cacheMs: number };
   trustProxy: boolean;
   bcryptCost: number;
   shutdownTimeoutMs: number;
@@ -182,6 +184,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = readEnvironment()): 
     session: {
       secret: env.SESSION_SECRET,
       maxAgeMs: env.SESSION_MAX_AGE_HOURS * 3_600_000,
+      absoluteMs: env.SESSION_ABSOLUTE_HOURS * 3_600_000,
       secureCookie: env.TRUST_PROXY,
       cacheMs: env.AUTH_CACHE_MS,
     },

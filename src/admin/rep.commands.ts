@@ -35,7 +35,7 @@ function setDisabled(context: AdminContext, disabled: boolean) {
   return async (options: UsernameOptions) => {
     await context.database();
     const rep = await context.users().setDisabled('rep', options.username, disabled);
-    context.io.out(disabled ? `Disabled rep "${rep.username}"; their open sessions stop working.` : `Enabled rep "${rep.username}".`);
+    context.io.out(disabled ? `Disabled rep "${rep.username}"; their open sessions have ended.` : `Enabled rep "${rep.username}" (they log in again).`);
   };
 }
 
@@ -68,20 +68,20 @@ export const repCommands: AdminCommandModule = {
 
     program
       .command('rep:enable')
-      .description('enable a disabled rep again')
+      .description('enable a disabled rep again (their old sessions stay ended)')
       .requiredOption('--username <username>', 'the rep to enable')
       .action(setDisabled(context, false));
 
     program
       .command('rep:reset-password')
-      .description("set a new password for a rep (asked for, never passed as an argument)")
+      .description('set a new password for a rep and end their open sessions (asked for, never passed as an argument)')
       .requiredOption('--username <username>', 'the rep whose password to reset')
       .option('--password-stdin', 'read the password from standard input instead of a prompt')
       .action(async (options: PasswordOptions) => {
         const password = await context.io.readSecret('New password', { fromStdin: Boolean(options.passwordStdin), confirm: true });
         await context.database();
         const rep = await context.users().resetPassword('rep', options.username, password);
-        context.io.out(`Password reset for rep "${rep.username}".`);
+        context.io.out(`Password reset for rep "${rep.username}"; their open sessions have ended.`);
       });
   },
 };

@@ -1,13 +1,13 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { AppError, type FieldErrors } from '../lib/errors.js';
-import type { Role } from '../contract/chat.js';
+import type { Role, User } from '../contract/chat.js';
 import { languageName } from '../contract/languages.js';
 import { homePaths, isSameOriginPath, loginPaths, requireUser } from './guards.js';
 import { strategyFor, type AuthPassport } from './passport.js';
 import type { createAuthRateLimits } from './rate-limits.js';
 import { SESSION_COOKIE } from './session.js';
 import { loginFormSchema, parseForm, PASSWORD_RULE, registerFormSchema, USERNAME_RULE } from './user.schemas.js';
-import type { SessionUser, UserService } from './user.service.js';
+import type { UserService } from './user.service.js';
 
 interface AuthRoutesDeps {
   users: UserService;
@@ -15,13 +15,18 @@ interface AuthRoutesDeps {
   rateLimits: ReturnType<typeof createAuthRateLimits>;
   /** Told the user's id once their session is gone (their open sockets are closed then). */
   loggedOut?: (userId: string) => void;
+  /** Outside production: the rep login says how to create the first rep while there is none. */
+  showSetupHints?: boolean;
 }
 
 interface FormState {
   values?: Record<string, string>;
   errors?: FieldErrors;
   message?: string;
+  setupHint?: string;
 }
+
+const CREATE_REP_COMMAND = 'npm run admin -- rep:create --username NAME --language EN-US';
 
 const roleTitles: Record<Role, string> = { customer: 'Log in', rep: 'Representative log in' };
 const WRONG_CREDENTIALS = 'That username and password do not match an account. Check both and try again.';
@@ -33,9 +38,10 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
   router.post('/auth/customer/register', ...deps.rateLimits.signup, signUp.submit);
 
   for (const role of ['customer', 'rep'] as const) {
-    router.get(loginPaths[role], (req, res) => {
+    router.get(loginPaths[role], async (req, res) => {
       const next = isSameOriginPath(req.query.next) ? req.query.next : '';
-      renderLogin(res, role, { values: { next } });
+      const needsFirstRep = role === 'rep' && deps.showSetupHints && !(await deps.users.hasAny('rep'));
+      renderLogin(res, role, { values: { next }, setupHint: needsFirstRep ? CREATE_REP_COMMAND : undefined });
     });
     router.post(loginPaths[role], ...deps.rateLimits.login, login(deps.passport, role));
   }
@@ -97,6 +103,7 @@ function renderLogin(res: Response, role: Role, state: FormState = {}): void {
     values: state.values ?? {},
     errors: state.errors ?? {},
     message: state.message,
+    setupHint: state.setupHint,
   });
 }
 
@@ -111,7 +118,7 @@ function login(passport: AuthPassport, role: Role): RequestHandler {
       res.status(400);
       return renderLogin(res, role, { values, errors });
     }
-    const authenticate = passport.authenticate(strategyFor[role], (error: unknown, user: SessionUser | false) => {
+    const authenticate = passport.authenticate(strategyFor[role], (error: unknown, user: User | false) => {
       if (error) return next(error);
       if (!user) {
         res.status(401);
@@ -124,16 +131,18 @@ function login(passport: AuthPassport, role: Role): RequestHandler {
 }
 
 /**
- * passport's login, which regenerates the session id (no session fixation). The new session gets
+ * passport's login, which regenerates the session id (no session fixation). The new session
+ * records when the login began (its absolute lifetime starts there) and gets
  * its CSRF token here, so the pages a browser then loads at once all read the same token instead
  * of racing to create one each (the last session save would win and the other pages' forms fail).
  * It is saved before answering: express-session would otherwise send the redirect's headers while
  * still saving, and a browser following the redirect at once would read the session without it.
  */
-function logIn(req: Request, user: SessionUser): Promise<void> {
+function logIn(req: Request, user: User): Promise<void> {
   return new Promise((done, fail) =>
     req.login(user, (error: unknown) => {
       if (error) return fail(error);
+      req.session.loginAt = Date.now();
       req.csrfToken?.();
       req.session.save((saveError: unknown) => (saveError ? fail(saveError) : done()));
     }),

@@ -10,18 +10,18 @@ import { createSessionMiddleware } from './session.js';
 import { signedInAmong, signInCheck, type SignInPair } from './sign-in-check.js';
 import { createUserService, type LanguageProvider, type UserService } from './user.service.js';
 
-export type { Role } from '../contract/chat.js';
-export type { SessionUser, UserSummary, NewUser, LanguageProvider, UserService } from './user.service.js';
+export type { Role, User } from '../contract/chat.js';
+export type { UserSummary, NewUser, LanguageProvider, UserService, ActiveAccount } from './user.service.js';
 export type { RateLimitStoreFactory, AuthRateLimitOptions } from './rate-limits.js';
 export { createUserService } from './user.service.js';
-export { User, usernameKey } from './user.model.js';
+export { UserModel, usernameKey } from './user.model.js';
 export { requireUser, requireRole, homePaths, loginPaths, isSameOriginPath } from './guards.js';
 export { createSessionMiddleware, createSessionStore, resolveSessionSecret, SESSION_COOKIE } from './session.js';
 export { createPassport, strategyFor } from './passport.js';
 export { PASSWORD_RULE, USERNAME_RULE } from './user.schemas.js';
 
 export interface AuthOptions {
-  config: Pick<Readonly<Config>, 'bcryptCost' | 'session'>;
+  config: Pick<Readonly<Config>, 'bcryptCost' | 'session' | 'isProduction'>;
   /** Where sessions live: createSessionStore() on the app's connection. */
   sessionStore: SessionStore;
   /** resolveSessionSecret(config) in the server; any 32+ character string in tests. */
@@ -37,7 +37,7 @@ export interface Auth {
   users: UserService;
   passport: AuthPassport;
   /**
-   * [express-session, passport.initialize(), passport.session()]. The app mounts it; Socket.IO
+   * [express-session, passport.initialize(), passport.session(), endDroppedLogins]. The app mounts it; Socket.IO
    * reuses the same array (io.engine.use) so sockets are authenticated by the session cookie.
    */
   sessionMiddleware: RequestHandler[];
@@ -66,7 +66,7 @@ export function createAuth(options: AuthOptions): Auth {
     languages: options.languages,
     cacheMs: options.config.session.cacheMs,
   });
-  const passport = createPassport(users);
+  const passport = createPassport(users, options.config.session.absoluteMs);
   const sessionMiddleware = createSessionMiddleware({
     store: options.sessionStore,
     secret: options.sessionSecret,
@@ -74,18 +74,28 @@ export function createAuth(options: AuthOptions): Auth {
     secureCookie: options.config.session.secureCookie,
     passport,
   });
-  const pageMiddleware = createCsrfProtection({ isExempt: options.isCsrfExempt });
+  const pageMiddleware = createCsrfProtection({
+    isExempt: options.isCsrfExempt,
+    secret: options.sessionSecret,
+    secureCookie: options.config.session.secureCookie,
+  });
   const logoutListeners = new Set<(userId: string) => void>();
   const loggedOut = (userId: string) => logoutListeners.forEach((listener) => listener(userId));
-  const routes = authRoutes({ users, passport, rateLimits: createAuthRateLimits(options.rateLimits), loggedOut });
+  const routes = authRoutes({
+    users,
+    passport,
+    rateLimits: createAuthRateLimits(options.rateLimits),
+    loggedOut,
+    showSetupHints: !options.config.isProduction,
+  });
   return {
     users,
     passport,
     sessionMiddleware,
     pageMiddleware,
     routes,
-    isSignedIn: signInCheck(options.sessionStore, users),
-    signedInAmong: signedInAmong(options.sessionStore, users),
+    isSignedIn: signInCheck(options.sessionStore, users, options.config.session.absoluteMs),
+    signedInAmong: signedInAmong(options.sessionStore, users, options.config.session.absoluteMs),
     onLogout: (listener) => {
       logoutListeners.add(listener);
       return () => {

@@ -1,6 +1,9 @@
 import MongoStore from 'connect-mongo';
 import type { SessionData } from 'express-session';
-import type { mongo } from 'mongoose';
+import type { Connection, mongo } from 'mongoose';
+
+/** The collection sessions are kept in. */
+export const SESSIONS_COLLECTION = 'sessions';
 
 type StoreOptions = Parameters<typeof MongoStore.create>[0];
 
@@ -50,4 +53,18 @@ export class MongoSessionStore extends MongoStore {
       (error: unknown) => callback(error),
     );
   }
+}
+
+/**
+ * Deletes every stored session logged in as this user. connect-mongo keeps the session as JSON
+ * text, so it is matched by passport's entry in that text (the id is hex, safe in a pattern);
+ * an unstringified document is matched by its field.
+ */
+export async function deleteUserSessions(connection: Connection, userId: string): Promise<number> {
+  if (!/^[a-f0-9]{24}$/.test(userId)) return 0;
+  const sessions = connection.collection(SESSIONS_COLLECTION);
+  const result = await sessions.deleteMany({
+    $or: [{ session: { $regex: `"passport":\\{"user":"${userId}"` } }, { 'session.passport.user': userId }],
+  });
+  return result.deletedCount;
 }

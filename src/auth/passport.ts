@@ -1,18 +1,16 @@
+import type { Request, RequestHandler } from 'express';
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import type { Role } from '../contract/chat.js';
-import type { SessionUser, UserService } from './user.service.js';
+import type { Role, User, User as ParleyUser } from '../contract/chat.js';
+import { isLoginCurrent } from './login-lifetime.js';
+import type { UserService } from './user.service.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace -- augmenting Express' own namespace
   namespace Express {
-    // What passport puts on req.user: see SessionUser.
-    interface User {
-      id: string;
-      username: string;
-      role: Role;
-      language: string;
-    }
+    // What passport puts on req.user: the contract's one User type.
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging needs an interface
+    interface User extends ParleyUser {}
   }
 }
 
@@ -24,7 +22,7 @@ export const strategyFor: Record<Role, string> = { customer: 'customer-local', r
  * A passport of our own (not the global singleton) with one local strategy per role: a
  * customer's credentials never log in through the rep strategy and vice versa.
  */
-export function createPassport(users: Pick<UserService, 'authenticate' | 'findActiveUser'>): AuthPassport {
+export function createPassport(users: Pick<UserService, 'authenticate' | 'findActiveAccount'>, absoluteMs: number): AuthPassport {
   const passport = new Passport();
   for (const role of ['customer', 'rep'] as const) {
     passport.use(
@@ -38,12 +36,24 @@ export function createPassport(users: Pick<UserService, 'authenticate' | 'findAc
     );
   }
   passport.serializeUser<string>((user, done) => done(null, user.id));
-  // A deleted or disabled user deserialises to false, which makes passport drop the login.
-  passport.deserializeUser<string>((id, done) => {
-    users.findActiveUser(String(id)).then(
-      (user: SessionUser | null) => done(null, user ?? false),
+  // A deleted or disabled user, or a login past its lifetime or revoked since, deserialises to
+  // false, which makes passport drop the login (endDroppedLogins then deletes the session).
+  passport.deserializeUser<string>((req: Request, id: string, done: (error: unknown, user?: User | false) => void) => {
+    users.findActiveAccount(String(id)).then(
+      (account) => done(null, account && isLoginCurrent(req.session.loginAt, account.sessionsValidAfter, absoluteMs) ? account.user : false),
       (error: unknown) => done(error),
     );
   });
   return passport;
+}
+
+/**
+ * After passport.session(): a session whose login passport dropped is deleted, not kept as an
+ * anonymous session (visitors without a login keep no session at all).
+ */
+export function endDroppedLogins(): RequestHandler {
+  return (req, _res, next) => {
+    if (req.user || req.session?.loginAt === undefined) return next();
+    req.session.destroy((error: unknown) => next(error));
+  };
 }

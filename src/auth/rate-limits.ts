@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
+import { slowDown } from 'express-slow-down';
 import { TooManyRequestsError } from '../lib/errors.js';
 import { usernameKey } from './user.model.js';
 
@@ -14,18 +15,33 @@ export interface RateLimitSettings {
   limit: number;
 }
 
+/** A growing delay instead of a refusal: the first `delayAfter` failures in the window are free. */
+export interface SlowDownSettings {
+  windowMs: number;
+  delayAfter: number;
+  /** The first delay; each further failure doubles it, up to maxDelayMs. */
+  delayMs: number;
+  maxDelayMs: number;
+}
+
 export interface AuthRateLimitOptions {
   store?: RateLimitStoreFactory;
-  /** Failed logins per username: the (limit+1)th in the window is refused. */
-  loginPerUsername?: RateLimitSettings;
-  /** Failed logins per client address. */
+  /**
+   * Failed logins per username from any address only slow further attempts down: a hard limit
+   * there would let anyone lock the real user out by failing from many addresses (OWASP).
+   */
+  loginPerUsername?: SlowDownSettings;
+  /** Failed logins per username from one client address: the (limit+1)th in the window is refused. */
+  loginPerUsernameAndIp?: RateLimitSettings;
+  /** Failed logins per client address, whatever the username. */
   loginPerIp?: RateLimitSettings;
   /** Sign-up attempts per client address. */
   signupPerIp?: RateLimitSettings;
 }
 
 const defaults = {
-  loginPerUsername: { windowMs: 15 * 60_000, limit: 10 },
+  loginPerUsername: { windowMs: 15 * 60_000, delayAfter: 10, delayMs: 500, maxDelayMs: 5_000 },
+  loginPerUsernameAndIp: { windowMs: 15 * 60_000, limit: 10 },
   loginPerIp: { windowMs: 15 * 60_000, limit: 10 },
   signupPerIp: { windowMs: 60 * 60_000, limit: 20 },
 };
@@ -61,18 +77,48 @@ function postedUsername(req: Request): string {
   return typeof value === 'string' && value.trim() ? usernameKey(value) : '';
 }
 
+/** How long the nth failure in the window waits: nothing, then doubling from delayMs to maxDelayMs. */
+export function usernameDelayMs(used: number, settings: SlowDownSettings): number {
+  const over = used - settings.delayAfter;
+  if (over <= 0) return 0;
+  return Math.min(settings.maxDelayMs, settings.delayMs * 2 ** Math.min(over - 1, 30));
+}
+
+function usernameSlowDown(settings: SlowDownSettings, options: AuthRateLimitOptions): RequestHandler {
+  return slowDown({
+    windowMs: settings.windowMs,
+    delayAfter: settings.delayAfter,
+    delayMs: (used) => usernameDelayMs(used, settings),
+    maxDelayMs: settings.maxDelayMs,
+    skipSuccessfulRequests: true,
+    keyGenerator: postedUsername,
+    skip: (req) => postedUsername(req) === '',
+    store: options.store?.('login-username'),
+    validate: { delayMs: false },
+  });
+}
+
+function usernameAndIp(req: Request): string {
+  const username = postedUsername(req);
+  return username ? `${clientIp(req)} ${username}` : '';
+}
+
 export function createAuthRateLimits(options: AuthRateLimitOptions = {}) {
   const settings = { ...defaults, ...options };
   const failedLogin = 'Too many failed login attempts.';
   return {
-    /** Successful logins (redirects) do not count; failed ones (4xx) do. */
+    /**
+     * Successful logins (redirects) do not count; failed ones (4xx) do. Hard limits per address
+     * and per username from one address; from everywhere a username is only slowed down.
+     */
     login: [
       limiter('login-ip', settings.loginPerIp, options, { keyGenerator: clientIp, skipSuccessfulRequests: true, message: failedLogin }),
-      limiter('login-username', settings.loginPerUsername, options, {
-        keyGenerator: postedUsername,
+      limiter('login-username-ip', settings.loginPerUsernameAndIp, options, {
+        keyGenerator: usernameAndIp,
         skipSuccessfulRequests: true,
         message: failedLogin,
       }),
+      usernameSlowDown(settings.loginPerUsername, options),
     ],
     signup: [
       limiter('signup-ip', settings.signupPerIp, options, {

@@ -7,8 +7,8 @@ import session, { type Store } from 'express-session';
 import mongoose, { type Connection } from 'mongoose';
 import type { Config } from '../config.js';
 import { CachedSessionStore } from './cached-session-store.js';
-import { MongoSessionStore, type StoredSession } from './mongo-session-store.js';
-import type { AuthPassport } from './passport.js';
+import { MongoSessionStore, SESSIONS_COLLECTION, type StoredSession } from './mongo-session-store.js';
+import { endDroppedLogins, type AuthPassport } from './passport.js';
 
 export const SESSION_COOKIE = 'parley.sid';
 
@@ -41,7 +41,7 @@ export function createSessionMiddleware(options: SessionOptions): RequestHandler
       maxAge: options.maxAgeMs,
     },
   });
-  return [sessionMiddleware, options.passport.initialize(), options.passport.session()];
+  return [sessionMiddleware, options.passport.initialize(), options.passport.session(), endDroppedLogins()];
 }
 
 /**
@@ -57,7 +57,7 @@ export function createSessionStore(
   }
   // Same driver API; only the type differs (mongoose pins its own mongodb patch version).
   const client = connection.getClient() as unknown as StoreClient;
-  const collectionName = 'sessions';
+  const collectionName = SESSIONS_COLLECTION;
   const settings = {
     client,
     dbName: connection.name,

@@ -1,5 +1,6 @@
 import type { SessionData, Store } from 'express-session';
-import type { UserService } from './user.service.js';
+import { isLoginCurrent } from './login-lifetime.js';
+import type { ActiveAccount, UserService } from './user.service.js';
 
 /** The user id passport keeps in a logged-in session. */
 type LoggedInSession = SessionData & { passport?: { user?: unknown } };
@@ -36,15 +37,21 @@ export async function loadSessions(store: Store, sessionIds: readonly string[]):
 
 const belongsTo = (session: LoggedInSession | null | undefined, userId: string) => String(session?.passport?.user ?? '') === userId;
 
+/** The session still holds this user's login, and that login still counts for the account. */
+function holdsLogin(session: LoggedInSession | null | undefined, userId: string, account: ActiveAccount | null | undefined, absoluteMs: number): boolean {
+  return Boolean(account) && belongsTo(session, userId) && isLoginCurrent(session?.loginAt, account?.sessionsValidAfter ?? null, absoluteMs);
+}
+
 /**
  * Whether a connection opened with this session may still act as this user: the session still
- * exists (no logout, not expired) and still belongs to the user, and the account is neither
- * disabled nor deleted. Long-lived connections (Socket.IO) cache the answer briefly.
+ * exists (no logout, not expired, within its absolute lifetime, not revoked) and still belongs to
+ * the user, and the account is neither disabled nor deleted. Long-lived connections (Socket.IO)
+ * cache the answer briefly.
  */
-export function signInCheck(store: Store, users: Pick<UserService, 'findActiveUser'>) {
+export function signInCheck(store: Store, users: Pick<UserService, 'findActiveAccount'>, absoluteMs: number) {
   return async (userId: string, sessionId: string): Promise<boolean> => {
-    const [session, user] = await Promise.all([loadSession(store, sessionId), users.findActiveUser(userId)]);
-    return user !== null && belongsTo(session, userId);
+    const [session, account] = await Promise.all([loadSession(store, sessionId), users.findActiveAccount(userId)]);
+    return holdsLogin(session, userId, account, absoluteMs);
   };
 }
 
@@ -52,12 +59,13 @@ export function signInCheck(store: Store, users: Pick<UserService, 'findActiveUs
  * The same check for many connections at once, with one read of the sessions and one of the
  * users (fresh, not cached): answers the signInKey of each pair still signed in.
  */
-export function signedInAmong(store: Store, users: Pick<UserService, 'findActiveUsers'>) {
+export function signedInAmong(store: Store, users: Pick<UserService, 'findActiveAccounts'>, absoluteMs: number) {
   return async (pairs: readonly SignInPair[]): Promise<Set<string>> => {
-    const [sessions, active] = await Promise.all([
+    const [sessions, accounts] = await Promise.all([
       loadSessions(store, [...new Set(pairs.map((pair) => pair.sessionId))]),
-      users.findActiveUsers([...new Set(pairs.map((pair) => pair.userId))]),
+      users.findActiveAccounts([...new Set(pairs.map((pair) => pair.userId))]),
     ]);
-    return new Set(pairs.filter((pair) => active.has(pair.userId) && belongsTo(sessions.get(pair.sessionId), pair.userId)).map(signInKey));
+    const current = pairs.filter((pair) => holdsLogin(sessions.get(pair.sessionId), pair.userId, accounts.get(pair.userId), absoluteMs));
+    return new Set(current.map(signInKey));
   };
 }

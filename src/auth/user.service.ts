@@ -3,24 +3,24 @@ import { LRUCache } from 'lru-cache';
 import mongoose from 'mongoose';
 import { z } from 'zod';
 import { ConflictError, isDuplicateKeyError, NotFoundError } from '../lib/errors.js';
-import type { Role } from '../contract/chat.js';
+import type { Role, User } from '../contract/chat.js';
 import { builtInTargetLanguages, normaliseLanguageCode, type Language } from '../contract/languages.js';
-import { User, usernameKey, type UserRecord } from './user.model.js';
+import { deleteUserSessions } from './mongo-session-store.js';
+import { ensureUserIndexes, UserModel, usernameKey, type UserRecord } from './user.model.js';
 import { parseRules, passwordSchema, usernameSchema } from './user.schemas.js';
 
-/** What `req.user` holds for a logged-in person. */
-export interface SessionUser {
-  id: string;
-  username: string;
-  role: Role;
-  language: string;
-}
 
 /** A rep as the admin tool lists it. */
-export interface UserSummary extends SessionUser {
+export interface UserSummary extends User {
   disabled: boolean;
   createdAt: Date;
   lastLoginAt: Date | null;
+}
+
+/** An active account as a session check needs it: who, and since when their logins count. */
+export interface ActiveAccount {
+  user: User;
+  sessionsValidAfter: Date | null;
 }
 
 /** The languages a user may pick; the translation feature swaps in DeepL's live list. */
@@ -46,7 +46,7 @@ export type UserService = ReturnType<typeof createUserService>;
 
 export function createUserService(deps: UserServiceDeps) {
   const languages = deps.languages ?? (() => builtInTargetLanguages);
-  const activeUsers = deps.cacheMs ? new LRUCache<string, { user: SessionUser | null }>({ max: 50_000, ttl: deps.cacheMs }) : undefined;
+  const activeUsers = deps.cacheMs ? new LRUCache<string, { account: ActiveAccount | null }>({ max: 50_000, ttl: deps.cacheMs }) : undefined;
   // Unknown usernames are checked against this hash so they cost as much time as a wrong password.
   let dummyHash: Promise<string> | undefined;
   const comparable = (hash: string | undefined) =>
@@ -64,12 +64,12 @@ export function createUserService(deps: UserServiceDeps) {
     });
   }
 
-  async function createUser(role: Role, input: NewUser): Promise<SessionUser> {
+  async function createUser(role: Role, input: NewUser): Promise<User> {
     const valid = parseRules(await newUserSchema(), input);
     const passwordHash = await bcrypt.hash(valid.password, deps.bcryptCost);
-    await User.init();
+    await ensureUserIndexes();
     try {
-      const user = await User.create({
+      const user = await UserModel.create({
         username: valid.username,
         usernameKey: usernameKey(valid.username),
         passwordHash,
@@ -86,37 +86,52 @@ export function createUserService(deps: UserServiceDeps) {
   }
 
   /** The user behind a login form, or null; the same work and answer whatever was wrong. */
-  async function authenticate(role: Role, username: string, password: string): Promise<SessionUser | null> {
-    const user = await User.findOne({ usernameKey: usernameKey(username) }).select('+passwordHash');
+  async function authenticate(role: Role, username: string, password: string): Promise<User | null> {
+    const user = await UserModel.findOne({ role, usernameKey: usernameKey(username) }).select('+passwordHash');
     const matches = await bcrypt.compare(password, await comparable(user?.passwordHash));
-    if (!user || !matches || user.role !== role || user.disabled) return null;
-    await User.updateOne({ _id: user._id }, { $set: { lastLoginAt: new Date() } });
+    if (!user || !matches || user.disabled) return null;
+    await UserModel.updateOne({ _id: user._id }, { $set: { lastLoginAt: new Date() } });
     return toSessionUser(user);
   }
 
-  /** The user an open session belongs to, unless the account is gone or disabled since. */
-  async function findActiveUser(id: string): Promise<SessionUser | null> {
+  /** The account an open session belongs to, unless it is gone or disabled since. */
+  async function findActiveAccount(id: string): Promise<ActiveAccount | null> {
     if (!/^[a-f0-9]{24}$/.test(id)) return null;
     const cached = activeUsers?.get(id);
-    if (cached) return cached.user;
-    const stored = await User.findById(id);
-    const user = stored && !stored.disabled ? toSessionUser(stored) : null;
-    activeUsers?.set(id, { user });
-    return user;
+    if (cached) return cached.account;
+    const stored = await UserModel.findById(id);
+    const account = stored && !stored.disabled ? toActiveAccount(stored) : null;
+    activeUsers?.set(id, { account });
+    return account;
+  }
+
+  /** The user an open session belongs to, unless the account is gone or disabled since. */
+  async function findActiveUser(id: string): Promise<User | null> {
+    return (await findActiveAccount(id))?.user ?? null;
+  }
+
+  /** These users' active accounts, read fresh from the database (and refreshed in the cache). */
+  async function findActiveAccounts(ids: readonly string[]): Promise<Map<string, ActiveAccount>> {
+    const valid = ids.filter((id) => /^[a-f0-9]{24}$/.test(id));
+    if (valid.length === 0) return new Map();
+    const stored = await UserModel.find({ _id: mongoose.trusted({ $in: valid }) });
+    const found = new Map(stored.flatMap((user) => (user.disabled ? [] : [[String(user._id), toActiveAccount(user)] as const])));
+    for (const id of valid) activeUsers?.set(id, { account: found.get(id) ?? null });
+    return found;
   }
 
   /** Which of these users are active, read fresh from the database (and refreshed in the cache). */
   async function findActiveUsers(ids: readonly string[]): Promise<Set<string>> {
-    const valid = ids.filter((id) => /^[a-f0-9]{24}$/.test(id));
-    if (valid.length === 0) return new Set();
-    const stored = await User.find({ _id: mongoose.trusted({ $in: valid }) });
-    const found = new Map(stored.map((user) => [String(user._id), user.disabled ? null : toSessionUser(user)] as const));
-    for (const id of valid) activeUsers?.set(id, { user: found.get(id) ?? null });
-    return new Set(valid.filter((id) => found.get(id)));
+    return new Set((await findActiveAccounts(ids)).keys());
+  }
+
+  /** Whether any account of this role exists (disabled ones too). */
+  async function hasAny(role: Role): Promise<boolean> {
+    return (await UserModel.exists({ role })) !== null;
   }
 
   async function listUsers(role: Role): Promise<UserSummary[]> {
-    const users = await User.find({ role }).sort({ usernameKey: 1 });
+    const users = await UserModel.find({ role }).sort({ usernameKey: 1 });
     return users.map((user) => ({
       ...toSessionUser(user),
       disabled: user.disabled,
@@ -126,30 +141,58 @@ export function createUserService(deps: UserServiceDeps) {
   }
 
   // updateOne then findOne: FerretDB's findAndModify rejects the projection that hides passwordHash.
-  async function updateAccount(role: Role, username: string, changes: Partial<UserRecord>): Promise<SessionUser> {
+  async function updateAccount(role: Role, username: string, changes: Partial<UserRecord>): Promise<User> {
     const filter = { usernameKey: usernameKey(username), role };
-    const result = await User.updateOne(filter, { $set: changes });
-    const user = result.matchedCount ? await User.findOne(filter) : null;
+    const result = await UserModel.updateOne(filter, { $set: changes });
+    const user = result.matchedCount ? await UserModel.findOne(filter) : null;
     if (!user) throw new NotFoundError(`No ${role} named "${username}".`);
     activeUsers?.delete(String(user._id));
     return toSessionUser(user);
   }
 
-  async function setDisabled(role: Role, username: string, disabled: boolean): Promise<SessionUser> {
-    return updateAccount(role, username, { disabled });
+  /**
+   * Ends every login the account has, on every instance: the stamp refuses older logins wherever
+   * they are read (a request in flight may still write its session back after the delete), and
+   * the stored sessions are deleted so nothing of them stays in the database.
+   */
+  async function revokeSessions(role: Role, username: string, changes: Partial<UserRecord>): Promise<User> {
+    const user = await updateAccount(role, username, { ...changes, sessionsValidAfter: new Date() });
+    await deleteUserSessions(mongoose.connection, user.id);
+    return user;
   }
 
-  async function resetPassword(role: Role, username: string, password: string): Promise<SessionUser> {
+  /** Disabling ends the account's sessions for good: enabling it again does not revive them. */
+  async function setDisabled(role: Role, username: string, disabled: boolean): Promise<User> {
+    return disabled ? revokeSessions(role, username, { disabled }) : updateAccount(role, username, { disabled });
+  }
+
+  async function resetPassword(role: Role, username: string, password: string): Promise<User> {
     const valid = parseRules(z.object({ password: passwordSchema }), { password });
     const passwordHash = await bcrypt.hash(valid.password, deps.bcryptCost);
-    return updateAccount(role, username, { passwordHash });
+    return revokeSessions(role, username, { passwordHash });
   }
 
-  return { createUser, authenticate, findActiveUser, findActiveUsers, listUsers, setDisabled, resetPassword, languages };
+  return {
+    createUser,
+    authenticate,
+    findActiveAccount,
+    findActiveAccounts,
+    findActiveUser,
+    findActiveUsers,
+    listUsers,
+    hasAny,
+    setDisabled,
+    resetPassword,
+    languages,
+  };
 }
 
 type UserDocument = UserRecord & { _id: { toString(): string } };
 
-function toSessionUser(user: UserDocument): SessionUser {
+function toActiveAccount(user: UserDocument): ActiveAccount {
+  return { user: toSessionUser(user), sessionsValidAfter: user.sessionsValidAfter ?? null };
+}
+
+function toSessionUser(user: UserDocument): User {
   return { id: user._id.toString(), username: user.username, role: user.role as Role, language: user.language };
 }

@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { User } from '../../src/auth/index.js';
+import { UserModel } from '../../src/auth/index.js';
 import { buildTestApp } from '../support/app.js';
 import { createCustomer, csrfToken, uniqueUsername } from '../support/auth.js';
 import { testDatabaseUri, useTestDatabase } from '../support/database.js';
@@ -43,7 +43,7 @@ describe('admin CLI: rep commands', { timeout: 120_000 }, () => {
     expect(created.code).toBe(0);
     expect(created.output).not.toContain(PASSWORD);
 
-    const stored = await User.findOne({ usernameKey: username.toLowerCase() }).select('+passwordHash').lean();
+    const stored = await UserModel.findOne({ usernameKey: username.toLowerCase() }).select('+passwordHash').lean();
     expect(stored?.role).toBe('rep');
     expect(stored?.passwordHash).toMatch(/^\$2[aby]\$04\$[./A-Za-z0-9]{53}$/);
     expect(await databaseDump()).not.toContain(PASSWORD);
@@ -84,7 +84,7 @@ describe('admin CLI: rep commands', { timeout: 120_000 }, () => {
   it('when a command fails, then it exits non-zero with a clear message and changes nothing', async () => {
     const taken = uniqueUsername('rep');
     await cli(['rep:create', '--username', taken, '--language', 'ES', '--password-stdin'], PASSWORD);
-    const repsBefore = await User.countDocuments({ role: 'rep' });
+    const repsBefore = await UserModel.countDocuments({ role: 'rep' });
 
     const duplicate = await cli(['rep:create', '--username', taken.toUpperCase(), '--language', 'ES', '--password-stdin'], PASSWORD);
     expect(duplicate.code).not.toBe(0);
@@ -106,6 +106,6 @@ describe('admin CLI: rep commands', { timeout: 120_000 }, () => {
     const inArgv = await cli(['rep:create', '--username', uniqueUsername('rep'), '--language', 'ES', '--password', PASSWORD]);
     expect(inArgv.code).not.toBe(0);
     expect(inArgv.output).toContain("unknown option '--password'");
-    expect(await User.countDocuments({ role: 'rep' })).toBe(repsBefore);
+    expect(await UserModel.countDocuments({ role: 'rep' })).toBe(repsBefore);
   });
 });

@@ -1,9 +1,9 @@
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { User } from '../../src/auth/index.js';
+import { UserModel } from '../../src/auth/index.js';
 import { buildTestApp } from '../support/app.js';
-import { createCustomer, csrfToken, loginAgent, uniqueUsername } from '../support/auth.js';
+import { createCustomer, csrfToken, extractCsrfToken, loginAgent, uniqueUsername } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
 
 const PASSWORD = 'a very good password';
@@ -26,7 +26,7 @@ describe('CSRF protection', () => {
         .send({ username, password: PASSWORD, confirmPassword: PASSWORD, language: 'ES', ...(token ? { _csrf: token } : {}) });
       expect(res.status).toBe(403);
       expect(res.text).toContain('Your form expired');
-      expect(await User.countDocuments({ usernameKey: username.toLowerCase() })).toBe(0);
+      expect(await UserModel.countDocuments({ usernameKey: username.toLowerCase() })).toBe(0);
     });
   }
 
@@ -72,6 +72,57 @@ describe('CSRF protection', () => {
     const token = await csrfToken(agent, '/auth/customer/login');
     const res = await agent.post('/auth/customer/login').set('x-csrf-token', token).send({ username, password });
     expect(res.status).toBe(303);
+    expect((await agent.get('/account')).status).toBe(200);
+  });
+
+  for (const path of ['/no-such-page', '/auth/customer/login', '/auth/rep/login', '/auth/customer/register']) {
+    it(`when anonymous visitors GET ${path} 200 times, then no session is stored`, async () => {
+      const app = buildTestApp();
+      const before = await mongoose.connection.collection('sessions').countDocuments();
+      for (let i = 0; i < 200; i += 1) {
+        const res = await request(app).get(path).set('Accept', 'text/html');
+        expect(res.text).toMatch(/<meta name="csrf-token" content="[^"]+">/);
+      }
+      expect(await mongoose.connection.collection('sessions').countDocuments()).toBe(before);
+    });
+  }
+
+  for (const [label, token] of [
+    ['missing', undefined],
+    ['wrong', 'f'.repeat(64)],
+  ] as const) {
+    it(`when a visitor's login carries a ${label} token, then it is 403 and nobody is logged in`, async () => {
+      const app = buildTestApp();
+      const { username, password } = await createCustomer();
+      const agent = request.agent(app);
+      const real = await csrfToken(agent, '/auth/customer/login');
+      const res = await agent
+        .post('/auth/customer/login')
+        .type('form')
+        .send({ username, password, ...(token ? { _csrf: token } : {}) });
+      expect(res.status).toBe(403);
+      expect((await agent.get('/account')).status).toBe(302);
+      // The page's own token (matching its cookie) works.
+      expect((await agent.post('/auth/customer/login').type('form').send({ username, password, _csrf: real })).status).toBe(303);
+    });
+  }
+
+  it('when a visitor sends the page token without its cookie, then login is 403', async () => {
+    const app = buildTestApp();
+    const { username, password } = await createCustomer();
+    const page = await request(app).get('/auth/customer/login');
+    const token = extractCsrfToken(page.text);
+    const res = await request(app).post('/auth/customer/login').type('form').send({ username, password, _csrf: token });
+    expect(res.status).toBe(403);
+  });
+
+  it('when a logged-in user sends a visitor token instead of the session token, then it is 403', async () => {
+    const app = buildTestApp();
+    const { username, password } = await createCustomer();
+    const agent = await loginAgent(app, { role: 'customer', username, password });
+    const visitorToken = await csrfToken(request.agent(app), '/auth/customer/login');
+    const res = await agent.post('/auth/logout').type('form').set('Accept', 'application/json').send({ _csrf: visitorToken });
+    expect(res.status).toBe(403);
     expect((await agent.get('/account')).status).toBe(200);
   });
 });

@@ -1,8 +1,9 @@
 import { MemoryStore } from 'express-rate-limit';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { usernameDelayMs } from '../../src/auth/rate-limits.js';
 import { buildTestApp, testAuth, testConfig } from '../support/app.js';
-import { createCustomer, csrfToken, uniqueUsername } from '../support/auth.js';
+import { createCustomer, csrfToken, extractCsrfToken, uniqueUsername } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
 
 async function loginAttempts(agent: ReturnType<typeof request.agent>, count: number, username: () => string, password: string) {
@@ -18,7 +19,7 @@ async function loginAttempts(agent: ReturnType<typeof request.agent>, count: num
 describe('login and sign-up rate limits', () => {
   useTestDatabase('auth_limits');
 
-  it('when a username fails to log in 10 times, then the 11th attempt is 429 with Retry-After and a readable page', async () => {
+  it('when a username fails to log in 10 times from one address, then the 11th attempt from there is 429 with Retry-After and a readable page', async () => {
     const { username, password } = await createCustomer();
     // A generous per-address limit, so only the per-username one can answer 429 here.
     const auth = testAuth(testConfig(), { rateLimits: { loginPerIp: { windowMs: 60_000, limit: 1000 } } });
@@ -84,9 +85,51 @@ describe('login and sign-up rate limits', () => {
         loginPerIp: { windowMs: 60_000, limit: 1 },
       },
     });
-    expect(names.sort()).toEqual(['login-ip', 'login-username', 'signup-ip']);
+    expect(names.sort()).toEqual(['login-ip', 'login-username', 'login-username-ip', 'signup-ip']);
     const agent = request.agent(buildTestApp({ auth }));
     const { statuses } = await loginAttempts(agent, 2, () => 'someone', 'wrong password!');
     expect(statuses).toEqual([401, 429]);
+  });
+
+  /** An app behind a proxy, so each request can come from an address of its choosing. */
+  function proxiedApp(rateLimits = {}) {
+    const config = testConfig({ TRUST_PROXY: 'true' });
+    // Tiny delays: the test checks who gets in, not how long they wait.
+    const loginPerUsername = { windowMs: 60_000, delayAfter: 10, delayMs: 1, maxDelayMs: 5 };
+    return buildTestApp({ config, auth: testAuth(config, { rateLimits: { loginPerUsername, ...rateLimits } }) });
+  }
+
+  /** One login from an address, with the CSRF cookie sent by hand (it is Secure behind HTTPS). */
+  async function loginFrom(app: ReturnType<typeof buildTestApp>, address: string, username: string, password: string) {
+    const page = await request(app).get('/auth/customer/login').set('X-Forwarded-For', address).set('X-Forwarded-Proto', 'https');
+    const cookie = (page.headers['set-cookie'] as unknown as string[]).map((line) => line.split(';')[0]).join('; ');
+    return request(app)
+      .post('/auth/customer/login')
+      .set('X-Forwarded-For', address)
+      .set('X-Forwarded-Proto', 'https')
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ username, password, _csrf: extractCsrfToken(page.text) });
+  }
+
+  it('when eleven addresses each fail once for a username, then the real user still logs in from a new address', async () => {
+    const { username, password } = await createCustomer();
+    const app = proxiedApp();
+    for (let i = 1; i <= 11; i += 1) expect((await loginFrom(app, `10.0.0.${i}`, username, 'wrong password!')).status).toBe(401);
+    expect((await loginFrom(app, '10.0.1.1', username, password)).status).toBe(303);
+  });
+
+  it('when one address fails 10 times for a username, then it is refused there while other addresses still log in', async () => {
+    const { username, password } = await createCustomer();
+    const app = proxiedApp({ loginPerIp: { windowMs: 60_000, limit: 1000 } });
+    for (let i = 0; i < 10; i += 1) expect((await loginFrom(app, '10.0.2.1', username, 'wrong password!')).status).toBe(401);
+    expect((await loginFrom(app, '10.0.2.1', username, password)).status).toBe(429);
+    expect((await loginFrom(app, '10.0.2.2', username, password)).status).toBe(303);
+  });
+
+  it('when a username keeps failing from anywhere, then each further attempt waits longer, up to a short cap, and is never refused', () => {
+    const settings = { windowMs: 15 * 60_000, delayAfter: 10, delayMs: 500, maxDelayMs: 5_000 };
+    const delays = [1, 10, 11, 12, 13, 14, 15, 50].map((used) => usernameDelayMs(used, settings));
+    expect(delays).toEqual([0, 0, 500, 1_000, 2_000, 4_000, 5_000, 5_000]);
   });
 });

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { User } from '../../src/auth/index.js';
+import { UserModel } from '../../src/auth/index.js';
 import { buildTestApp, memoryLogger } from '../support/app.js';
 import { createCustomer, csrfToken, extractCsrfToken, loginAgent, uniqueUsername } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
@@ -42,7 +42,7 @@ describe('customer sign-up and login', () => {
     expect(after.headers.location).toBe('/auth/customer/login?next=%2Faccount');
     expect(log.lines().length).toBeGreaterThan(0);
     expect(log.lines().join('\n')).not.toContain(PASSWORD);
-    const stored = await User.findOne({ usernameKey: username.toLowerCase() }).select('+passwordHash').lean();
+    const stored = await UserModel.findOne({ usernameKey: username.toLowerCase() }).select('+passwordHash').lean();
     expect(stored?.passwordHash).toMatch(/^\$2b\$04\$/);
     expect(stored?.username).toBe(username);
   });
@@ -59,7 +59,7 @@ describe('customer sign-up and login', () => {
     expect(res.text).toMatch(/id="username-error"[^>]*>That username is already taken/);
     expect(res.text).toContain(`value="${username.toUpperCase()}"`);
     expect(res.text).not.toContain(PASSWORD);
-    expect(await User.countDocuments({ usernameKey: username.toLowerCase() })).toBe(1);
+    expect(await UserModel.countDocuments({ usernameKey: username.toLowerCase() })).toBe(1);
   });
 
   it('when the sign-up form is invalid, then each field says what is wrong, typed values stay and the password does not', async () => {
@@ -90,7 +90,7 @@ describe('customer sign-up and login', () => {
     expect(res.status).toBe(400);
     expect(res.text).toMatch(/id="confirmPassword-error"[^>]*>The two passwords are not the same/);
     expect(res.text).toMatch(/<option value="IT" selected>Italian<\/option>/);
-    expect(await User.countDocuments({ usernameKey: username.toLowerCase() })).toBe(0);
+    expect(await UserModel.countDocuments({ usernameKey: username.toLowerCase() })).toBe(0);
   });
 
   it('when a password is longer than 72 bytes, then sign-up is refused on the password field', async () => {
@@ -133,11 +133,12 @@ describe('customer sign-up and login', () => {
     expect(account.status).toBe(302);
   });
 
-  it('when a customer logs in, then the session cookie value changes', async () => {
+  it('when someone with a session cookie logs in, then the session cookie value changes', async () => {
     const { username, password } = await createCustomer();
-    const agent = request.agent(buildTestApp());
+    const app = buildTestApp();
+    const agent = await loginAgent(app, { role: 'customer', username, password });
     const page = await agent.get('/auth/customer/login');
-    const before = sessionCookie(page);
+    const before = agent.jar.getCookie('parley.sid', { domain: '127.0.0.1', path: '/', secure: false, script: false })?.value;
     expect(before).toBeTruthy();
     const res = await agent
       .post('/auth/customer/login')
@@ -146,7 +147,7 @@ describe('customer sign-up and login', () => {
     expect(res.status).toBe(303);
     const after = sessionCookie(res);
     expect(after).toBeTruthy();
-    expect(after).not.toBe(before);
+    expect(after).not.toBe(`parley.sid=${before}`);
   });
 
   it('when a login page carries a next path, then login returns there, and never to another site', async () => {

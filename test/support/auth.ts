@@ -1,12 +1,14 @@
 /**
  * Accounts in tests. API (all against the file's own database: call useTestDatabase() first):
  *
- *   createRep({ username?, password?, language? })      → { user: SessionUser, username, password }
+ *   createRep({ username?, password?, language? })      → { user: User, username, password }
  *   createCustomer({ username?, password?, language? }) → same, role 'customer'
  *   loginAgent(app, { role, username, password })        → supertest agent with a logged-in session
- *   csrfToken(agent, pagePath = '/')                     → the session's CSRF token, read from the page's
+ *   csrfToken(agent, pagePath = '/')                     → the CSRF token, read from the page's
  *                                                          <meta name="csrf-token"> (send it as header
- *                                                          `x-csrf-token` or form field `_csrf`)
+ *                                                          `x-csrf-token` or form field `_csrf`): the
+ *                                                          session's when logged in, else the one
+ *                                                          matching the visitor's CSRF cookie
  *   extractCsrfToken(html)                               → the token in a page already fetched
  *
  * Defaults: a unique username, password 'correct horse battery', language 'EN-US' for reps and
@@ -15,7 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
-import { createUserService, type Role, type SessionUser } from '../../src/auth/index.js';
+import { createUserService, type Role, type User } from '../../src/auth/index.js';
 import { testConfig } from './app.js';
 
 export const DEFAULT_PASSWORD = 'correct horse battery';
@@ -27,7 +29,7 @@ export interface TestAccountInput {
 }
 
 export interface TestAccount {
-  user: SessionUser;
+  user: User;
   username: string;
   password: string;
 }
@@ -61,7 +63,7 @@ export function extractCsrfToken(html: string): string {
   return match[1];
 }
 
-/** The agent's CSRF token, from a page it can see (the session keeps one token per session). */
+/** The agent's CSRF token, from a page it can see (the agent keeps the cookie it belongs to). */
 export async function csrfToken(agent: TestAgent, pagePath = '/'): Promise<string> {
   const res = await agent.get(pagePath).set('Accept', 'text/html');
   if (res.status !== 200) throw new Error(`GET ${pagePath} answered ${res.status}, expected a page`);
