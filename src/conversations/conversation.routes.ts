@@ -73,6 +73,7 @@ export function conversationRoutes(feature: ConversationsFeature): Router {
   router.post('/conversations/:id/read', requireUser(), async (req, res) => {
     const read = await messaging.markRead(actor(req), parseConversationId(req.params.id));
     res.format({
+      html: () => res.redirect(303, `/conversations/${read.id}`),
       json: () => res.json({ conversation: toSummary(read, actor(req)) }),
       default: () => res.redirect(303, `/conversations/${read.id}`),
     });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTwilioRestClient } from '../../src/twilio/twilio-client.js';
-import { parleyRoles, setUpTwilioRoles } from '../../src/twilio/twilio-setup.js';
+import { parleyRoles, parleyWebhookFilters, setUpTwilioRoles, setUpTwilioWebhooks } from '../../src/twilio/twilio-setup.js';
 import { testConfig } from '../support/app.js';
 import { startTwilioFake, type TwilioFake } from '../support/twilio-server.js';
 
@@ -35,5 +35,27 @@ describe('twilio:setup roles', () => {
     expect(participant.permissions).toEqual([...parleyRoles[1].permissions]);
     expect(report.lines.some((line) => line.startsWith('updated conversation role parley-participant'))).toBe(true);
     expect(report.lines.some((line) => line.includes('parley-user') && line.includes('already up to date'))).toBe(true);
+  });
+});
+
+describe('twilio:setup webhooks', () => {
+  it('when run, then the service posts the events Parley handles to PUBLIC_URL, and running again changes nothing', async () => {
+    const first = await setUpTwilioWebhooks(client, fake.serviceSid, 'https://support.example');
+    expect(fake.webhooks.configuration).toEqual({
+      preWebhookUrl: null,
+      postWebhookUrl: 'https://support.example/webhooks/twilio/conversations',
+      filters: [...parleyWebhookFilters],
+      method: 'POST',
+    });
+    expect(first).toEqual([expect.stringMatching(/^set post-event webhook https:\/\/support\.example\/webhooks\/twilio\/conversations/)]);
+
+    const updates = () => fake.requests.filter((r) => r.operationId === 'UpdateServiceWebhookConfiguration').length;
+    const before = updates();
+    const second = await setUpTwilioWebhooks(client, fake.serviceSid, 'https://support.example');
+    expect(updates()).toBe(before);
+    expect(second[0]).toContain('already up to date');
+
+    await setUpTwilioWebhooks(client, fake.serviceSid, 'https://moved.example');
+    expect(fake.webhooks.configuration.postWebhookUrl).toBe('https://moved.example/webhooks/twilio/conversations');
   });
 });

@@ -98,7 +98,10 @@ describe('admin CLI: conversation and Twilio commands', { timeout: 120_000 }, ()
     expect(setup.output).toContain('created service role parley-user');
     expect(setup.output).toContain('created conversation role parley-participant');
     expect(setup.output).toContain(fake.serviceSid);
+    expect(setup.output).toContain('set post-event webhook https://parley.test/webhooks/twilio/conversations');
+    expect(fake.webhooks.configuration.postWebhookUrl).toBe('https://parley.test/webhooks/twilio/conversations');
     expect(setup.output).not.toContain(fake.apiKeySecret);
+    expect(setup.output).not.toContain(fake.authToken);
     const unconfigured = await cli(['twilio:setup']);
     expect(unconfigured.code).toBe(1);
     expect(unconfigured.output).toContain('Twilio is not configured');

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Express } from 'express';
+import type { ChatMessage, ConversationSummary } from '../../src/contract/chat.js';
+import { Conversation } from '../../src/conversations/conversation.model.js';
+import { composeTestApp, memoryLogger, testConfig } from '../support/app.js';
+import { createCustomer, createRep, csrfToken, loginAgent, type TestAccount } from '../support/auth.js';
+import { useTestDatabase } from '../support/database.js';
+import { connected, sessionCookie, startRealtimeServer, type ChatSocket } from './socket-harness.js';
+
+useTestDatabase('realtime_pipeline_events');
+
+let app: Express;
+let server: Awaited<ReturnType<typeof startRealtimeServer>>;
+
+beforeAll(async () => {
+  const composition = composeTestApp({ config: testConfig(), logger: memoryLogger().logger });
+  ({ app } = composition);
+  server = await startRealtimeServer(composition);
+});
+afterAll(() => server.close());
+
+async function socketOf(role: 'customer' | 'rep', account: TestAccount): Promise<ChatSocket> {
+  const socket = server.connect({ cookie: await sessionCookie(app, role, account), origin: server.url });
+  await connected(socket);
+  return socket;
+}
+
+async function openConversation(customer: TestAccount): Promise<string> {
+  const agent = await loginAgent(app, { role: 'customer', ...customer });
+  const res = await agent.post('/conversations').type('form').send({ _csrf: await csrfToken(agent) });
+  return res.headers.location!.split('/').pop()!;
+}
+
+/** Everything a socket receives from now on, by event. */
+function record(socket: ChatSocket) {
+  const messages: ChatMessage[] = [];
+  const updates: ConversationSummary[] = [];
+  const typing: string[] = [];
+  socket.on('message:new', (message) => messages.push(message));
+  socket.on('conversation:updated', (summary) => updates.push(summary));
+  socket.on('typing', (event) => typing.push(event.conversationId));
+  return { messages, updates, typing };
+}
+
+/** A round trip through the server: anything emitted before it has been delivered by then. */
+async function settle(...sockets: ChatSocket[]): Promise<void> {
+  await Promise.all(sockets.map((socket) => socket.emitWithAck('dashboard:subscribe').catch(() => undefined)));
+}
+
+describe('the pipeline seen from the sockets', () => {
+  it('when a customer resends a message with the same clientId, then the rep is told once and counts it once', async () => {
+    const [customer, rep] = await Promise.all([createCustomer(), createRep()]);
+    const id = await openConversation(customer);
+    const [customerSocket, repSocket] = await Promise.all([socketOf('customer', customer), socketOf('rep', rep)]);
+    expect(await repSocket.emitWithAck('dashboard:subscribe')).toMatchObject({ ok: true });
+    const seen = record(repSocket);
+
+    const send = { conversationId: id, clientId: 'resend-once-0001', body: '¿Hola?' };
+    const first = await customerSocket.emitWithAck('message:send', send);
+    const again = await customerSocket.emitWithAck('message:send', send);
+    await settle(repSocket);
+
+    expect(again).toEqual(first);
+    expect(seen.messages.map((message) => message.clientId)).toEqual(['resend-once-0001']);
+    expect(seen.updates.filter((summary) => summary.id === id).map((summary) => summary.unread)).toEqual([1]);
+    const stored = await Conversation.findById(id).lean();
+    expect(stored?.messageCount).toBe(1);
+    expect((stored?.unread as unknown as Record<string, number>).team).toBe(1);
+  });
+
+  it("when one rep answers, then the team's unread state clears for every rep who has not joined", async () => {
+    const [customer, answering, other] = await Promise.all([createCustomer(), createRep(), createRep()]);
+    const id = await openConversation(customer);
+    const [customerSocket, answeringSocket, otherSocket] = await Promise.all([
+      socketOf('customer', customer),
+      socketOf('rep', answering),
+      socketOf('rep', other),
+    ]);
+    await customerSocket.emitWithAck('message:send', { conversationId: id, clientId: 'team-unread-0001', body: 'Necesito ayuda' });
+    const before = await otherSocket.emitWithAck('dashboard:subscribe');
+    expect(before.ok && before.conversations.find((row) => row.id === id)?.unread).toBe(1);
+
+    await answeringSocket.emitWithAck('message:send', { conversationId: id, clientId: 'team-unread-0002', body: 'On it' });
+
+    const after = await otherSocket.emitWithAck('dashboard:subscribe');
+    expect(after.ok && after.conversations.find((row) => row.id === id)?.unread).toBe(0);
+    const customerView = await customerSocket.emitWithAck('conversation:join', { conversationId: id });
+    expect(customerView.ok && customerView.conversation.unread).toBe(1);
+  });
+
+  it('when someone signals typing into a conversation they have not joined, then nobody there is told', async () => {
+    const [alice, bob, rep] = await Promise.all([createCustomer(), createCustomer(), createRep()]);
+    const aliceId = await openConversation(alice);
+    const [aliceSocket, bobSocket, repSocket] = await Promise.all([socketOf('customer', alice), socketOf('customer', bob), socketOf('rep', rep)]);
+    expect(await aliceSocket.emitWithAck('conversation:join', { conversationId: aliceId })).toMatchObject({ ok: true });
+    expect(await repSocket.emitWithAck('conversation:join', { conversationId: aliceId })).toMatchObject({ ok: true });
+    const aliceSaw = record(aliceSocket);
+    const repSaw = record(repSocket);
+
+    bobSocket.emit('typing', { conversationId: aliceId });
+    repSocket.emit('typing', { conversationId: aliceId });
+    await settle(aliceSocket, repSocket, bobSocket);
+
+    expect(aliceSaw.typing).toEqual([aliceId]);
+    expect(repSaw.typing).toEqual([]);
+  });
+});
