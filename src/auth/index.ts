@@ -14,11 +14,8 @@ export type { Role, User } from '../contract/chat.js';
 export type { UserSummary, NewUser, LanguageProvider, UserService, ActiveAccount } from './user.service.js';
 export type { RateLimitStoreFactory, AuthRateLimitOptions } from './rate-limits.js';
 export { createUserService } from './user.service.js';
-export { UserModel, usernameKey } from './user.model.js';
-export { requireUser, requireRole, homePaths, loginPaths, isSameOriginPath } from './guards.js';
-export { createSessionMiddleware, createSessionStore, resolveSessionSecret, SESSION_COOKIE } from './session.js';
-export { createPassport, strategyFor } from './passport.js';
-export { PASSWORD_RULE, USERNAME_RULE } from './user.schemas.js';
+export { requireUser, requireRole } from './guards.js';
+export { createSessionStore, resolveSessionSecret } from './session.js';
 
 export interface AuthOptions {
   config: Pick<Readonly<Config>, 'bcryptCost' | 'session' | 'isProduction'>;

@@ -2,11 +2,10 @@
 export { createConversationsFeature, type AccessTokenIssuer, type ConversationsFeature, type ConversationsFeatureDeps } from './conversations.feature.js';
 export { conversationRoutes } from './conversation.routes.js';
 export { conversationApiRoutes } from './conversation-api.routes.js';
+export { messageSendLimit } from './send-limit.js';
 export { supportRoutes } from './support.routes.js';
 export { createBuiltinTransport } from './builtin-transport.js';
 export { parseConversationId } from './conversation.schemas.js';
-export { ConversationEvents } from './conversation.events.js';
 export { toSummary, type ConversationView } from './conversation.view.js';
-export { ConversationClosedError } from './messaging.service.js';
 export type { MessageTranslations } from './message-pipeline.js';
-export type { MessageTransport, TransportConversation } from './conversation.types.js';
+export type { MessageTransport } from './conversation.types.js';

@@ -2,7 +2,13 @@
 // participant (user id) has a counter, and `team` counts the customer's messages for reps who
 // have not joined yet (the queue). The conversation store applies the updates these return.
 import type { User } from '../contract/chat.js';
-import type { ConversationView } from './conversation.view.js';
+
+/** What these rules read of a conversation (a ConversationView has it). */
+interface ConversationView {
+  customer: { id: string };
+  reps: { id: string }[];
+  unread: Record<string, number>;
+}
 
 /** Unread counter shared by reps who have not joined (customer messages nobody read yet). */
 export const teamUnreadKey = 'team';

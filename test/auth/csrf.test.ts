@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { UserModel } from '../../src/auth/index.js';
+import { UserModel } from '../../src/auth/user.model.js';
 import { buildTestApp } from '../support/app.js';
 import { createCustomer, csrfToken, extractCsrfToken, loginAgent, uniqueUsername } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { UserModel } from '../../src/auth/index.js';
+import { UserModel } from '../../src/auth/user.model.js';
 import { buildTestApp } from '../support/app.js';
 import { createCustomer, createRep, csrfToken, uniqueUsername } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
