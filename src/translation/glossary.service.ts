@@ -101,11 +101,20 @@ export function createGlossaryService(account: DeeplAccount | undefined) {
   async function change(pair: string, update: (terms: GlossaryTerm[]) => GlossaryTerm[]): Promise<GlossarySummary> {
     const current = (await load(pair))?.entries ?? [];
     await save(pair, update(current.map(({ source, target }) => ({ source, target }))));
+    // Without DeepL the terms wait in MongoDB; `glossary:sync` sends them once it is configured.
+    if (!account) return summary((await load(pair)) ?? { ...emptyRecord, _id: pair });
     return sync(pair);
   }
 
   return {
     sync,
+    /** Every pair whose terms DeepL does not hold yet. */
+    async syncAll(): Promise<GlossarySummary[]> {
+      const records = await GlossaryModel.find({}).sort({ _id: 1 }).lean<GlossaryRecord[]>();
+      const results: GlossarySummary[] = [];
+      for (const record of records) results.push(await sync(record._id));
+      return results;
+    },
     async list(): Promise<GlossarySummary[]> {
       const records = await GlossaryModel.find({}).sort({ _id: 1 }).lean<GlossaryRecord[]>();
       return records.map(summary);
@@ -120,6 +129,18 @@ export function createGlossaryService(account: DeeplAccount | undefined) {
     importCsv: (pair: string, csv: string) => change(pair, (terms) => merged(terms, parseGlossaryCsv(csv))),
   };
 }
+
+const emptyRecord: GlossaryRecord = {
+  _id: '',
+  sourceLang: '',
+  targetLang: '',
+  entries: [],
+  version: '',
+  deeplGlossaryId: null,
+  syncedVersion: null,
+  previousDeeplGlossaryId: null,
+  syncedAt: null,
+};
 
 function summary(record: GlossaryRecord): GlossarySummary {
   return {
