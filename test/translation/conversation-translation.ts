@@ -28,6 +28,11 @@ export async function conversationWithTranslation(
     sent += 1;
     const { message } = await feature.messaging.send(author, { conversationId: conversation.id, clientId: `m-${sent}-${Date.now()}`, body });
     if (expectRequest) await vi.waitFor(() => expect(deepl.translateLog.length).toBeGreaterThan(before), { timeout: 5_000 });
+    // Reading it as the other side does joins the call in flight (or hits the memory): once this
+    // answers, the translation is remembered and counted.
+    const { formality } = await feature.conversations.getForUser(rep, conversation.id);
+    const reader = author.role === 'rep' ? { language: customer.language, register: formality } : { language: rep.language, register: undefined };
+    await translation.service.translate([message.body], reader.language, message.language, { register: reader.register });
     return message;
   }
   return { config, translation, feature, customer, rep, conversationId: conversation.id, send };
