@@ -1,0 +1,86 @@
+import { describe, expect, it, vi } from 'vitest';
+import { UserModel } from '../../src/auth/index.js';
+import { Conversation } from '../../src/conversations/conversation.model.js';
+import { createTranslationFeature } from '../../src/translation/index.js';
+import { buildTestApp, memoryLogger, testConfig } from '../support/app.js';
+import { createCustomer, createRep, csrfToken, loginAgent, type TestAgent } from '../support/auth.js';
+import { useTestDatabase } from '../support/database.js';
+import { useDeeplServer } from './local-deepl.js';
+
+useTestDatabase('language_change');
+
+describe('language changes: a customer writing in another language than declared', () => {
+  const deepl = useDeeplServer();
+
+  async function chatPage() {
+    const config = testConfig({ DEEPL_SERVER_URL: deepl.url, DEEPL_TIMEOUT_MS: '2000' });
+    const translation = createTranslationFeature({ config, logger: memoryLogger().logger });
+    const app = buildTestApp({ config, translation });
+    const customer = await createCustomer({ language: 'ES' });
+    const rep = await createRep({ language: 'EN-US' });
+    const customerAgent = await loginAgent(app, { role: 'customer', ...customer });
+    const repAgent = await loginAgent(app, { role: 'rep', ...rep });
+    const customerToken = await csrfToken(customerAgent, '/conversations');
+    const repToken = await csrfToken(repAgent, '/support');
+    const started = await customerAgent.post('/conversations').type('form').send({ _csrf: customerToken });
+    const id = String(started.headers.location).split('/').pop() ?? '';
+    let sent = 0;
+    const send = async (agent: TestAgent, token: string, body: string) => {
+      sent += 1;
+      const res = await agent.post(`/conversations/${id}/messages`).type('form').send({ _csrf: token, clientId: `lang-${sent}-${Date.now()}`, body });
+      expect(res.status).toBe(303);
+    };
+    return { id, customer, customerAgent, repAgent, customerToken, send: { customer: (body: string) => send(customerAgent, customerToken, body), rep: (body: string) => send(repAgent, repToken, body) } };
+  }
+
+  const suggestion = async (id: string) => (await Conversation.findById(id).lean())?.languageSuggestion ?? null;
+
+  it('when two messages in a row are Portuguese from a Spanish customer, then they are asked in Portuguese, the rep sees a badge, and accepting switches their language and clears it', async () => {
+    const chat = await chatPage();
+    await chat.send.rep('Hello, how can I help you?');
+
+    await chat.send.customer('Olá, a minha encomenda não chegou');
+    await vi.waitFor(async () => expect((await Conversation.findById(chat.id).lean())?.detectedStreak).toBe(1), { timeout: 5_000 });
+    expect(await suggestion(chat.id)).toBeNull();
+    await chat.send.customer('Ainda não chegou, obrigado');
+    await vi.waitFor(async () => expect(await suggestion(chat.id)).toBe('PT'), { timeout: 5_000 });
+
+    const page = await chat.customerAgent.get(`/conversations/${chat.id}`);
+    expect(page.text).toContain('data-part="language-prompt"');
+    expect(page.text).toContain('[PT] You seem to be writing in Portuguese. Would you like to read the replies in Portuguese?');
+    expect((await chat.repAgent.get(`/conversations/${chat.id}`)).text).toContain('data-part="language-badge"');
+
+    const accepted = await chat.customerAgent.post(`/conversations/${chat.id}/language`).set('Accept', 'text/html').type('form').send({ _csrf: chat.customerToken, answer: 'PT-BR' });
+
+    expect(accepted.status).toBe(303);
+    expect((await UserModel.findById(chat.customer.user.id).lean())?.language).toBe('PT-BR');
+    expect((await Conversation.findById(chat.id).lean())?.customer.language).toBe('PT-BR');
+    expect(await suggestion(chat.id)).toBeNull();
+    expect((await chat.repAgent.get(`/conversations/${chat.id}`)).text).not.toContain('data-part="language-badge"');
+    expect((await chat.customerAgent.get(`/conversations/${chat.id}`)).text).not.toContain('data-part="language-prompt"');
+  });
+
+  it('when a Portuguese message is followed by a Spanish one, then nobody is asked; declining a suggestion keeps the language', async () => {
+    const chat = await chatPage();
+    await chat.send.rep('Hello, how can I help you?');
+    await chat.send.customer('Olá, a minha encomenda não chegou');
+    await vi.waitFor(async () => expect((await Conversation.findById(chat.id).lean())?.detectedStreak).toBe(1), { timeout: 5_000 });
+    await chat.send.customer('Mi pedido no ha llegado');
+    await vi.waitFor(async () => expect((await Conversation.findById(chat.id).lean())?.detectedLanguage).toBeNull(), { timeout: 5_000 });
+    expect(await suggestion(chat.id)).toBeNull();
+
+    await Conversation.updateOne({ _id: chat.id }, { $set: { languageSuggestion: 'PT' } });
+    const declined = await chat.customerAgent.post(`/conversations/${chat.id}/language`).set('Accept', 'text/html').type('form').send({ _csrf: chat.customerToken, answer: 'keep' });
+
+    expect(declined.status).toBe(303);
+    expect((await UserModel.findById(chat.customer.user.id).lean())?.language).toBe('ES');
+    expect(await suggestion(chat.id)).toBeNull();
+  });
+
+  it('when a rep answers the language question or a customer sends an unknown language, then it is refused', async () => {
+    const chat = await chatPage();
+    const repToken = await csrfToken(chat.repAgent, '/support');
+    expect((await chat.repAgent.post(`/conversations/${chat.id}/language`).set('Accept', 'text/html').type('form').send({ _csrf: repToken, answer: 'keep' })).status).toBe(403);
+    expect((await chat.customerAgent.post(`/conversations/${chat.id}/language`).set('Accept', 'text/html').type('form').send({ _csrf: chat.customerToken, answer: 'XX' })).status).toBe(400);
+  });
+});
