@@ -1,10 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { UserModel } from '../../src/auth/index.js';
 import { Conversation } from '../../src/conversations/conversation.model.js';
-import { createTranslationFeature } from '../../src/translation/index.js';
-import { buildTestApp, memoryLogger, testConfig } from '../support/app.js';
-import { createCustomer, createRep, csrfToken, loginAgent, type TestAgent } from '../support/auth.js';
+import { csrfToken } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
+import { openChatPages } from './chat-pages.js';
 import { useDeeplServer } from './local-deepl.js';
 
 useTestDatabase('language_change');
@@ -12,26 +11,7 @@ useTestDatabase('language_change');
 describe('language changes: a customer writing in another language than declared', () => {
   const deepl = useDeeplServer();
 
-  async function chatPage() {
-    const config = testConfig({ DEEPL_SERVER_URL: deepl.url, DEEPL_TIMEOUT_MS: '2000' });
-    const translation = createTranslationFeature({ config, logger: memoryLogger().logger });
-    const app = buildTestApp({ config, translation });
-    const customer = await createCustomer({ language: 'ES' });
-    const rep = await createRep({ language: 'EN-US' });
-    const customerAgent = await loginAgent(app, { role: 'customer', ...customer });
-    const repAgent = await loginAgent(app, { role: 'rep', ...rep });
-    const customerToken = await csrfToken(customerAgent, '/conversations');
-    const repToken = await csrfToken(repAgent, '/support');
-    const started = await customerAgent.post('/conversations').type('form').send({ _csrf: customerToken });
-    const id = String(started.headers.location).split('/').pop() ?? '';
-    let sent = 0;
-    const send = async (agent: TestAgent, token: string, body: string) => {
-      sent += 1;
-      const res = await agent.post(`/conversations/${id}/messages`).type('form').send({ _csrf: token, clientId: `lang-${sent}-${Date.now()}`, body });
-      expect(res.status).toBe(303);
-    };
-    return { id, customer, customerAgent, repAgent, customerToken, send: { customer: (body: string) => send(customerAgent, customerToken, body), rep: (body: string) => send(repAgent, repToken, body) } };
-  }
+  const chatPage = (env: NodeJS.ProcessEnv = {}) => openChatPages(deepl, env);
 
   const suggestion = async (id: string) => (await Conversation.findById(id).lean())?.languageSuggestion ?? null;
 
