@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { dayOf, monthOf } from '../../src/translation/index.js';
 import { useTestDatabase } from '../support/database.js';
 import { runAdmin } from './admin-commands.js';
+import { openChatPages } from './chat-pages.js';
 import { conversationWithTranslation } from './conversation-translation.js';
 import { useDeeplServer } from './local-deepl.js';
 
@@ -32,5 +33,19 @@ describe('cost meter: characters billed by DeepL', () => {
     expect(output.join('\n')).toContain(`Conversation ${first.conversationId}: ${firstCounted}`);
     expect(output.join('\n')).toContain(`${monthOf(new Date())}: ${(await first.translation.usage.forMonth(monthOf(new Date()))).characters}`);
     expect(output.join('\n')).toContain(`DeepL's own count this billing period (/v2/usage, every use of the key): ${deepl.characters}`);
+  });
+
+  it('when a rep opens a conversation, then the page shows the characters DeepL billed for it; the customer\'s page does not', async () => {
+    const chat = await openChatPages(deepl);
+    const start = deepl.characters;
+    await chat.send.rep(`Your order ships tomorrow ${Date.now()}`);
+    await vi.waitFor(() => expect(deepl.characters).toBeGreaterThan(start), { timeout: 5_000 });
+    const counted = deepl.characters - start;
+
+    await vi.waitFor(async () => {
+      const page = await chat.repAgent.get(`/conversations/${chat.id}`);
+      expect(page.text).toContain(`DeepL characters billed for this conversation: ${counted}`);
+    }, { timeout: 5_000 });
+    expect((await chat.customerAgent.get(`/conversations/${chat.id}`)).text).not.toContain('data-part="translation-cost"');
   });
 });
