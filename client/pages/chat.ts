@@ -2,6 +2,7 @@
 // without this script; with it, the conversation becomes live.
 import { ChatView } from '../chat/chat-view.js';
 import { createChatClient } from '../chat/create-chat-client.js';
+import { showLanguagePrompt } from '../chat/language-prompt.js';
 import { readConversation, readHistory, readPageConfig } from '../chat/page-config.js';
 import { Translations } from '../chat/translations.js';
 import { h } from '../lib/dom.js';
@@ -51,6 +52,7 @@ async function main(root: HTMLElement): Promise<void> {
     onSummary: (summary) => {
       formality = summary.formality ?? formality;
       showStatus(root, summary.status);
+      if (me.role === 'customer' && summary.languageSuggestion) void showLanguagePrompt(root, conversation.id).catch(() => undefined);
     },
   });
   const mount = root.querySelector<HTMLElement>('[data-chat-mount]') ?? root;

@@ -105,6 +105,14 @@ export function conversationRoutes(feature: ConversationsFeature): Router {
     });
   });
 
+  /** The same question as the page renders, for the live page (the customer's alone). */
+  router.get('/conversations/:id/language-prompt', requireRole('customer'), async (req, res) => {
+    const view = await conversations.getForUser(actor(req), parseConversationId(req.params.id));
+    const prompt = await feature.languagePrompt(view, actor(req));
+    res.set('Cache-Control', 'no-store');
+    res.json({ prompt: prompt ? { language: prompt.language, question: prompt.question, accept: prompt.accept, decline: prompt.decline } : null });
+  });
+
   router.post('/conversations/:id/language', requireRole('customer'), async (req, res) => {
     const parsed = languageAnswerSchema.safeParse(req.body);
     if (!parsed.success) throw new ValidationError('Choose a language or keep yours.', { answer: 'Choose a language or keep yours.' });

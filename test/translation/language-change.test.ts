@@ -29,6 +29,9 @@ describe('language changes: a customer writing in another language than declared
     expect(page.text).toContain('data-part="language-prompt"');
     expect(page.text).toContain('[PT] You seem to be writing in Portuguese. Would you like to read the replies in Portuguese?');
     expect((await chat.repAgent.get(`/conversations/${chat.id}`)).text).toContain('data-part="language-badge"');
+    const live = await chat.customerAgent.get(`/conversations/${chat.id}/language-prompt`).set('Accept', 'application/json');
+    expect(live.body.prompt).toMatchObject({ language: 'PT-BR', question: expect.stringContaining('[PT] You seem to be writing in Portuguese') });
+    expect((await chat.repAgent.get(`/conversations/${chat.id}/language-prompt`).set('Accept', 'application/json')).status).toBe(403);
 
     const accepted = await chat.customerAgent.post(`/conversations/${chat.id}/language`).set('Accept', 'text/html').type('form').send({ _csrf: chat.customerToken, answer: 'PT-BR' });
 
