@@ -124,6 +124,14 @@ export function conversationRoutes(feature: ConversationsFeature): Router {
     });
   });
 
+  // The account page's language setting (customers and reps alike).
+  router.post('/account/language', requireUser(), async (req, res) => {
+    const parsed = z.object({ language: z.string().trim().toUpperCase().refine(isBuiltInTargetLanguage) }).safeParse(req.body);
+    if (!parsed.success) throw new ValidationError('Choose one of the listed languages.', { language: 'Choose one of the listed languages.' });
+    await feature.changeAccountLanguage(actor(req), parsed.data.language);
+    res.redirect(303, '/account');
+  });
+
   router.get('/conversations/:id/transcript', requireUser(), async (req, res) => {
     const id = parseConversationId(req.params.id);
     const query = transcriptQuerySchema.safeParse(req.query);

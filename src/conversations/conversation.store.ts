@@ -113,6 +113,26 @@ export const conversationStore = {
     const reset = { languageSuggestion: null, detectedLanguage: null, detectedStreak: 0, ...change };
     return view(await Conversation.findOneAndUpdate({ _id: id }, { $set: reset }, after).lean());
   },
+  /**
+   * Someone changed their account language: their open conversations translate into the new one
+   * from now on (a customer's pending language question is answered by it). Answers what changed.
+   */
+  async setParticipantLanguage(user: Pick<User, 'id' | 'role'>, language: string): Promise<ConversationView[]> {
+    const open =
+      user.role === 'customer'
+        ? await Conversation.find({ 'customer.id': user.id, status: 'open' }).lean()
+        : await Conversation.find({ 'reps.id': user.id, status: 'open' }).lean();
+    const changed = await Promise.all(
+      open.map((stored) => {
+        const $set =
+          user.role === 'customer'
+            ? { 'customer.language': language, languageSuggestion: null, detectedLanguage: null, detectedStreak: 0 }
+            : { reps: stored.reps.map((rep) => (rep.id.toString() === user.id ? { ...rep, language } : rep)) };
+        return Conversation.findOneAndUpdate({ _id: stored._id }, { $set }, after).lean();
+      }),
+    );
+    return changed.flatMap((stored) => (stored ? [toConversationView(stored)] : []));
+  },
   async remove(id: string): Promise<void> {
     await Conversation.deleteOne({ _id: id });
   },

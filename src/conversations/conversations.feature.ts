@@ -5,6 +5,7 @@ import { createBuiltinTransport } from './builtin-transport.js';
 import { ConversationEvents } from './conversation.events.js';
 import { createConversationService } from './conversation.service.js';
 import type { MessageTransport } from './conversation.types.js';
+import { conversationStore } from './conversation.store.js';
 import type { ConversationView } from './conversation.view.js';
 import { languagePromptFor } from './language-prompt.js';
 import { createMessagePipeline, type MessageTranslations } from './message-pipeline.js';
@@ -45,6 +46,11 @@ export function createConversationsFeature(deps: ConversationsFeatureDeps) {
     transcripts,
     translationCharacters: async (conversationId: string) => deps.translationCharacters?.(conversationId),
     languagePrompt: (view: ConversationView, user: User) => languagePromptFor(view, user, deps.translations),
+    /** A user chose another language on their account page: account and open conversations follow. */
+    async changeAccountLanguage(user: User, language: string): Promise<void> {
+      await deps.changeLanguage?.(user, language);
+      for (const updated of await conversationStore.setParticipantLanguage(user, language)) events.emit('updated', updated);
+    },
     /** The customer's answer to the language question: a language to switch to, or none to keep theirs. */
     answerLanguage: (user: User, id: string, language: string | undefined) =>
       conversations.answerLanguage(user, id, language, deps.changeLanguage && ((code) => deps.changeLanguage?.(user, code) ?? Promise.resolve())),

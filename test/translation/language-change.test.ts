@@ -66,4 +66,22 @@ describe('language changes: a customer writing in another language than declared
     expect((await chat.repAgent.post(`/conversations/${chat.id}/language`).set('Accept', 'text/html').type('form').send({ _csrf: repToken, answer: 'keep' })).status).toBe(403);
     expect((await chat.customerAgent.post(`/conversations/${chat.id}/language`).set('Accept', 'text/html').type('form').send({ _csrf: chat.customerToken, answer: 'XX' })).status).toBe(400);
   });
+
+  it('when a customer and a rep change their language on the account page, then their accounts and the open conversation follow', async () => {
+    const chat = await chatPage();
+    await chat.send.rep('Hello, how can I help you?');
+    const account = await chat.customerAgent.get('/account');
+    expect(account.text).toContain('data-part="language-setting"');
+    expect(account.text).toContain('<option value="PT-BR"');
+
+    const changed = await chat.customerAgent.post('/account/language').type('form').send({ _csrf: chat.customerToken, language: 'de' });
+    const repChanged = await chat.repAgent.post('/account/language').type('form').send({ _csrf: chat.repToken, language: 'FR' });
+    const refused = await chat.customerAgent.post('/account/language').set('Accept', 'application/json').type('form').send({ _csrf: chat.customerToken, language: 'XX' });
+
+    expect([changed.status, repChanged.status, refused.status]).toEqual([303, 303, 400]);
+    expect((await UserModel.findById(chat.customer.user.id).lean())?.language).toBe('DE');
+    const stored = await Conversation.findById(chat.id).lean();
+    expect(stored?.customer.language).toBe('DE');
+    expect(stored?.reps.map((rep) => rep.language)).toEqual(['FR']);
+  });
 });
