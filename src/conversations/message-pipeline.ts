@@ -16,6 +16,8 @@ import { messageStore, type StoredChatMessage } from './message.store.js';
 export interface PrefetchOptions {
   /** The conversation's preceding messages, so short replies are translated in context. */
   context?: string;
+  /** Reads the context when the translation starts (in the background, not on the sender's path). */
+  loadContext?: () => Promise<string | undefined>;
   /** The register per target language: only the customer's, for what reps write. */
   registers?: Readonly<Record<string, ConversationFormality>>;
   /** Let DeepL say which language a customer really wrote in. */
@@ -30,6 +32,8 @@ export interface MessageTranslations {
     texts: readonly string[],
     target: string,
     source?: string,
+    /** For text a customer reads, the conversation's register: the key the translation on write used. */
+    options?: { register?: ConversationFormality; conversationId?: string },
   ): Promise<{ translations: { text: string; untranslated?: true }[] }>;
   prefetch(text: string, source: string | undefined, targets: readonly string[], options?: PrefetchOptions): void;
 }
@@ -73,18 +77,22 @@ export function createMessagePipeline(deps: {
     return text === '' ? undefined : text;
   }
 
-  async function translateOnWrite(view: ConversationView, message: ChatMessage): Promise<void> {
+  function translateOnWrite(view: ConversationView, message: ChatMessage): void {
     const targets = [view.customer.language, ...view.reps.map((rep) => rep.language)].filter((language) => language !== message.language);
     if (targets.length === 0 || !deps.translations) return;
     const fromCustomer = message.authorRole === 'customer';
     const options: PrefetchOptions = {
-      context: await contextBefore(message),
+      loadContext: () => contextBefore(message),
       conversationId: view.id,
       ...(fromCustomer
         ? { detectSource: true, onDetected: (language) => void noticeLanguage(view, language) }
         : { registers: { [normaliseLanguageCode(view.customer.language)]: view.formality } }),
     };
-    deps.translations.prefetch(message.body, message.language, [...new Set(targets)], options);
+    try {
+      deps.translations.prefetch(message.body, message.language, [...new Set(targets)], options);
+    } catch (error) {
+      logger.warn({ err: error }, 'translation prefetch failed to start');
+    }
   }
 
   /** A customer writing in another language than declared, twice in a row, is asked to switch. */
@@ -126,7 +134,7 @@ export function createMessagePipeline(deps: {
     if (stored.created) {
       const updated = await conversationStore.recordMessage(conversation, stored.message, author);
       events.emit('message', stored.message, updated);
-      translateOnWrite(updated, stored.message).catch((error: unknown) => logger.warn({ err: error }, 'translation prefetch failed to start'));
+      translateOnWrite(updated, stored.message);
     }
     if (!incoming.transportSid) await deliver(conversation, stored);
     return { message: stored.message, created: stored.created };

@@ -39,6 +39,8 @@ export interface TranslateRequestOptions {
 
 export interface PrefetchOptions {
   context?: string;
+  /** Reads the context when the work starts (the caller's path does not wait for it). */
+  loadContext?: () => Promise<string | undefined>;
   /** Register per target code (the customer's language); other targets get no formality. */
   registers?: Readonly<Record<string, ConversationFormality>>;
   detectSource?: boolean;
@@ -231,19 +233,19 @@ export function createTranslationService(deps: TranslationServiceDeps): Translat
       options.onDetected?.(outcome.detectedSourceLang);
     };
     setImmediate(() => {
-      try {
-        const distinct = [...new Set(targets.map(normaliseLanguageCode))];
-        for (const target of distinct.filter((code) => !isSameLanguage(source, code))) {
-          const register = options.registers?.[target];
-          const request = { context: options.context, register, detectSource: options.detectSource, conversationId: options.conversationId };
-          translate([text], target, source, request).then(report, (error: unknown) => {
-            deps.logger.warn({ err: error }, 'background translation failed');
-          });
-        }
-      } catch (error) {
-        deps.logger.warn({ err: error }, 'background translation failed');
-      }
+      void start().catch((error: unknown) => deps.logger.warn({ err: error }, 'background translation failed'));
     });
+    async function start(): Promise<void> {
+      const context = options.context ?? (await options.loadContext?.().catch(() => undefined));
+      const distinct = [...new Set(targets.map(normaliseLanguageCode))];
+      for (const target of distinct.filter((code) => !isSameLanguage(source, code))) {
+        const register = options.registers?.[target];
+        const request = { context, register, detectSource: options.detectSource, conversationId: options.conversationId };
+        translate([text], target, source, request).then(report, (error: unknown) => {
+          deps.logger.warn({ err: error }, 'background translation failed');
+        });
+      }
+    }
   }
 
   function isRemembered(text: string, target: string, source: string | undefined, register?: ConversationFormality): boolean {
