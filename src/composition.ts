@@ -59,7 +59,15 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
   const channel = overrides.channel ?? chooseMessageChannel(config, logger);
   const conversations =
     overrides.conversations ??
-    createConversationsFeature({ config, logger, translations: translation.service, transport: channel.transport, issueToken: channel.issueToken });
+    createConversationsFeature({
+      config,
+      logger,
+      translations: translation.service,
+      transport: channel.transport,
+      issueToken: channel.issueToken,
+      changeLanguage: async (user, language) => void (await auth.users.setLanguage(user, language)),
+      translationCharacters: async (id) => (await translation.usage.forConversation(id)).characters,
+    });
   const deps: AppDependencies = {
     config,
     logger,

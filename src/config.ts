@@ -60,6 +60,12 @@ const environmentSchema = z
     DEEPL_TIMEOUT_MS: positiveInt(2500),
     TRANSLATE_REQUESTS_PER_MINUTE: positiveInt(120),
     TRANSLATE_CHARACTERS_PER_MINUTE: positiveInt(200_000),
+    // `DE=prefer_more,FR=prefer_more`: the register customers read in, per target language.
+    TRANSLATION_FORMALITY: z
+      .string()
+      .default('')
+      .transform((text) => text.split(',').map((item) => item.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[A-Za-z]{2}(-[A-Za-z0-9]{2,4})?=prefer_(more|less)$/, 'use LANG=prefer_more or LANG=prefer_less, comma-separated'))),
     REDIS_URL: optionalUrl,
     PUBLIC_URL: optionalUrl,
   })
@@ -122,6 +128,8 @@ export interface Config {
   deepl: { authKey: string | undefined; serverUrl: string | undefined; timeoutMs: number };
   /** Per-user limits on POST /translate (characters count only what goes to DeepL). */
   translationLimits: { requestsPerMinute: number; charactersPerMinute: number };
+  /** Default register per target language (base code, `DE`) for what customers read (TRANSLATION_FORMALITY). */
+  translationFormality: Record<string, 'prefer_more' | 'prefer_less'>;
   redisUrl: string | undefined;
   /** Where the public reaches this app (PUBLIC_URL, no trailing slash), e.g. behind a proxy. */
   publicUrl: string | undefined;
@@ -201,9 +209,19 @@ export function loadConfig(environment: NodeJS.ProcessEnv = readEnvironment()): 
       requestsPerMinute: env.TRANSLATE_REQUESTS_PER_MINUTE,
       charactersPerMinute: env.TRANSLATE_CHARACTERS_PER_MINUTE,
     },
+    translationFormality: formalityDefaults(env.TRANSLATION_FORMALITY),
     redisUrl: env.REDIS_URL,
     publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
   });
+}
+
+function formalityDefaults(items: readonly string[]): Config['translationFormality'] {
+  const defaults: Config['translationFormality'] = {};
+  for (const item of items) {
+    const [language = '', register] = item.split('=');
+    defaults[language.split('-')[0]?.toUpperCase() ?? ''] = register === 'prefer_less' ? 'prefer_less' : 'prefer_more';
+  }
+  return defaults;
 }
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {

@@ -2,6 +2,7 @@
 // per new message), only for texts not already in the reader's language. Texts the server could
 // not translate come back marked, stay readable in the original, and are asked for again later,
 // unless the server says translation is off (not configured): then asking again cannot help.
+import type { ConversationFormality } from '../../src/contract/chat.js';
 import { baseLanguage, isSameLanguage } from '../lib/languages.js';
 
 export interface Translatable {
@@ -23,6 +24,8 @@ interface BatchRequest {
   texts: string[];
   target_lang: string;
   source_lang?: string;
+  /** The conversation's register, sent by customers' pages: reads then hit the translation made on write. */
+  formality?: ConversationFormality;
 }
 
 interface BatchAnswer {
@@ -58,6 +61,8 @@ export class Translations {
   constructor(
     private readonly readerLanguage: string,
     private readonly post: PostBatch,
+    /** For a customer reader: the conversation's current register (reps' pages send none). */
+    private readonly formality?: () => ConversationFormality | undefined,
   ) {}
 
   /**
@@ -72,6 +77,8 @@ export class Translations {
     const [onlySource] = sources;
     const request: BatchRequest = { texts: wanted.map((item) => item.text), target_lang: this.readerLanguage };
     if (sources.size === 1 && onlySource) request.source_lang = onlySource;
+    const formality = this.formality?.();
+    if (formality) request.formality = formality;
     try {
       const { translations } = await this.post(request);
       wanted.forEach((item, index) => {

@@ -2,6 +2,7 @@
 // without this script; with it, the conversation becomes live.
 import { ChatView } from '../chat/chat-view.js';
 import { createChatClient } from '../chat/create-chat-client.js';
+import { showLanguagePrompt } from '../chat/language-prompt.js';
 import { readConversation, readHistory, readPageConfig } from '../chat/page-config.js';
 import { Translations } from '../chat/translations.js';
 import { h } from '../lib/dom.js';
@@ -37,6 +38,8 @@ async function main(root: HTMLElement): Promise<void> {
   if (!config || !conversation) return;
   const { me } = config;
   const client = await createChatClient(config, { conversationId: conversation.id });
+  // The register a rep chose for this conversation: customers' translations are keyed by it.
+  let formality = conversation.formality ?? 'default';
   // The script marks the conversation read as the reader sees it; the no-JS button is not needed.
   for (const form of document.querySelectorAll<HTMLFormElement>('form[data-part="mark-read"]')) form.hidden = true;
   const view = new ChatView({
@@ -44,9 +47,13 @@ async function main(root: HTMLElement): Promise<void> {
     me,
     conversationId: conversation.id,
     initialHistory: readHistory(root),
-    translations: new Translations(me.language, (body) => postJson('/translate', body)),
+    translations: new Translations(me.language, (body) => postJson('/translate', body), () => (me.role === 'customer' ? formality : undefined)),
     closedActions: me.role === 'customer' ? newConversationForm : undefined,
-    onSummary: (summary) => showStatus(root, summary.status),
+    onSummary: (summary) => {
+      formality = summary.formality ?? formality;
+      showStatus(root, summary.status);
+      if (me.role === 'customer' && summary.languageSuggestion) void showLanguagePrompt(root, conversation.id).catch(() => undefined);
+    },
   });
   const mount = root.querySelector<HTMLElement>('[data-chat-mount]') ?? root;
   mount.replaceChildren(view.element);

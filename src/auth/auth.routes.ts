@@ -57,8 +57,9 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
   });
 
   router.get('/account', requireUser(), async (req, res) => {
-    const language = languageName(req.user?.language ?? '', await deps.users.languages());
-    res.render('auth/account', { title: 'Your account', account: req.user, language });
+    const languages = await deps.users.languages();
+    const language = languageName(req.user?.language ?? '', languages);
+    res.render('auth/account', { title: 'Your account', account: req.user, language, languages });
   });
   return router;
 }

@@ -172,8 +172,14 @@ export function createUserService(deps: UserServiceDeps) {
     return revokeSessions(role, username, { passwordHash });
   }
 
+  /** The language a user reads and writes in (already checked by the caller against the list). */
+  async function setLanguage(user: Pick<User, 'role' | 'username'>, language: string): Promise<User> {
+    return updateAccount(user.role, user.username, { language });
+  }
+
   return {
     createUser,
+    setLanguage,
     authenticate,
     findActiveAccount,
     findActiveAccounts,

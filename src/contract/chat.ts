@@ -34,6 +34,13 @@ export interface ChatMessage {
   createdAt: string;
 }
 
+/**
+ * The register the customer reads replies in: `default` is the configured one for their language
+ * (TRANSLATION_FORMALITY); a rep may switch a conversation to `formal` or `informal`.
+ */
+export type ConversationFormality = 'default' | 'formal' | 'informal';
+export const CONVERSATION_FORMALITIES: readonly ConversationFormality[] = ['default', 'formal', 'informal'];
+
 /** One row of the rep dashboard, and what a chat page needs to know about its conversation. */
 export interface ConversationSummary {
   id: string;
@@ -45,6 +52,12 @@ export interface ConversationSummary {
   lastActivityAt: string;
   /** Unread messages for the user this summary was made for. */
   unread: number;
+  formality?: ConversationFormality;
+  /**
+   * A language (base code, `PT`) the customer's last messages were written in, twice in a row,
+   * other than the one they declared: the customer is asked to switch, reps see a badge.
+   */
+  languageSuggestion?: string | null;
 }
 
 /**

@@ -1,4 +1,5 @@
 import mongoose, { Schema, type Model, type Types } from 'mongoose';
+import { CONVERSATION_FORMALITIES, type ConversationFormality } from '../contract/chat.js';
 
 export interface ConversationRecord {
   customer: { id: Types.ObjectId; username: string; language: string };
@@ -12,6 +13,11 @@ export interface ConversationRecord {
   messageCount: number;
   unread: Map<string, number>;
   closedAt: Date | null;
+  formality: ConversationFormality;
+  /** The customer's messages' detected language (base code) and how many in a row; see conversation.store. */
+  detectedLanguage: string | null;
+  detectedStreak: number;
+  languageSuggestion: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -47,6 +53,10 @@ const conversationSchema = new Schema<ConversationRecord>(
     /** Unread messages per participant (user id), plus `team` for reps who have not joined: see unread.ts. */
     unread: { type: Map, of: Number, default: () => new Map() },
     closedAt: { type: Date, default: null },
+    formality: { type: String, enum: CONVERSATION_FORMALITIES, default: 'default' },
+    detectedLanguage: { type: String, default: null },
+    detectedStreak: { type: Number, default: 0 },
+    languageSuggestion: { type: String, default: null },
   },
   { timestamps: true },
 );

@@ -1,6 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { requireRole, requireUser } from '../auth/index.js';
-import { HISTORY_PAGE_SIZE, MAX_MESSAGE_LENGTH, type User } from '../contract/chat.js';
+import { z } from 'zod';
+import { CONVERSATION_FORMALITIES, HISTORY_PAGE_SIZE, MAX_MESSAGE_LENGTH, type User } from '../contract/chat.js';
+import { isBuiltInTargetLanguage } from '../contract/languages.js';
 import { AppError, ValidationError } from '../lib/errors.js';
 import type { ConversationsFeature } from './conversations.feature.js';
 import { newClientId, parseConversationId, sendFormSchema, transcriptQuerySchema } from './conversation.schemas.js';
@@ -8,6 +10,12 @@ import { transcriptAsText } from './transcript.service.js';
 import { chatUserOf, toSummary, type ConversationView } from './conversation.view.js';
 
 const actor = (req: Request): User => req.user as User;
+
+const formalitySchema = z.object({ formality: z.enum(CONVERSATION_FORMALITIES) });
+// `keep` answers "no"; a language answers "yes" (it must be one readers can pick).
+const languageAnswerSchema = z.object({
+  answer: z.union([z.literal('keep'), z.string().trim().toUpperCase().refine(isBuiltInTargetLanguage, 'Not a supported language.')]),
+});
 
 /** Customer home, the chat page, sending and reading without JavaScript, closing, transcripts. */
 export function conversationRoutes(feature: ConversationsFeature): Router {
@@ -18,7 +26,11 @@ export function conversationRoutes(feature: ConversationsFeature): Router {
   async function renderChat(req: Request, res: Response, view: ConversationView, form: { body?: string; error?: string } = {}) {
     const user = actor(req);
     const history = await messaging.history(user, { conversationId: view.id, limit: HISTORY_PAGE_SIZE });
+    const languagePrompt = await feature.languagePrompt(view, user);
+    const translationCharacters = user.role === 'rep' ? await feature.translationCharacters(view.id) : undefined;
     res.render('conversations/show', {
+      languagePrompt,
+      translationCharacters,
       title: user.role === 'rep' ? `Conversation with ${view.customer.username}` : 'Your conversation',
       conversation: toSummary(view, user),
       chatUser: chatUserOf(user),
@@ -82,6 +94,43 @@ export function conversationRoutes(feature: ConversationsFeature): Router {
   router.post('/conversations/:id/close', requireUser(), async (req, res) => {
     const closed = await conversations.close(actor(req), parseConversationId(req.params.id));
     res.redirect(303, actor(req).role === 'rep' ? '/support' : `/conversations/${closed.id}`);
+  });
+
+  router.post('/conversations/:id/formality', requireRole('rep'), async (req, res) => {
+    const parsed = formalitySchema.safeParse(req.body);
+    if (!parsed.success) throw new ValidationError('Choose default, formal or informal.', { formality: 'Choose default, formal or informal.' });
+    const updated = await conversations.setFormality(actor(req), parseConversationId(req.params.id), parsed.data.formality);
+    res.format({
+      json: () => res.json({ conversation: toSummary(updated, actor(req)) }),
+      default: () => res.redirect(303, `/conversations/${updated.id}`),
+    });
+  });
+
+  /** The same question as the page renders, for the live page (the customer's alone). */
+  router.get('/conversations/:id/language-prompt', requireRole('customer'), async (req, res) => {
+    const view = await conversations.getForUser(actor(req), parseConversationId(req.params.id));
+    const prompt = await feature.languagePrompt(view, actor(req));
+    res.set('Cache-Control', 'no-store');
+    res.json({ prompt: prompt ? { language: prompt.language, question: prompt.question, accept: prompt.accept, decline: prompt.decline } : null });
+  });
+
+  router.post('/conversations/:id/language', requireRole('customer'), async (req, res) => {
+    const parsed = languageAnswerSchema.safeParse(req.body);
+    if (!parsed.success) throw new ValidationError('Choose a language or keep yours.', { answer: 'Choose a language or keep yours.' });
+    const language = parsed.data.answer === 'keep' ? undefined : parsed.data.answer;
+    const updated = await feature.answerLanguage(actor(req), parseConversationId(req.params.id), language);
+    res.format({
+      json: () => res.json({ conversation: toSummary(updated, actor(req)) }),
+      default: () => res.redirect(303, `/conversations/${updated.id}`),
+    });
+  });
+
+  // The account page's language setting (customers and reps alike).
+  router.post('/account/language', requireUser(), async (req, res) => {
+    const parsed = z.object({ language: z.string().trim().toUpperCase().refine(isBuiltInTargetLanguage) }).safeParse(req.body);
+    if (!parsed.success) throw new ValidationError('Choose one of the listed languages.', { language: 'Choose one of the listed languages.' });
+    await feature.changeAccountLanguage(actor(req), parsed.data.language);
+    res.redirect(303, '/account');
   });
 
   router.get('/conversations/:id/transcript', requireUser(), async (req, res) => {

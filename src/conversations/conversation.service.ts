@@ -1,4 +1,4 @@
-import type { ConversationPage, User } from '../contract/chat.js';
+import type { ConversationFormality, ConversationPage, User } from '../contract/chat.js';
 import { DASHBOARD_PAGE_SIZE } from '../contract/chat.js';
 import { AppError, ForbiddenError, isDuplicateKeyError, NotFoundError, ServiceUnavailableError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
@@ -108,9 +108,32 @@ export function createConversationService(deps: ConversationServiceDeps) {
     return closed;
   }
 
+  /** A rep sets the register the customer reads replies in; later messages are translated so. */
+  async function setFormality(user: User, id: string, formality: ConversationFormality): Promise<ConversationView> {
+    if (user.role !== 'rep') throw notFound();
+    const updated = (await store.setFormality((await load(id)).id, formality)) ?? (await load(id));
+    events.emit('updated', updated);
+    return updated;
+  }
+
+  /**
+   * The customer answers "read replies in the language you write?": with the language (accepted:
+   * `changeLanguage` updates the account) or without (kept theirs). Either way the badge clears.
+   */
+  async function answerLanguage(user: User, id: string, language: string | undefined, changeLanguage?: (language: string) => Promise<void>) {
+    const view = await getForUser(user, id);
+    if (user.role !== 'customer') throw notFound();
+    if (language) await changeLanguage?.(language);
+    const updated = (await store.settleLanguage(view.id, language)) ?? view;
+    events.emit('updated', updated);
+    return updated;
+  }
+
   return {
     getForUser,
     ensureTransport,
+    setFormality,
+    answerLanguage,
     startOrResume,
     listForCustomer: (user: User) => store.listForCustomer(user.id, 50),
     dashboard,

@@ -1,7 +1,8 @@
 // The one writer of the conversations collection: every read and write of a conversation
 // document goes through here, so what a conversation holds has one owner.
 import mongoose from 'mongoose';
-import type { ChatMessage, User } from '../contract/chat.js';
+import type { ChatMessage, ConversationFormality, User } from '../contract/chat.js';
+import { baseLanguage } from '../contract/languages.js';
 import { closedOpenKey, Conversation } from './conversation.model.js';
 import { previewOf, toConversationView, type ConversationView, type RepRef } from './conversation.view.js';
 import { unreadAfterMessage, unreadAfterRead, unreadOnJoin } from './unread.js';
@@ -83,6 +84,54 @@ export const conversationStore = {
     const filter = options.status ? { status: options.status } : {};
     const stored = await Conversation.find(filter).sort({ status: -1, lastActivityAt: -1 }).skip(options.skip).limit(options.limit).lean();
     return stored.map(toConversationView);
+  },
+  async setFormality(id: string, formality: ConversationFormality): Promise<ConversationView | undefined> {
+    return view(await Conversation.findOneAndUpdate({ _id: id }, { $set: { formality } }, after).lean());
+  },
+  /**
+   * The language DeepL read in a customer's message (base code). The declared one resets the
+   * streak; the same other language twice in a row becomes the suggestion. Answers the updated
+   * conversation only when the suggestion changed. Conditional updates keep concurrent calls counting right.
+   */
+  async recordDetectedLanguage(id: string, detected: string): Promise<ConversationView | undefined> {
+    const current = await Conversation.findById(id).lean();
+    if (!current) return undefined;
+    const language = baseLanguage(detected);
+    if (language === baseLanguage(current.customer.language)) {
+      if (current.detectedLanguage !== null) await Conversation.updateOne({ _id: id }, { $set: { detectedLanguage: null, detectedStreak: 0 } });
+      return undefined;
+    }
+    const counted =
+      (await Conversation.findOneAndUpdate({ _id: id, detectedLanguage: language }, { $inc: { detectedStreak: 1 } }, after).lean()) ??
+      (await Conversation.findOneAndUpdate({ _id: id }, { $set: { detectedLanguage: language, detectedStreak: 1 } }, after).lean());
+    if (!counted || counted.detectedStreak < 2 || counted.languageSuggestion === language) return undefined;
+    return view(await Conversation.findOneAndUpdate({ _id: id }, { $set: { languageSuggestion: language } }, after).lean());
+  },
+  /** The customer answered the suggestion: a new language (accepted) or none (kept theirs). */
+  async settleLanguage(id: string, language?: string): Promise<ConversationView | undefined> {
+    const change = language ? { 'customer.language': language } : {};
+    const reset = { languageSuggestion: null, detectedLanguage: null, detectedStreak: 0, ...change };
+    return view(await Conversation.findOneAndUpdate({ _id: id }, { $set: reset }, after).lean());
+  },
+  /**
+   * Someone changed their account language: their open conversations translate into the new one
+   * from now on (a customer's pending language question is answered by it). Answers what changed.
+   */
+  async setParticipantLanguage(user: Pick<User, 'id' | 'role'>, language: string): Promise<ConversationView[]> {
+    const open =
+      user.role === 'customer'
+        ? await Conversation.find({ 'customer.id': user.id, status: 'open' }).lean()
+        : await Conversation.find({ 'reps.id': user.id, status: 'open' }).lean();
+    const changed = await Promise.all(
+      open.map((stored) => {
+        const $set =
+          user.role === 'customer'
+            ? { 'customer.language': language, languageSuggestion: null, detectedLanguage: null, detectedStreak: 0 }
+            : { reps: stored.reps.map((rep) => (rep.id.toString() === user.id ? { ...rep, language } : rep)) };
+        return Conversation.findOneAndUpdate({ _id: stored._id }, { $set }, after).lean();
+      }),
+    );
+    return changed.flatMap((stored) => (stored ? [toConversationView(stored)] : []));
   },
   async remove(id: string): Promise<void> {
     await Conversation.deleteOne({ _id: id });

@@ -1,4 +1,4 @@
-import type { ConversationStatus, ConversationSummary, User } from '../contract/chat.js';
+import type { ConversationFormality, ConversationStatus, ConversationSummary, User } from '../contract/chat.js';
 import { unreadFor } from './unread.js';
 
 export interface RepRef {
@@ -21,6 +21,10 @@ export interface ConversationView {
   unread: Record<string, number>;
   createdAt: Date;
   closedAt: Date | null;
+  formality: ConversationFormality;
+  detectedLanguage: string | null;
+  detectedStreak: number;
+  languageSuggestion: string | null;
 }
 
 interface StoredConversation {
@@ -36,7 +40,14 @@ interface StoredConversation {
   unread?: Map<string, number> | Record<string, number> | null;
   createdAt?: Date;
   closedAt?: Date | null;
+  formality?: string | null;
+  detectedLanguage?: string | null;
+  detectedStreak?: number | null;
+  languageSuggestion?: string | null;
 }
+
+const formalityOf = (value: string | null | undefined): ConversationFormality =>
+  value === 'formal' || value === 'informal' ? value : 'default';
 
 export function toConversationView(stored: StoredConversation): ConversationView {
   const unread = stored.unread instanceof Map ? Object.fromEntries(stored.unread) : { ...(stored.unread ?? {}) };
@@ -53,6 +64,10 @@ export function toConversationView(stored: StoredConversation): ConversationView
     unread,
     createdAt: stored.createdAt ?? stored.lastActivityAt,
     closedAt: stored.closedAt ?? null,
+    formality: formalityOf(stored.formality),
+    detectedLanguage: stored.detectedLanguage ?? null,
+    detectedStreak: stored.detectedStreak ?? 0,
+    languageSuggestion: stored.languageSuggestion ?? null,
   };
 }
 
@@ -66,6 +81,8 @@ export function toSummary(view: ConversationView, user: Pick<User, 'id' | 'role'
     lastMessageLanguage: view.lastMessageLanguage,
     lastActivityAt: view.lastActivityAt.toISOString(),
     unread: unreadFor(view, user),
+    formality: view.formality,
+    languageSuggestion: view.languageSuggestion,
   };
 }
 

@@ -5,6 +5,9 @@ import { createBuiltinTransport } from './builtin-transport.js';
 import { ConversationEvents } from './conversation.events.js';
 import { createConversationService } from './conversation.service.js';
 import type { MessageTransport } from './conversation.types.js';
+import { conversationStore } from './conversation.store.js';
+import type { ConversationView } from './conversation.view.js';
+import { languagePromptFor } from './language-prompt.js';
 import { createMessagePipeline, type MessageTranslations } from './message-pipeline.js';
 import { createMessagingService } from './messaging.service.js';
 import { createTranscriptService } from './transcript.service.js';
@@ -19,6 +22,10 @@ export interface ConversationsFeatureDeps {
   /** Chosen by the composition root from configuration; the built-in one when omitted. */
   transport?: MessageTransport;
   issueToken?: AccessTokenIssuer;
+  /** Changes a user's account language (the customer accepted the suggested one). */
+  changeLanguage?: (user: User, language: string) => Promise<void>;
+  /** Characters DeepL billed for a conversation (the translation feature's cost meter). */
+  translationCharacters?: (conversationId: string) => Promise<number>;
 }
 
 /** Everything the conversations feature needs at runtime, built once. */
@@ -37,6 +44,16 @@ export function createConversationsFeature(deps: ConversationsFeatureDeps) {
     pipeline,
     messaging,
     transcripts,
+    translationCharacters: async (conversationId: string) => deps.translationCharacters?.(conversationId),
+    languagePrompt: (view: ConversationView, user: User) => languagePromptFor(view, user, deps.translations),
+    /** A user chose another language on their account page: account and open conversations follow. */
+    async changeAccountLanguage(user: User, language: string): Promise<void> {
+      await deps.changeLanguage?.(user, language);
+      for (const updated of await conversationStore.setParticipantLanguage(user, language)) events.emit('updated', updated);
+    },
+    /** The customer's answer to the language question: a language to switch to, or none to keep theirs. */
+    answerLanguage: (user: User, id: string, language: string | undefined) =>
+      conversations.answerLanguage(user, id, language, deps.changeLanguage && ((code) => deps.changeLanguage?.(user, code) ?? Promise.resolve())),
     /**
      * A token for the Twilio browser SDK. With a conversation, only for a user who may see it (the
      * same "not found" otherwise). The token reaches only conversations the identity is a participant of.

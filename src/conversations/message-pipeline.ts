@@ -1,7 +1,8 @@
 // The one path every message takes, whatever carried it (a socket, the no-JS form, the JSON API,
 // a Twilio webhook): validate → store → update the conversation (unread, last activity) →
 // notify → translate on write into the other participants' languages → hand to the transport.
-import { MAX_MESSAGE_LENGTH, type ChatMessage, type Role } from '../contract/chat.js';
+import { MAX_MESSAGE_LENGTH, type ChatMessage, type ConversationFormality, type Role } from '../contract/chat.js';
+import { normaliseLanguageCode } from '../contract/languages.js';
 import { ValidationError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { ConversationEvents } from './conversation.events.js';
@@ -11,15 +12,35 @@ import type { ConversationView } from './conversation.view.js';
 import { normaliseMessageBody } from './message-body.js';
 import { messageStore, type StoredChatMessage } from './message.store.js';
 
+/** How a message is translated on write (structurally the translation feature's PrefetchOptions). */
+export interface PrefetchOptions {
+  /** The conversation's preceding messages, so short replies are translated in context. */
+  context?: string;
+  /** Reads the context when the translation starts (in the background, not on the sender's path). */
+  loadContext?: () => Promise<string | undefined>;
+  /** The register per target language: only the customer's, for what reps write. */
+  registers?: Readonly<Record<string, ConversationFormality>>;
+  /** Let DeepL say which language a customer really wrote in. */
+  detectSource?: boolean;
+  conversationId?: string;
+  onDetected?: (language: string) => void;
+}
+
 /** The slice of the translation feature messaging uses (structurally its TranslationService). */
 export interface MessageTranslations {
   translate(
     texts: readonly string[],
     target: string,
     source?: string,
+    /** For text a customer reads, the conversation's register: the key the translation on write used. */
+    options?: { register?: ConversationFormality; conversationId?: string },
   ): Promise<{ translations: { text: string; untranslated?: true }[] }>;
-  prefetch(text: string, source: string | undefined, targets: readonly string[]): void;
+  prefetch(text: string, source: string | undefined, targets: readonly string[], options?: PrefetchOptions): void;
 }
+
+/** How many earlier messages go along as context, and at most how many characters of them. */
+const contextMessages = 3;
+const contextCharacters = 1_000;
 
 export interface IncomingMessage {
   /** The conversation, with its transport side created when the transport has one. */
@@ -49,13 +70,38 @@ export function createMessagePipeline(deps: {
 }) {
   const { transport, events, logger } = deps;
 
+  /** The few messages before this one, oldest first, as DeepL's (unbilled) context. */
+  async function contextBefore(message: ChatMessage): Promise<string | undefined> {
+    const { messages } = await messageStore.page(message.conversationId, { before: message.id, limit: contextMessages });
+    const text = messages.map((earlier) => earlier.body).join('\n').slice(-contextCharacters);
+    return text === '' ? undefined : text;
+  }
+
   function translateOnWrite(view: ConversationView, message: ChatMessage): void {
     const targets = [view.customer.language, ...view.reps.map((rep) => rep.language)].filter((language) => language !== message.language);
     if (targets.length === 0 || !deps.translations) return;
+    const fromCustomer = message.authorRole === 'customer';
+    const options: PrefetchOptions = {
+      loadContext: () => contextBefore(message),
+      conversationId: view.id,
+      ...(fromCustomer
+        ? { detectSource: true, onDetected: (language) => void noticeLanguage(view, language) }
+        : { registers: { [normaliseLanguageCode(view.customer.language)]: view.formality } }),
+    };
     try {
-      deps.translations.prefetch(message.body, message.language, [...new Set(targets)]);
+      deps.translations.prefetch(message.body, message.language, [...new Set(targets)], options);
     } catch (error) {
       logger.warn({ err: error }, 'translation prefetch failed to start');
+    }
+  }
+
+  /** A customer writing in another language than declared, twice in a row, is asked to switch. */
+  async function noticeLanguage(view: ConversationView, language: string): Promise<void> {
+    try {
+      const updated = await conversationStore.recordDetectedLanguage(view.id, language);
+      if (updated) events.emit('updated', updated);
+    } catch (error) {
+      logger.warn({ err: error, conversationId: view.id }, 'could not record the detected language');
     }
   }
 

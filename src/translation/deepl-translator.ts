@@ -1,6 +1,6 @@
 import * as deepl from 'deepl-node';
 import { baseLanguage, normaliseLanguageCode } from '../contract/languages.js';
-import type { TranslatedText, Translator } from './translator.js';
+import type { TranslatedText, TranslateOptions, Translator } from './translator.js';
 
 /** DeepL's request size limit is 128 KiB; keep room for the other form fields. */
 export const maxRequestBytes = 120 * 1024;
@@ -48,7 +48,7 @@ export function createDeeplTranslator(options: DeeplTranslatorOptions): Translat
   return {
     name: 'deepl',
     available: true,
-    async translate(texts, target, source) {
+    async translate(texts, target, source, options) {
       const results: TranslatedText[] = texts.map((text) => ({ text, detectedSourceLang: undefined }));
       // deepl-node throws on empty strings: leave them out and answer them as they are.
       const indexes = texts.flatMap((text, index) => (text.length > 0 ? [index] : []));
@@ -59,7 +59,7 @@ export function createDeeplTranslator(options: DeeplTranslatorOptions): Translat
       const requests = chunks.map((chunk) => {
         const start = offset;
         offset += chunk.length;
-        return classified(() => client.translateText(chunk, sourceLang, targetLang)).then((translated) => {
+        return classified(() => client.translateText(chunk, sourceLang, targetLang, requestOptions(options))).then((translated) => {
           translated.forEach((result, position) => {
             const index = indexes[start + position];
             if (index === undefined) return;
@@ -75,6 +75,16 @@ export function createDeeplTranslator(options: DeeplTranslatorOptions): Translat
       return languages.map((language) => ({ code: normaliseLanguageCode(language.code), name: language.name }));
     },
   };
+}
+
+/** Only what is set goes out: DeepL refuses a glossary without a source, so callers pass both. */
+function requestOptions(options: TranslateOptions | undefined): deepl.TranslateTextOptions | undefined {
+  if (!options) return undefined;
+  const result: deepl.TranslateTextOptions = {};
+  if (options.context) result.context = options.context;
+  if (options.formality) result.formality = options.formality;
+  if (options.glossaryId) result.glossary = options.glossaryId;
+  return result;
 }
 
 /** Size of one text in DeepL's form-encoded request body (`text=...&`). */

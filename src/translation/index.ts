@@ -32,8 +32,15 @@ export {
 export { translationRoutes, type TranslationRoutesDeps } from './translation.routes.js';
 export {
   createTranslationService,
+  type PrefetchOptions,
+  type TranslateRequestOptions,
   type TranslationBatch,
   type TranslationOutcome,
   type TranslationService,
 } from './translation.service.js';
-export { createNoTranslator, type TranslatedText, type Translator } from './translator.js';
+export { createNoTranslator, type Formality, type TranslatedText, type TranslateOptions, type Translator } from './translator.js';
+export { createDeeplAccount, type DeeplAccount } from './deepl-account.js';
+export { createGlossaryDirectory, type ActiveGlossary, type GlossaryDirectory } from './glossary-directory.js';
+export { createGlossaryService, glossaryPair, glossaryVersion, parseGlossaryCsv, type GlossaryService, type GlossarySummary, type GlossaryTerm } from './glossary.service.js';
+export { formalityLanguages, resolveSettings } from './translation-settings.js';
+export { createTranslationUsage, dayOf, monthOf, type TranslationUsage, type UsageFigure } from './translation-usage.js';

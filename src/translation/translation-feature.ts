@@ -7,13 +7,14 @@ import { createLanguageCatalog, type LanguageCatalog } from './language-catalog.
 import type { LanguagesProvider } from '../contract/languages.js';
 import type { LimiterFactory } from '../lib/rate-limit-store.js';
 import { createCharacterBudget, type CharacterBudget, type TranslationLimits } from './translation-limits.js';
-import { createTranslationMemory, memoryKey } from './translation-memory.js';
+import { createGlossaryDirectory, type GlossaryDirectory } from './glossary-directory.js';
+import { createTranslationMemory } from './translation-memory.js';
+import { createTranslationUsage, type TranslationUsage } from './translation-usage.js';
 import { createTranslationService, type TranslationService } from './translation.service.js';
 import type { TranslationRoutesDeps } from './translation.routes.js';
-import { createNoTranslator, type Translator } from './translator.js';
+import { createNoTranslator, placeholderDeeplAuthKey, type Translator } from './translator.js';
 
-/** A local DeepL-compatible server needs some key in the header; it is not a secret. */
-export const placeholderDeeplAuthKey = 'local-deepl-server';
+export { placeholderDeeplAuthKey } from './translator.js';
 
 /**
  * DeepL with the configured key; a DeepL-compatible server at DEEPL_SERVER_URL with a
@@ -34,6 +35,8 @@ export interface TranslationFeature extends TranslationRoutesDeps {
   languages: LanguageCatalog;
   /** For the sign-up form: DeepL's target languages, or the built-in list. */
   languagesProvider: LanguagesProvider;
+  /** Characters billed by DeepL, per conversation, day and month. */
+  usage: TranslationUsage;
 }
 
 export interface TranslationFeatureOptions {
@@ -50,6 +53,9 @@ export interface TranslationFeatureOptions {
   characterBudget?: CharacterBudget;
   /** Where the character budget is counted (flexibleLimiters: Redis with REDIS_URL); this process otherwise. */
   limiters?: LimiterFactory;
+  /** How long a change to the glossaries (admin CLI) may take to be used: 30 s by default. */
+  glossaryRefreshMs?: number;
+  glossaries?: GlossaryDirectory;
 }
 
 function budgetFrom(limiters: LimiterFactory | undefined, limits: TranslationLimits): CharacterBudget | undefined {
@@ -67,7 +73,18 @@ export function createTranslationFeature(options: TranslationFeatureOptions): Tr
     now: options.breaker?.now,
   });
   const memory = createTranslationMemory({ logger, cacheSize: options.memoryCacheSize });
-  const service = createTranslationService({ translator, memory, breaker, logger, timeoutMs: config.deepl.timeoutMs });
+  const usage = createTranslationUsage({ logger });
+  const glossaries = options.glossaries ?? createGlossaryDirectory({ logger, refreshMs: options.glossaryRefreshMs });
+  const service = createTranslationService({
+    translator,
+    memory,
+    breaker,
+    logger,
+    timeoutMs: config.deepl.timeoutMs,
+    formalityDefaults: config.translationFormality,
+    glossaries: translator.available ? glossaries : undefined,
+    usage,
+  });
   const languages = createLanguageCatalog({ translator, logger });
   const limits = options.limits ?? {
     requestsPerWindow: config.translationLimits.requestsPerMinute,
@@ -78,10 +95,11 @@ export function createTranslationFeature(options: TranslationFeatureOptions): Tr
     service,
     languages,
     languagesProvider: () => languages.targetLanguages(),
+    usage,
     limits,
     rateLimitStore: options.rateLimitStore,
     characterBudget: options.characterBudget ?? budgetFrom(options.limiters, limits),
-    isRemembered: (text, target, source) => memory.peek(memoryKey({ text, source, target })) !== undefined,
+    isRemembered: service.isRemembered,
   };
 }
 

@@ -3,6 +3,7 @@ import { rateLimit, type Store } from 'express-rate-limit';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { TooManyRequestsError } from '../lib/errors.js';
 import { flexibleLimiters, tryConsume } from '../lib/rate-limit-store.js';
+import type { ConversationFormality } from '../contract/chat.js';
 import { isSameLanguage } from '../contract/languages.js';
 import { normaliseText } from './translation-memory.js';
 
@@ -68,7 +69,7 @@ export function createMemoryCharacterBudget(options: { limit: number; windowMs: 
 }
 
 /** Whether the process's translation memory already holds a text's translation (no waiting). */
-export type RememberedCheck = (text: string, target: string, source: string | undefined) => boolean;
+export type RememberedCheck = (text: string, target: string, source: string | undefined, register?: ConversationFormality) => boolean;
 
 /**
  * The most characters a request can send to DeepL: its distinct non-empty texts, unless written
@@ -76,14 +77,14 @@ export type RememberedCheck = (text: string, target: string, source: string | un
  * another request's call) are given back when the request settles.
  */
 export function charactersToReserve(
-  request: { texts: readonly string[]; target: string; source: string | undefined },
+  request: { texts: readonly string[]; target: string; source: string | undefined; register?: ConversationFormality },
   isRemembered: RememberedCheck = () => false,
 ): number {
   const { target, source } = request;
   if (isSameLanguage(source, target)) return 0;
   const distinct = new Set(request.texts.map(normaliseText).filter((text) => text !== ''));
   let total = 0;
-  for (const text of distinct) if (!isRemembered(text, target, source)) total += text.length;
+  for (const text of distinct) if (!isRemembered(text, target, source, request.register)) total += text.length;
   return total;
 }
 

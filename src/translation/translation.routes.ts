@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { requireUser } from '../auth/index.js';
 import { ValidationError, type FieldErrors } from '../lib/errors.js';
 import type { LanguageCatalog } from './language-catalog.js';
+import { CONVERSATION_FORMALITIES, type ConversationFormality } from '../contract/chat.js';
 import { baseLanguage, builtInTargetLanguages } from '../contract/languages.js';
 import {
   charactersToReserve,
@@ -41,6 +42,9 @@ const common = {
   source_lang: languageCode
     .refine((code) => knownBases.has(baseLanguage(code)), 'Not a supported source language.')
     .optional(),
+  // The register of the conversation a customer reads (their chat page sends it): the same key
+  // the translation on write used, so reading hits the memory.
+  formality: z.enum(CONVERSATION_FORMALITIES).optional(),
 };
 const singleSchema = z.object({ text, ...common });
 const batchSchema = z.object({
@@ -54,6 +58,7 @@ interface TranslateRequest {
   texts: string[];
   target: string;
   source: string | undefined;
+  register: ConversationFormality | undefined;
 }
 
 function fieldErrors(error: z.ZodError): FieldErrors {
@@ -77,9 +82,10 @@ function parseTranslateRequest(body: unknown, languages: LanguageCatalog): Trans
     throw new ValidationError('That target language is not supported.', { target_lang: 'Not a supported language.' });
   }
   const source = data.source_lang?.toUpperCase();
+  const register = data.formality;
   return 'texts' in data
-    ? { kind: 'batch', texts: data.texts, target, source }
-    : { kind: 'single', texts: [data.text], target, source };
+    ? { kind: 'batch', texts: data.texts, target, source, register }
+    : { kind: 'single', texts: [data.text], target, source, register };
 }
 
 /** `untranslated_reason: 'off'` tells pages that translation is not configured (no use retrying). */
@@ -98,7 +104,7 @@ async function translateWithinBudget(deps: TranslationRoutesDeps, budget: Charac
   const reservation = await reserveCharacters(budget, userId, charactersToReserve(request, deps.isRemembered));
   let sent = 0;
   try {
-    const batch = await deps.service.translate(request.texts, request.target, request.source);
+    const batch = await deps.service.translate(request.texts, request.target, request.source, { register: request.register });
     sent = batch.upstreamCharacters;
     return batch;
   } finally {

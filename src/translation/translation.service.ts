@@ -2,7 +2,11 @@ import type { Logger } from '../lib/logger.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { baseLanguage, isSameLanguage, normaliseLanguageCode } from '../contract/languages.js';
 import { memoryKey, normaliseText, type MemoryEntry, type TranslationMemory } from './translation-memory.js';
-import type { Translator } from './translator.js';
+import type { ConversationFormality } from '../contract/chat.js';
+import type { GlossaryDirectory } from './glossary-directory.js';
+import { resolveSettings, type CallSettings } from './translation-settings.js';
+import type { TranslationUsage } from './translation-usage.js';
+import type { Formality, Translator } from './translator.js';
 
 /** One text as the reader gets it, in the order asked. */
 export interface TranslationOutcome {
@@ -21,14 +25,40 @@ export interface TranslationBatch {
   upstreamCharacters: number;
 }
 
+/** What a caller knows beyond the texts and languages (all optional). */
+export interface TranslateRequestOptions {
+  /** Text around the texts (the conversation's preceding messages): steers, is not billed. */
+  context?: string;
+  /** The conversation's register, for text a customer reads; without it no formality is sent. */
+  register?: ConversationFormality;
+  /** Let DeepL detect the source (it then says what it read); the memory keeps the declared one. */
+  detectSource?: boolean;
+  /** Whose bill the characters go on (the cost meter). */
+  conversationId?: string;
+}
+
+export interface PrefetchOptions {
+  context?: string;
+  /** Reads the context when the work starts (the caller's path does not wait for it). */
+  loadContext?: () => Promise<string | undefined>;
+  /** Register per target code (the customer's language); other targets get no formality. */
+  registers?: Readonly<Record<string, ConversationFormality>>;
+  detectSource?: boolean;
+  conversationId?: string;
+  /** Called once with the source language DeepL detected (base code), when it said. */
+  onDetected?: (language: string) => void;
+}
+
 export interface TranslationService {
   /** Never throws for upstream trouble: failing texts come back as originals marked untranslated. */
-  translate(texts: readonly string[], target: string, source?: string): Promise<TranslationBatch>;
+  translate(texts: readonly string[], target: string, source?: string, options?: TranslateRequestOptions): Promise<TranslationBatch>;
   /**
    * Translates a stored message into the other participants' languages in the background, so
    * readers hit the memory. Returns at once and never throws.
    */
-  prefetch(text: string, source: string | undefined, targets: readonly string[]): void;
+  prefetch(text: string, source: string | undefined, targets: readonly string[], options?: PrefetchOptions): void;
+  /** Whether this process's memory holds a text's translation as `translate` would key it. */
+  isRemembered(text: string, target: string, source: string | undefined, register?: ConversationFormality): boolean;
 }
 
 export interface TranslationServiceDeps {
@@ -38,6 +68,19 @@ export interface TranslationServiceDeps {
   logger: Logger;
   /** How long a reader waits for the translator before getting originals. */
   timeoutMs: number;
+  /** Default register per target base language (TRANSLATION_FORMALITY); none when omitted. */
+  formalityDefaults?: Readonly<Record<string, Formality>>;
+  glossaries?: GlossaryDirectory;
+  usage?: TranslationUsage;
+}
+
+/** One upstream call's shape: languages, how it is made, and whose bill it goes on. */
+interface Call {
+  source: string | undefined;
+  target: string;
+  settings: CallSettings;
+  context: string | undefined;
+  conversationId: string | undefined;
 }
 
 interface Fetched {
@@ -52,20 +95,36 @@ export function createTranslationService(deps: TranslationServiceDeps): Translat
   const inFlight = new Map<string, Promise<MemoryEntry | undefined>>();
   const offReason = deps.translator.available ? {} : { reason: 'off' as const };
 
-  async function translate(texts: readonly string[], target: string, source?: string): Promise<TranslationBatch> {
+  const settingsFor = (request: Parameters<typeof resolveSettings>[0]) =>
+    resolveSettings(request, { formalityDefaults: deps.formalityDefaults ?? {}, glossaries: deps.glossaries });
+
+  /**
+   * The memory key holds what changes the result: text, languages, formality and the glossary's
+   * version (a changed glossary never serves translations made with the old one). Not the context:
+   * a message is translated once, on write, with the messages before it as context, and every
+   * later reader (who cannot know that context) must hit that translation instead of paying for a
+   * context-free one. Context improves the one translation made; it never makes a second one.
+   */
+  const keyOf = (text: string, call: Pick<Call, 'source' | 'target' | 'settings'>) =>
+    memoryKey({ text, source: call.source, target: call.target, options: call.settings.keyOptions });
+
+  async function translate(texts: readonly string[], target: string, source?: string, options: TranslateRequestOptions = {}): Promise<TranslationBatch> {
     const targetCode = normaliseLanguageCode(target);
     const sourceCode = source ? normaliseLanguageCode(source) : undefined;
+    await deps.glossaries?.ensureFresh();
+    const settings = settingsFor({ source: sourceCode, target: targetCode, register: options.register, detectSource: options.detectSource });
+    const call: Call = { source: sourceCode, target: targetCode, settings, context: options.context, conversationId: options.conversationId };
     const entries = new Map<string, MemoryEntry>();
     const wanted = new Map<string, string>();
     const keys = texts.map((text) => {
       if (normaliseText(text) === '' || isSameLanguage(sourceCode, targetCode)) return undefined;
-      const key = memoryKey({ text, source: sourceCode, target: targetCode });
+      const key = keyOf(text, call);
       const cached = deps.memory.peek(key);
       if (cached) entries.set(key, cached);
       else wanted.set(key, normaliseText(text));
       return key;
     });
-    const fetched = wanted.size > 0 ? await resolve(wanted, sourceCode, targetCode) : undefined;
+    const fetched = wanted.size > 0 ? await resolve(wanted, call) : undefined;
     fetched?.entries.forEach((entry, key) => entries.set(key, entry));
     const detectedFallback = sourceCode ? baseLanguage(sourceCode) : undefined;
     const translations = texts.map((text, index): TranslationOutcome => {
@@ -79,7 +138,7 @@ export function createTranslationService(deps: TranslationServiceDeps): Translat
   }
 
   /** Shares one lookup (and at most one upstream call) between concurrent requests for a text. */
-  async function resolve(wanted: Map<string, string>, source: string | undefined, target: string): Promise<Fetched> {
+  async function resolve(wanted: Map<string, string>, call: Call): Promise<Fetched> {
     const entries = new Map<string, MemoryEntry>();
     const waits: Promise<unknown>[] = [];
     const mine: [string, string][] = [];
@@ -91,7 +150,7 @@ export function createTranslationService(deps: TranslationServiceDeps): Translat
     let upstreamCharacters = 0;
     if (mine.length > 0) {
       // Never rejects: every waiter gets originals rather than an error.
-      const fetching = fetchMissing(mine, source, target).catch((error: unknown): Fetched => {
+      const fetching = fetchMissing(mine, call).catch((error: unknown): Fetched => {
         deps.logger.error({ err: error }, 'translation lookup failed');
         return { entries: new Map(), upstreamCharacters: 0 };
       });
@@ -111,13 +170,13 @@ export function createTranslationService(deps: TranslationServiceDeps): Translat
     return { entries, upstreamCharacters };
   }
 
-  async function fetchMissing(items: [string, string][], source: string | undefined, target: string): Promise<Fetched> {
+  async function fetchMissing(items: [string, string][], call: Call): Promise<Fetched> {
     const entries = await deps.memory.lookup(items.map(([key]) => key));
     const missing = items.filter(([key]) => !entries.has(key));
     if (missing.length === 0 || !deps.translator.available || !deps.breaker.allowRequest()) {
       return { entries, upstreamCharacters: 0 };
     }
-    const fresh = await callTranslator(missing, source, target);
+    const fresh = await callTranslator(missing, call);
     for (const { key, entry } of fresh) entries.set(key, entry);
     return { entries, upstreamCharacters: missing.reduce((sum, [, text]) => sum + text.length, 0) };
   }
@@ -128,15 +187,20 @@ export function createTranslationService(deps: TranslationServiceDeps): Translat
    * One upstream call, bounded by the deadline. Missing the deadline counts as a failure at once
    * (the reader got originals); whatever happens later only fills the memory.
    */
-  async function callTranslator(missing: [string, string][], source: string | undefined, target: string) {
+  async function callTranslator(missing: [string, string][], call: Call) {
+    const { source, target, settings } = call;
     let decided = false;
     const decide = (outcome: () => void) => {
       if (!decided) outcome();
       decided = true;
     };
-    const upstream = deps.translator.translate(missing.map(([, text]) => text), target, source).then(
+    const texts = missing.map(([, text]) => text);
+    const options = { ...settings.options, ...(call.context ? { context: call.context } : {}) };
+    const upstream = deps.translator.translate(texts, target, settings.sendSource ? source : undefined, options).then(
       async (results) => {
         decide(() => deps.breaker.recordSuccess());
+        // Billed: the texts alone (DeepL does not bill context), counted even if the reader left.
+        await deps.usage?.record(texts.reduce((sum, text) => sum + text.length, 0), call.conversationId);
         const fresh = missing.flatMap(([key], index): Remembered[] => {
           const result = results[index];
           if (!result || result.untranslated) return [];
@@ -160,22 +224,36 @@ export function createTranslationService(deps: TranslationServiceDeps): Translat
     return [];
   }
 
-  function prefetch(text: string, source: string | undefined, targets: readonly string[]): void {
+  function prefetch(text: string, source: string | undefined, targets: readonly string[], options: PrefetchOptions = {}): void {
+    let reported = false;
+    const report = (batch: TranslationBatch) => {
+      const [outcome] = batch.translations;
+      if (reported || !outcome || outcome.untranslated || !outcome.detectedSourceLang) return;
+      reported = true;
+      options.onDetected?.(outcome.detectedSourceLang);
+    };
     setImmediate(() => {
-      try {
-        const distinct = [...new Set(targets.map(normaliseLanguageCode))];
-        for (const target of distinct.filter((code) => !isSameLanguage(source, code))) {
-          translate([text], target, source).catch((error: unknown) => {
-            deps.logger.warn({ err: error }, 'background translation failed');
-          });
-        }
-      } catch (error) {
-        deps.logger.warn({ err: error }, 'background translation failed');
-      }
+      void start().catch((error: unknown) => deps.logger.warn({ err: error }, 'background translation failed'));
     });
+    async function start(): Promise<void> {
+      const context = options.context ?? (await options.loadContext?.().catch(() => undefined));
+      const distinct = [...new Set(targets.map(normaliseLanguageCode))];
+      for (const target of distinct.filter((code) => !isSameLanguage(source, code))) {
+        const register = options.registers?.[target];
+        const request = { context, register, detectSource: options.detectSource, conversationId: options.conversationId };
+        translate([text], target, source, request).then(report, (error: unknown) => {
+          deps.logger.warn({ err: error }, 'background translation failed');
+        });
+      }
+    }
   }
 
-  return { translate, prefetch };
+  function isRemembered(text: string, target: string, source: string | undefined, register?: ConversationFormality): boolean {
+    const call = { source, target: normaliseLanguageCode(target), settings: settingsFor({ source, target, register }) };
+    return deps.memory.peek(keyOf(text, call)) !== undefined;
+  }
+
+  return { translate, prefetch, isRemembered };
 }
 
 /** Resolves with `fallback` when `promise` takes longer than `ms`; the promise keeps running. */

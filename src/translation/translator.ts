@@ -1,3 +1,6 @@
+/** A local DeepL-compatible server needs some key in the header; it is not a secret. */
+export const placeholderDeeplAuthKey = 'local-deepl-server';
+
 /** One text as the translator returns it, in the order it was given. */
 export interface TranslatedText {
   text: string;
@@ -5,6 +8,18 @@ export interface TranslatedText {
   detectedSourceLang: string | undefined;
   /** True when `text` is the original because no translation could be made. */
   untranslated?: boolean;
+}
+
+/** DeepL's register values; `prefer_*` never fails for a language without formality. */
+export type Formality = 'prefer_more' | 'prefer_less';
+
+/** What changes how a call is made, beyond text and languages. */
+export interface TranslateOptions {
+  /** Preceding messages: steers the translation, is not translated, and DeepL does not bill it. */
+  context?: string;
+  formality?: Formality;
+  /** A DeepL glossary for exactly this source → target pair (DeepL needs `source` with it). */
+  glossaryId?: string;
 }
 
 /**
@@ -16,7 +31,7 @@ export interface Translator {
   readonly name: string;
   /** False when nothing is configured: results are originals marked untranslated. */
   readonly available: boolean;
-  translate(texts: readonly string[], target: string, source?: string): Promise<TranslatedText[]>;
+  translate(texts: readonly string[], target: string, source?: string, options?: TranslateOptions): Promise<TranslatedText[]>;
   targetLanguages(): Promise<{ code: string; name: string }[]>;
 }
 

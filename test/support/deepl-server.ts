@@ -11,6 +11,8 @@
  *   deepl.setFault(null)    // back to normal (hung requests are cut off)
  *   deepl.translations.set(dictionaryKey('hola', 'EN-US'), 'hello');  // extra fixed translations
  *   deepl.targetLanguages.push({ code: 'XX', name: 'Test' });         // what /v2/languages lists
+ *   deepl.translateLog      // every POST /v2/translate: texts, languages, context, formality, glossary_id
+ *   deepl.glossaries        // glossaries created through /v2/glossaries, by id
  *   deepl.resetCounts(); await deepl.close();
  *
  * Requests over DeepL's 128 KiB limit get 413. Every other request goes through the spec
@@ -22,12 +24,17 @@
  * Translation is fake and deterministic: a small Spanish↔English dictionary (whole text,
  * case-insensitive, see `defaultDictionary`), otherwise `[ES] original`. The source language is
  * `source_lang` when given, else ES when the text looks Spanish (accents, ¿ ¡, common words),
- * else EN. Text already in the target's base language comes back unchanged, as with DeepL.
+ * else PT when it looks Portuguese (ã, õ, ç, common words), else EN. Text already in the target's
+ * base language comes back unchanged, as with DeepL. What changes a result shows in the marker:
+ * `[DE formal]` / `[DE informal]` for `formality`, `+context` when `context` was given; a glossary's
+ * terms replace their source terms and add `+glossary`. `context` is not counted in `characters`
+ * (DeepL does not bill it).
  */
 import type { Server } from 'node:http';
 import express from 'express';
 import { closeServer, listen } from '../../src/lib/http-server.js';
 import { baseLanguage, builtInTargetLanguages, type Language } from '../../src/contract/languages.js';
+import { applyGlossary, glossaryRoutes, type FakeGlossary } from './deepl-glossaries.js';
 import { rejectRequestsOutsideSpec } from './openapi/express.js';
 import { deeplSpecPath, loadSpecValidator, type SpecValidator } from './openapi/spec-validator.js';
 
@@ -36,11 +43,23 @@ export const maxRequestBytes = 128 * 1024;
 
 export type DeeplFault = '429' | '456' | '500' | 'hang';
 
+/** One POST /v2/translate as received (after the spec check and the key check). */
+export interface TranslateCall {
+  text: string[];
+  sourceLang: string | undefined;
+  targetLang: string;
+  context: string | undefined;
+  formality: string | undefined;
+  glossaryId: string | undefined;
+}
+
 export interface DeeplServer {
   url: string;
   readonly requests: number;
   readonly translateRequests: number;
   readonly characters: number;
+  readonly translateLog: readonly TranslateCall[];
+  readonly glossaries: ReadonlyMap<string, FakeGlossary>;
   /** Fixed translations by `dictionaryKey(text, target)`, consulted before the built-in rules. */
   translations: Map<string, string>;
   /** What GET /v2/languages?type=target answers (the built-in list at start); change it freely. */
@@ -73,7 +92,10 @@ export function dictionaryKey(text: string, target: string): string {
 
 const spanishWords = /(^|[^\p{L}])(hola|gracias|el|la|los|las|que|por|favor|mi|mis|es|está|un|una|sí|buenos|días|pedido|ayuda|necesito)(?=$|[^\p{L}])/iu;
 
-export function detectLanguage(text: string): 'ES' | 'EN' {
+const portugueseWords = /(^|[^\p{L}])(obrigado|obrigada|você|olá|minha|encomenda|chegou|ainda|não)(?=$|[^\p{L}])/iu;
+
+export function detectLanguage(text: string): 'ES' | 'EN' | 'PT' {
+  if (/[ãõç]/i.test(text) || portugueseWords.test(text)) return 'PT';
   return /[¿¡ñáéíóú]/i.test(text) || spanishWords.test(text) ? 'ES' : 'EN';
 }
 
@@ -86,9 +108,34 @@ function defaultTranslations(): Map<string, string> {
   return map;
 }
 
-function fakeTranslate(text: string, source: string, target: string, dictionary: Map<string, string>): string {
+interface CallOptions {
+  context: string | undefined;
+  formality: string | undefined;
+  glossary: FakeGlossary | undefined;
+}
+
+function marker(target: string, options: CallOptions): string {
+  const register = /more$/.test(options.formality ?? '') ? ' formal' : /less$/.test(options.formality ?? '') ? ' informal' : '';
+  const extras = [options.glossary ? ' +glossary' : '', options.context ? ' +context' : ''].join('');
+  return `[${baseLanguage(target)}${register}${extras}]`;
+}
+
+function fakeTranslate(text: string, source: string, target: string, dictionary: Map<string, string>, options: CallOptions): string {
   if (baseLanguage(source) === baseLanguage(target)) return text;
-  return dictionary.get(dictionaryKey(text, target)) ?? `[${baseLanguage(target)}] ${text}`;
+  const fixed = dictionary.get(dictionaryKey(text, target));
+  if (fixed !== undefined && !options.formality && !options.glossary) return fixed;
+  const body = options.glossary ? applyGlossary(text, options.glossary) : text;
+  return `${marker(target, options)} ${body}`;
+}
+
+/** DeepL's refusals for a glossary_id: it needs source_lang and the glossary's own pair. */
+function glossaryProblem(glossary: FakeGlossary | undefined, source: string | undefined, target: string): string | undefined {
+  if (!glossary) return 'Glossary not found';
+  if (!source) return 'Use of a glossary requires the source_lang parameter to be specified';
+  if (glossary.sourceLang !== baseLanguage(source) || glossary.targetLang !== baseLanguage(target)) {
+    return 'Language pair of the glossary does not match the language pair of the request';
+  }
+  return undefined;
 }
 
 function asList(value: unknown): string[] {
@@ -106,6 +153,8 @@ function warmUp(validator: SpecValidator): void {
 
 export async function startDeeplServer(options: DeeplServerOptions = {}): Promise<DeeplServer> {
   const counts = { requests: 0, translateRequests: 0, characters: 0 };
+  const translateLog: TranslateCall[] = [];
+  const glossaries = new Map<string, FakeGlossary>();
   const translations = defaultTranslations();
   const targetLanguages: Language[] = builtInTargetLanguages.map((language) => ({ ...language }));
   const hung = new Set<express.Response>();
@@ -146,12 +195,29 @@ export async function startDeeplServer(options: DeeplServerOptions = {}): Promis
     res.status(Number(fault)).json({ message: messages[fault] });
   });
   app.post('/v2/translate', (req, res) => {
-    const body = req.body as { text?: unknown; source_lang?: unknown; target_lang?: unknown };
+    const body = req.body as Record<string, unknown>;
+    const optional = (name: string) => (body[name] === undefined ? undefined : String(body[name]));
     const target = String(body.target_lang).toUpperCase();
-    const declared = body.source_lang === undefined ? undefined : String(body.source_lang).toUpperCase();
-    const results = asList(body.text).map((text) => {
+    const declared = optional('source_lang')?.toUpperCase();
+    const call: TranslateCall = {
+      text: asList(body.text),
+      sourceLang: declared,
+      targetLang: target,
+      context: optional('context'),
+      formality: optional('formality'),
+      glossaryId: optional('glossary_id'),
+    };
+    translateLog.push(call);
+    const glossary = call.glossaryId === undefined ? undefined : glossaries.get(call.glossaryId);
+    const problem = call.glossaryId === undefined ? undefined : glossaryProblem(glossary, declared, target);
+    if (problem) {
+      res.status(400).json({ message: problem });
+      return;
+    }
+    const options: CallOptions = { context: call.context, formality: call.formality, glossary };
+    const results = call.text.map((text) => {
       const source = declared ?? detectLanguage(text);
-      const translated = fakeTranslate(text, source, target, translations);
+      const translated = fakeTranslate(text, source, target, translations, options);
       return { detected_source_language: source, text: translated, billed_characters: text.length };
     });
     res.json({ translations: results });
@@ -164,6 +230,7 @@ export async function startDeeplServer(options: DeeplServerOptions = {}): Promis
     const bases = [...new Map(builtInTargetLanguages.map(({ code, name }) => [baseLanguage(code), name.replace(/ \(.*\)$/, '')]))];
     res.json(bases.map(([language, name]) => ({ language, name })));
   });
+  glossaryRoutes(app, glossaries);
   app.get('/v2/usage', (_req, res) => {
     res.json({ character_count: counts.characters, character_limit: 1_000_000_000 });
   });
@@ -187,6 +254,8 @@ export async function startDeeplServer(options: DeeplServerOptions = {}): Promis
     get characters() {
       return counts.characters;
     },
+    translateLog,
+    glossaries,
     translations,
     targetLanguages,
     setFault(next) {
@@ -197,6 +266,7 @@ export async function startDeeplServer(options: DeeplServerOptions = {}): Promis
       counts.requests = 0;
       counts.translateRequests = 0;
       counts.characters = 0;
+      translateLog.length = 0;
     },
     async close() {
       releaseHung();

@@ -34,6 +34,12 @@ export function useDeeplServer(options: DeeplServerOptions = {}): DeeplServer {
     get characters() {
       return current().characters;
     },
+    get translateLog() {
+      return current().translateLog;
+    },
+    get glossaries() {
+      return current().glossaries;
+    },
     get translations() {
       return current().translations;
     },
