@@ -7,6 +7,6 @@ export { createBuiltinTransport } from './builtin-transport.js';
 export { parseConversationId } from './conversation.schemas.js';
 export { ConversationEvents } from './conversation.events.js';
 export { toSummary, type ConversationView } from './conversation.view.js';
-export { ConversationClosedError } from './messaging.service.js';
+export { ConversationClosedError, type SendCheck } from './messaging.service.js';
 export type { MessageTranslations } from './message-pipeline.js';
 export type { MessageTransport, TransportConversation } from './conversation.types.js';
