@@ -10,6 +10,7 @@ import { isDatabaseReachable } from './lib/database.js';
 import type { Logger } from './lib/logger.js';
 import { flexibleLimiters, rateLimitStores } from './lib/rate-limit-store.js';
 import type { RedisClient } from './lib/redis.js';
+import { createMessagingChannel, type MessagingChannel as PhoneChannel } from './messaging-channel/index.js';
 import { attachRealtime, createRedisAdapter, type SocketGuardSettings } from './realtime/index.js';
 import { createTranslationFeature, describeTranslator, type TranslationFeature } from './translation/index.js';
 import { chooseMessageChannel, type MessageChannel } from './twilio/index.js';
@@ -32,6 +33,8 @@ export interface CompositionOverrides {
 export interface Composition {
   app: Express;
   deps: AppDependencies;
+  /** SMS and WhatsApp customers, when TWILIO_MESSAGING is on. */
+  phones: PhoneChannel | undefined;
   /** Attaches Socket.IO to the listening server; returns how to stop it before the server closes. */
   attach(server: Server): Promise<{ close(): Promise<void> }>;
 }
@@ -61,6 +64,9 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
   const conversations =
     overrides.conversations ??
     createConversationsFeature({ config, logger, translations: translation.service, transport: channel.transport, issueToken: channel.issueToken });
+  const phones = config.messaging
+    ? createMessagingChannel({ config: config.messaging, conversations, translations: translation.service, languages: translation.languagesProvider, logger })
+    : undefined;
   const deps: AppDependencies = {
     config,
     logger,
@@ -69,11 +75,13 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
     translation,
     conversations,
     conversationApi: conversationApiRoutes(conversations, { sendLimit: messageSendLimit(limiterStore('messages')) }),
-    webhooks: channel.webhookRoutes ? [channel.webhookRoutes(conversations)] : [],
+    webhooks: [...(channel.webhookRoutes ? [channel.webhookRoutes(conversations)] : []), ...(phones ? [phones.webhookRoutes] : [])],
+    featureRoutes: phones ? [phones.apiRoutes] : [],
   };
   return {
     app: createApp(deps),
     deps,
+    phones,
     async attach(server) {
       const adapter = redis ? await createRedisAdapter(redis, logger) : undefined;
       const realtime = attachRealtime(server, {

@@ -1,0 +1,54 @@
+// The door to SMS and WhatsApp customers: an edge around the one message pipeline. Inbound texts
+// enter it like any message (signed Twilio webhooks); rep answers leave through its `message`
+// event, translated into the customer's language and sent with Twilio's Messages API.
+import type { Router } from 'express';
+import type { MessagingConfig } from '../config.js';
+import type { LanguagesProvider } from '../contract/languages.js';
+import { AppError } from '../lib/errors.js';
+import type { ConversationsFeature, SendCheck } from '../conversations/index.js';
+import type { Logger } from '../lib/logger.js';
+import type { TranslationService } from '../translation/index.js';
+import { channelApiRoutes } from './channel-api.routes.js';
+import { channelCustomers } from './channel-customers.js';
+import { createInboundService } from './inbound.service.js';
+import { createMessageSender, type MessageSender } from './message-sender.js';
+import { messagingWebhookRoutes } from './messaging-webhook.routes.js';
+import { createOutboundService, optedOutNote } from './outbound.service.js';
+
+export { inboundWebhookPath, statusCallbackPath } from './message-sender.js';
+export { maskedName, channelOf } from './addresses.js';
+export { explainDeliveryError } from './delivery-errors.js';
+
+export interface MessagingChannelDeps {
+  config: MessagingConfig;
+  conversations: ConversationsFeature;
+  translations: TranslationService;
+  languages: LanguagesProvider;
+  logger: Logger;
+  /** Replaces Twilio's Messages API (benchmarks); tests use the local Twilio server instead. */
+  sender?: MessageSender;
+}
+
+/** A customer who texted STOP receives nothing: the rep's message is refused before it is stored. */
+const refuseOptedOut: SendCheck = async (user, conversation) => {
+  if (conversation.channel === 'web' || user.role !== 'rep') return;
+  const customer = await channelCustomers.findById(conversation.customer.id);
+  if (customer?.optedOutAt) throw new AppError(409, 'recipient_opted_out', optedOutNote);
+};
+
+export function createMessagingChannel(deps: MessagingChannelDeps) {
+  const { config, conversations, translations, logger } = deps;
+  const rules = { defaultLanguage: config.defaultLanguage, languageVariants: config.languageVariants };
+  const outbound = createOutboundService({ sender: deps.sender ?? createMessageSender(config), translations, logger });
+  outbound.subscribe(conversations.events);
+  conversations.messaging.addSendCheck(refuseOptedOut);
+  const inbound = createInboundService({ conversations, translations, rules, logger });
+  return {
+    webhookRoutes: messagingWebhookRoutes({ inbound, authToken: config.account.authToken, publicUrl: config.account.publicUrl, logger }),
+    apiRoutes: channelApiRoutes({ conversations, languages: deps.languages }) satisfies Router,
+    /** Resolves when every answer started so far has reached Twilio or failed. */
+    idle: () => outbound.idle(),
+  };
+}
+
+export type MessagingChannel = ReturnType<typeof createMessagingChannel>;
