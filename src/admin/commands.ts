@@ -1,6 +1,7 @@
 import type { AdminCommandModule } from './context.js';
 import { conversationCommands } from './conversation.commands.js';
+import { messagingCommands } from './messaging.commands.js';
 import { repCommands } from './rep.commands.js';
 
 /** Every command group of `npm run admin`. A feature adds its module here. */
-export const commandModules: AdminCommandModule[] = [repCommands, conversationCommands];
+export const commandModules: AdminCommandModule[] = [repCommands, conversationCommands, messagingCommands];

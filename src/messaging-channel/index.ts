@@ -52,3 +52,4 @@ export function createMessagingChannel(deps: MessagingChannelDeps) {
 }
 
 export type MessagingChannel = ReturnType<typeof createMessagingChannel>;
+export { setUpNumberWebhook } from './messaging-setup.js';

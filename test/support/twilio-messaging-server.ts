@@ -4,14 +4,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { projectRoot } from '../../src/lib/paths.js';
-import { rejectRequestsOutsideSpec, type SpecMatch } from './openapi/express.js';
-import { loadSpecValidator } from './openapi/spec-validator.js';
+import type { Context } from 'openapi-backend';
+import { openApiBackend } from './openapi/openapi-backend.js';
 import { twilioSignature, type WebhookParams } from './twilio-webhooks.js';
 
 /**
- * A stand-in for Twilio Programmable Messaging (the 2010 API's Messages resource) and for the
- * phones on the other side: every request first passes the validator for
- * `../shared/specs/twilio_api_v2010.json`; messages it accepts are recorded; the phone's texts
+ * A stand-in for Twilio Programmable Messaging (the 2010 API's Messages and IncomingPhoneNumbers)
+ * and for the phones on the other side: every request is routed and validated by openapi-backend
+ * against `../shared/specs/twilio_api_v2010.json`; messages it accepts are recorded; the phone's texts
  * (`text`) and Twilio's status callbacks (`report`) are sent to the app signed like Twilio signs.
  * Other paths (Conversations) can be forwarded to the Conversations fake, so the app sees one
  * Twilio at one base URL as it does in production.
@@ -26,6 +26,13 @@ export interface SentMessage {
   messagingServiceSid: string | null;
   body: string;
   statusCallback: string | null;
+}
+
+export interface FakeNumber {
+  sid: string;
+  phoneNumber: string;
+  smsUrl: string | null;
+  smsMethod: string;
 }
 
 export interface InboundText {
@@ -61,6 +68,78 @@ function messageJson(accountSid: string, m: SentMessage): Json {
   };
 }
 
+function numberJson(accountSid: string, n: FakeNumber): Json {
+  return {
+    account_sid: accountSid, sid: n.sid, phone_number: n.phoneNumber, friendly_name: n.phoneNumber, sms_url: n.smsUrl, sms_method: n.smsMethod,
+    api_version: '2010-04-01', capabilities: { sms: true, mms: true, voice: true, fax: false }, status: 'in-use', origin: 'twilio',
+    uri: `/2010-04-01/Accounts/${accountSid}/IncomingPhoneNumbers/${n.sid}.json`,
+  };
+}
+
+type Reply = { status: number; body: Json };
+
+/** What the fake holds, and its answer to each operation it implements, by operationId. */
+interface FakeState {
+  accountSid: string;
+  sent: SentMessage[];
+  numbers: FakeNumber[];
+  updates: string[];
+  refusals: Map<string, number>;
+}
+
+function createMessage(state: FakeState, body: Form): Reply {
+  const to = one(body.To) ?? '';
+  const from = one(body.From) ?? null;
+  const messagingServiceSid = one(body.MessagingServiceSid) ?? null;
+  if (!from && !messagingServiceSid) return { status: 400, body: errorBody(400, 21603, "A 'From' or 'MessagingServiceSid' parameter is required") };
+  if (from && to.startsWith('whatsapp:') !== from.startsWith('whatsapp:')) return { status: 400, body: errorBody(400, 21910, 'Invalid From and To pair') };
+  const refusal = state.refusals.get(to);
+  if (refusal !== undefined) {
+    state.refusals.delete(to);
+    return { status: 400, body: errorBody(400, refusal, `refused (injected ${refusal})`) };
+  }
+  const message: SentMessage = { sid: newSid('SM'), to, from, messagingServiceSid, body: one(body.Body) ?? '', statusCallback: one(body.StatusCallback) ?? null };
+  state.sent.push(message);
+  return { status: 201, body: messageJson(state.accountSid, message) };
+}
+
+function listNumbers(state: FakeState, query: Form): Reply {
+  const wanted = one(query.PhoneNumber);
+  const items = state.numbers.filter((n) => !wanted || n.phoneNumber === wanted).map((n) => numberJson(state.accountSid, n));
+  const uri = `/2010-04-01/Accounts/${state.accountSid}/IncomingPhoneNumbers.json`;
+  return { status: 200, body: { incoming_phone_numbers: items, page: 0, page_size: 50, start: 0, end: items.length, uri, first_page_uri: uri, next_page_uri: null, previous_page_uri: null } };
+}
+
+function updateNumber(state: FakeState, sid: string | undefined, body: Form): Reply {
+  state.updates.push('UpdateIncomingPhoneNumber');
+  const found = state.numbers.find((n) => n.sid === sid);
+  if (!found) return { status: 404, body: errorBody(404, 20404, 'number not found') };
+  found.smsUrl = one(body.SmsUrl) ?? found.smsUrl;
+  found.smsMethod = one(body.SmsMethod) ?? found.smsMethod;
+  return { status: 200, body: numberJson(state.accountSid, found) };
+}
+
+/** Routing by operationId and validation against the 2010 description (openapi-backend). */
+async function twilioApi(state: FakeState) {
+  const reply = (res: express.Response, { status, body }: Reply) => void res.status(status).json(body);
+  const ofAccount = (context: Context, res: express.Response, answer: () => Reply) =>
+    context.request.params.AccountSid === state.accountSid ? reply(res, answer()) : reply(res, { status: 404, body: errorBody(404, 20404, 'Account not found') });
+  const form = (context: Context) => (context.request.requestBody ?? {}) as Form;
+  return openApiBackend(twilioApiV2010SpecPath(), {
+    CreateMessage: (context, res: express.Response) => ofAccount(context, res, () => createMessage(state, form(context))),
+    ListIncomingPhoneNumber: (context, res: express.Response) => ofAccount(context, res, () => listNumbers(state, context.request.query as Form)),
+    UpdateIncomingPhoneNumber: (context, res: express.Response) =>
+      ofAccount(context, res, () => updateNumber(state, String(context.request.params.Sid), form(context))),
+    validationFail: (context, res: express.Response) => {
+      const errors = (context.validation.errors ?? []).map((error) => `${error.instancePath || 'request'}: ${error.message ?? 'is invalid'}`);
+      res.status(400).json({ ...errorBody(400, 21000, errors.join('; ')), errors });
+    },
+    notFound: (_context, res: express.Response) => reply(res, { status: 404, body: errorBody(404, 20404, 'not a path of the 2010 API') }),
+    methodNotAllowed: (_context, res: express.Response) => reply(res, { status: 405, body: errorBody(405, 20004, 'Method not allowed') }),
+    notImplemented: (context, res: express.Response) => reply(res, { status: 501, body: errorBody(501, 0, `the fake does not implement ${context.operation.operationId}`) }),
+  });
+}
+
 async function forward(req: express.Request, res: express.Response, target: string): Promise<void> {
   const headers = Object.fromEntries(Object.entries(req.headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[0] !== 'host'));
   const body = req.method === 'GET' || req.method === 'DELETE' ? undefined : await new Promise<Buffer>((done) => {
@@ -77,6 +156,8 @@ export async function startTwilioMessagingFake(options: MessagingFakeOptions = {
   const apiKeySecret = options.apiKeySecret ?? randomBytes(16).toString('hex');
   const authToken = options.authToken ?? randomBytes(16).toString('hex');
   const sent: SentMessage[] = [];
+  const numbers: FakeNumber[] = [];
+  const updates: string[] = [];
   /** Recipients whose next message the API refuses with this Twilio error code. */
   const refusals = new Map<string, number>();
   const target: { app?: string; publicUrl?: string } = {};
@@ -91,25 +172,11 @@ export async function startTwilioMessagingFake(options: MessagingFakeOptions = {
     if (req.get('authorization') === expected) return next();
     res.status(401).json(errorBody(401, 20003, 'Authenticate'));
   });
-  app.use(rejectRequestsOutsideSpec(loadSpecValidator(twilioApiV2010SpecPath())));
-  app.use((req, res) => {
-    const spec = res.locals.spec as SpecMatch;
-    if (spec.pathParams.AccountSid !== accountSid) return void res.status(404).json(errorBody(404, 20404, 'Account not found'));
-    if (spec.operationId !== 'CreateMessage') return void res.status(501).json(errorBody(501, 0, `the fake does not implement ${spec.operationId}`));
-    const body = (req.body ?? {}) as Form;
-    const to = one(body.To) ?? '';
-    const from = one(body.From) ?? null;
-    const messagingServiceSid = one(body.MessagingServiceSid) ?? null;
-    if (!from && !messagingServiceSid) return void res.status(400).json(errorBody(400, 21603, "A 'From' or 'MessagingServiceSid' parameter is required"));
-    if (from && to.startsWith('whatsapp:') !== from.startsWith('whatsapp:')) return void res.status(400).json(errorBody(400, 21910, 'Invalid From and To pair'));
-    const refusal = refusals.get(to);
-    if (refusal !== undefined) {
-      refusals.delete(to);
-      return void res.status(400).json(errorBody(400, refusal, `refused (injected ${refusal})`));
-    }
-    const message: SentMessage = { sid: newSid('SM'), to, from, messagingServiceSid, body: one(body.Body) ?? '', statusCallback: one(body.StatusCallback) ?? null };
-    sent.push(message);
-    res.status(201).json(messageJson(accountSid, message));
+  const api = await twilioApi({ accountSid, sent, numbers, updates, refusals });
+  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  app.use((req, res, next) => {
+    const request = { method: req.method, path: req.path, query: req.query as Record<string, string | string[]>, headers: req.headers as Record<string, string | string[]>, body: req.body as unknown };
+    api.handleRequest(request, res).catch(next);
   });
 
   async function post(url: string, signedUrl: string, params: WebhookParams, signature?: string | null) {
@@ -146,6 +213,14 @@ export async function startTwilioMessagingFake(options: MessagingFakeOptions = {
     url, accountSid, apiKeySid, apiKeySecret, authToken,
     /** Every message the Messages API accepted, in order. */
     sent,
+    /** The account's phone numbers, and every update call made to them. */
+    numbers,
+    numberUpdates: updates,
+    addNumber(phoneNumber: string): FakeNumber {
+      const added: FakeNumber = { sid: newSid('PN'), phoneNumber, smsUrl: null, smsMethod: 'POST' };
+      numbers.push(added);
+      return added;
+    },
     /** The app's real address, and the PUBLIC_URL Twilio signs for. */
     deliverTo(appUrl: string, publicUrl: string) {
       target.app = appUrl;
