@@ -55,6 +55,8 @@ export interface MessagingFakeOptions {
   authToken?: string;
   /** Where requests outside the 2010 API go (the Conversations fake's URL). */
   forwardTo?: string;
+  /** Called as each message is accepted (benchmarks time it). */
+  onSent?: (message: SentMessage) => void;
 }
 
 function messageJson(accountSid: string, m: SentMessage): Json {
@@ -85,6 +87,7 @@ interface FakeState {
   numbers: FakeNumber[];
   updates: string[];
   refusals: Map<string, number>;
+  onSent?: (message: SentMessage) => void;
 }
 
 function createMessage(state: FakeState, body: Form): Reply {
@@ -100,6 +103,7 @@ function createMessage(state: FakeState, body: Form): Reply {
   }
   const message: SentMessage = { sid: newSid('SM'), to, from, messagingServiceSid, body: one(body.Body) ?? '', statusCallback: one(body.StatusCallback) ?? null };
   state.sent.push(message);
+  state.onSent?.(message);
   return { status: 201, body: messageJson(state.accountSid, message) };
 }
 
@@ -172,7 +176,7 @@ export async function startTwilioMessagingFake(options: MessagingFakeOptions = {
     if (req.get('authorization') === expected) return next();
     res.status(401).json(errorBody(401, 20003, 'Authenticate'));
   });
-  const api = await twilioApi({ accountSid, sent, numbers, updates, refusals });
+  const api = await twilioApi({ accountSid, sent, numbers, updates, refusals, onSent: options.onSent });
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use((req, res, next) => {
     const request = { method: req.method, path: req.path, query: req.query as Record<string, string | string[]>, headers: req.headers as Record<string, string | string[]>, body: req.body as unknown };
