@@ -117,18 +117,27 @@ async function run(url: string, fake: Awaited<ReturnType<typeof startTwilioMessa
     })());
   }
   await Promise.all(inFlight);
-  await sleep(1_000);
+  await idle();
+  await sleep(500);
   const stored = await Message.countDocuments({ authorRole: 'customer' });
 
-  const csrf = session.csrf;
+  // A rep may send 20 messages per 10 s over HTTP: one rep per 8 conversations answers them.
+  const users = createUserService({ bcryptCost: 4 });
+  const answerers = await Promise.all(Array.from({ length: Math.ceil(conversations.size / 8) }, async (_, index) => {
+    const user = await users.createUser('rep', { username: `bench_a${index}_${Date.now().toString(36)}`, password, language: 'EN-US' });
+    return signIn({ url }, 'rep', { user, username: user.username, password });
+  }));
+  const refused = new Map<number, number>();
   await Promise.all([...conversations].map(async (conversationId, index) => {
+    const answerer = answerers[index % answerers.length]!;
     const body = `We are on it, ticket ${index}`;
     answered.set(`[ES] ${body}`, performance.now());
-    await fetch(`${url}/api/conversations/${conversationId}/messages`, {
+    const res = await fetch(`${url}/api/conversations/${conversationId}/messages`, {
       method: 'POST',
-      headers: { cookie: session.cookie, 'x-csrf-token': csrf, 'content-type': 'application/json', accept: 'application/json' },
+      headers: { cookie: answerer.cookie, 'x-csrf-token': answerer.csrf, 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ clientId: `bench-${index}-${Date.now()}`, body }),
     });
+    if (res.status !== 201) refused.set(res.status, (refused.get(res.status) ?? 0) + 1);
   }));
   await idle();
   const bodies = fake.sent.map((message) => message.body);
@@ -139,7 +148,7 @@ async function run(url: string, fake: Awaited<ReturnType<typeof startTwilioMessa
   console.log(line('inbound to dashboard socket', toDashboard));
   console.log(line('rep answer to Messages.json', reached));
   console.log(`lost inbound: ${total - stored}   webhook errors: ${JSON.stringify(Object.fromEntries(failures))}`);
-  console.log(`answers sent: ${bodies.length} of ${conversations.size}   sent twice: ${bodies.length - new Set(bodies).size}`);
+  console.log(`answers sent: ${bodies.length} of ${conversations.size}   refused: ${JSON.stringify(Object.fromEntries(refused))}   sent twice: ${bodies.length - new Set(bodies).size}`);
 }
 
 await main();

@@ -84,6 +84,7 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
     phones,
     async attach(server) {
       const adapter = redis ? await createRedisAdapter(redis, logger) : undefined;
+      const sweeping = phones?.startSweeping();
       const realtime = attachRealtime(server, {
         feature: conversations,
         sessionMiddleware: auth.sessionMiddleware,
@@ -95,6 +96,7 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
       });
       return {
         close: async () => {
+          sweeping?.stop();
           await realtime.close();
           await adapter?.close();
         },

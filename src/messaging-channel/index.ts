@@ -10,6 +10,7 @@ import type { Logger } from '../lib/logger.js';
 import type { TranslationService } from '../translation/index.js';
 import { channelApiRoutes } from './channel-api.routes.js';
 import { channelCustomers } from './channel-customers.js';
+import { createInbox } from './inbound-inbox.js';
 import { createInboundService } from './inbound.service.js';
 import { createMessageSender, type MessageSender } from './message-sender.js';
 import { messagingWebhookRoutes } from './messaging-webhook.routes.js';
@@ -43,11 +44,25 @@ export function createMessagingChannel(deps: MessagingChannelDeps) {
   outbound.subscribe(conversations.events);
   conversations.messaging.addSendCheck(refuseOptedOut);
   const inbound = createInboundService({ conversations, translations, rules, logger });
+  const inbox = createInbox({ process: async (event) => void (await inbound.receive(event)), logger });
   return {
-    webhookRoutes: messagingWebhookRoutes({ inbound, authToken: config.account.authToken, publicUrl: config.account.publicUrl, logger }),
+    webhookRoutes: messagingWebhookRoutes({ inbox, authToken: config.account.authToken, publicUrl: config.account.publicUrl, logger }),
     apiRoutes: channelApiRoutes({ conversations, languages: deps.languages }) satisfies Router,
-    /** Resolves when every answer started so far has reached Twilio or failed. */
-    idle: () => outbound.idle(),
+    /** Resolves when every text and answer started so far is done (reached Twilio, or failed). */
+    idle: async () => {
+      await inbox.idle();
+      await outbound.idle();
+    },
+    /** Takes up texts a crash or failure left unfinished, now and every 30 s, until stopped. */
+    startSweeping(): { stop(): void } {
+      const sweep = () => void inbox.sweep().catch((error: unknown) => logger.warn({ err: error }, 'phone message sweep failed'));
+      const timer = setInterval(sweep, 30_000);
+      timer.unref();
+      sweep();
+      return { stop: () => clearInterval(timer) };
+    },
+    /** For tests: one sweep as if at `now`. */
+    sweep: (now?: number) => inbox.sweep(now),
   };
 }
 

@@ -1,3 +1,4 @@
+import mongoose from 'mongoose';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Message } from '../../src/conversations/message.model.js';
@@ -55,6 +56,24 @@ describe('a phone customer\'s language', () => {
     const from = newNumber();
     await text(from, 'My parcel never arrived yesterday');
     expect((await rowOf(from)).customer.language).toBe('EN-US');
+  });
+});
+
+describe('texts Twilio handed over', () => {
+  it('when the server stopped after answering Twilio but before the work, then the sweep takes the text up once', async () => {
+    const from = newNumber();
+    const messageSid = `SM${'b'.repeat(32)}`;
+    // What the webhook had recorded before a crash: the text, unclaimed, two minutes old.
+    await mongoose.connection.collection('messaginginboxes').insertOne({
+      messageSid, status: 'pending', attempts: 0, claimedAt: null, createdAt: new Date(Date.now() - 120_000),
+      event: { MessageSid: messageSid, From: from, To: SUPPORT_NUMBER, Body: 'Mi pedido no ha llegado todavía', NumMedia: 0 },
+    });
+    expect(await harness.composition.phones!.sweep()).toBe(1);
+    await harness.composition.phones!.idle();
+    expect(await harness.composition.phones!.sweep()).toBe(0);
+    const row = await rowOf(from);
+    expect(row).toMatchObject({ channel: 'sms', lastMessagePreview: 'Mi pedido no ha llegado todavía' });
+    expect(await Message.countDocuments({ conversationId: row.id })).toBe(1);
   });
 });
 

@@ -57,10 +57,17 @@ export async function startPhoneHarness(transport: TransportName, env: NodeJS.Pr
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   messaging.deliverTo(baseUrl, PUBLIC_URL);
   conversationsFake?.webhooks.deliverTo(`${baseUrl}/webhooks/twilio/conversations`, `${PUBLIC_URL}/webhooks/twilio/conversations`);
+  // Twilio gets its answer first and the work follows: tests look once the work is done.
+  const settled = <A extends unknown[], R>(send: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+    const answer = await send(...args);
+    await composition.phones?.idle();
+    return answer;
+  };
+  const phones = { ...messaging, text: settled(messaging.text), redeliver: settled(messaging.redeliver), report: settled(messaging.report) };
   const rep = await createRep({ language: 'EN-US' });
   const repAgent = await loginAgent(composition.app, { role: 'rep', ...rep });
   return {
-    composition, messaging, conversationsFake, deepl, baseUrl, rep, repAgent,
+    composition, messaging: phones, conversationsFake, deepl, baseUrl, rep, repAgent,
     async close() {
       await realtime.close();
       await closeServer(server, 500);
