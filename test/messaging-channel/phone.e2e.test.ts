@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 describe('a rep answering a text message', { timeout: 60_000 }, () => {
-  it('when a customer texts in Spanish, then the conversation appears live with an SMS badge and the rep\'s English answer reaches the phone in Spanish', async () => {
+  it('when a customer texts in Spanish, then the conversation appears live with an SMS badge and the rep\'s English answer reaches the phone in Spanish, then shows as delivered', async () => {
     await repPage.goto('/auth/rep/login');
     await repPage.getByLabel('Username').fill(harness.rep.username);
     await repPage.getByLabel('Password').fill(harness.rep.password);
@@ -48,5 +48,14 @@ describe('a rep answering a text message', { timeout: 60_000 }, () => {
     await box.fill('How can I help you?');
     await box.press('Enter');
     await expect.poll(() => harness.messaging.sent.map((m) => [m.to, m.body])).toEqual([[from, '¿En qué puedo ayudarle?']]);
+
+    // What became of it on the phone, in words, under the rep's message.
+    await harness.messaging.report(harness.messaging.sent[0]!, 'delivered');
+    const delivery = panel.locator('li[data-message]', { hasText: 'How can I help you?' }).locator('[data-part="phone-delivery"]');
+    await expect.poll(() => delivery.textContent(), { timeout: 15_000 }).toBe('Delivered');
+    expect(await panel.locator('[data-part="phone-customer"]').textContent()).toBe('SMS customer, writes Spanish.');
+
+    await box.fill('a'.repeat(200));
+    await expect.poll(() => panel.locator('[data-part="sms-segments"]').textContent()).toBe('This answer is about 2 SMS segments long.');
   });
 });
