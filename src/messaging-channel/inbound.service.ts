@@ -28,12 +28,13 @@ export function createInboundService(deps: {
 }) {
   const { conversations, logger } = deps;
 
-  async function settleLanguage(customer: ChannelCustomerView, body: string): Promise<ChannelCustomerView> {
+  /** A new customer has no conversation yet: only an existing one's conversations need the change. */
+  async function settleLanguage(customer: ChannelCustomerView, body: string, isNew: boolean): Promise<ChannelCustomerView> {
     if (customer.languageSource !== 'default') return customer;
     const detected = await detectLanguage(deps.translations, body, deps.rules);
     if (!detected) return customer;
     await channelCustomers.setLanguage(customer.id, detected, 'detected');
-    if (detected !== customer.language) await conversations.conversations.setCustomerLanguage(customer.id, detected);
+    if (!isNew && detected !== customer.language) await conversations.conversations.setCustomerLanguage(customer.id, detected);
     return { ...customer, language: detected, languageSource: 'detected' };
   }
 
@@ -50,7 +51,7 @@ export function createInboundService(deps: {
     if (found.customer.ourAddress !== event.To) await channelCustomers.setOurAddress(found.customer.id, event.To);
     await recordKeyword(found.customer, event.Body);
     const body = bodyOf(event);
-    const customer = await settleLanguage(found.customer, event.Body);
+    const customer = await settleLanguage(found.customer, event.Body, found.created);
     const { conversation } = await conversations.conversations.startOrResume(authorOf(customer), customer.channel);
     try {
       // The MessageSid is the message's id: Twilio's retry of the same webhook is stored once.
