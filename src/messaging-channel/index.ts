@@ -14,7 +14,7 @@ import { createInbox } from './inbound-inbox.js';
 import { createInboundService } from './inbound.service.js';
 import { createMessageSender, type MessageSender } from './message-sender.js';
 import { messagingWebhookRoutes } from './messaging-webhook.routes.js';
-import { createOutboundService, optedOutNote } from './outbound.service.js';
+import { createOutboundService, markInterrupted, optedOutNote } from './outbound.service.js';
 
 export { inboundWebhookPath, statusCallbackPath } from './message-sender.js';
 export { maskedName, channelOf } from './addresses.js';
@@ -55,14 +55,16 @@ export function createMessagingChannel(deps: MessagingChannelDeps) {
     },
     /** Takes up texts a crash or failure left unfinished, now and every 30 s, until stopped. */
     startSweeping(): { stop(): void } {
-      const sweep = () => void inbox.sweep().catch((error: unknown) => logger.warn({ err: error }, 'phone message sweep failed'));
+      const sweep = () =>
+        void Promise.all([inbox.sweep(), markInterrupted()]).catch((error: unknown) => logger.warn({ err: error }, 'phone message sweep failed'));
       const timer = setInterval(sweep, 30_000);
       timer.unref();
       sweep();
       return { stop: () => clearInterval(timer) };
     },
-    /** For tests: one sweep as if at `now`. */
+    /** For tests: one sweep of texts, and of answers left half-sent, as if at `now`. */
     sweep: (now?: number) => inbox.sweep(now),
+    sweepDeliveries: (now?: number) => markInterrupted(now),
   };
 }
 

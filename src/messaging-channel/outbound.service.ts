@@ -14,6 +14,9 @@ import { twilioErrorCode, type MessageSender } from './message-sender.js';
 export const optedOutNote = 'The customer texted STOP: nothing is sent to this number until they text START.';
 const untranslatedNote = 'Sent in your words, untranslated: translation was unavailable when it left.';
 const unreachableNote = 'Twilio could not be reached; the message was not sent. Send it again in a moment.';
+const interruptedNote = 'Parley stopped while sending this: it may not have reached the phone. Send it again if needed.';
+/** A delivery still "sending" after this long was interrupted (its server stopped). */
+export const INTERRUPTED_AFTER_MS = 60_000;
 
 /**
  * Rep messages in phone conversations, sent to the phone in the customer's language. It listens
@@ -84,6 +87,15 @@ export function createOutboundService(deps: { sender: MessageSender; translation
       while (pending.size > 0) await Promise.all([...pending]);
     },
   };
+}
+
+/** Deliveries a stopped server left half-way are shown to the rep as such, never left silent. */
+export async function markInterrupted(now = Date.now()): Promise<number> {
+  const result = await ChannelDelivery.updateMany(
+    { status: 'sending', updatedAt: mongoose.trusted({ $lt: new Date(now - INTERRUPTED_AFTER_MS) }) },
+    { $set: { status: 'failed', note: interruptedNote } },
+  );
+  return result.modifiedCount;
 }
 
 /** Twilio's statuses in the order they happen: a late "sent" never overwrites "delivered". */

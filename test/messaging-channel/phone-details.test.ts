@@ -78,6 +78,21 @@ describe('texts Twilio handed over', () => {
 });
 
 describe('what reaches the rep and the phone', () => {
+  it('when the server stopped while an answer was being sent, then the rep sees it may not have arrived', async () => {
+    const from = newNumber();
+    await text(from, 'Necesito ayuda con mi pedido');
+    const row = await rowOf(from);
+    const messageId = new mongoose.Types.ObjectId();
+    const stale = new Date(Date.now() - 120_000);
+    await mongoose.connection.collection('channeldeliveries').insertOne({
+      messageId, conversationId: new mongoose.Types.ObjectId(row.id), customerId: new mongoose.Types.ObjectId(row.customer.id),
+      body: 'Hola', language: 'ES', untranslated: false, status: 'sending', messageSid: null, errorCode: null, note: null, segments: 1,
+      createdAt: stale, updatedAt: stale,
+    });
+    expect(await harness.composition.phones!.sweepDeliveries()).toBe(1);
+    expect((await channelInfo(harness, row.id)).deliveries[messageId.toString()]).toMatchObject({ status: 'failed', note: expect.stringMatching(/may not have reached/) });
+  });
+
   it('when a text has pictures, then the rep gets them as links with their type, not stored', async () => {
     const from = newNumber();
     const url = 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1';
