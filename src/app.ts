@@ -26,6 +26,8 @@ export interface AppDependencies {
   conversationApi: Router;
   /** Signed webhooks (Twilio): before sessions, so they need no login and no CSRF token. */
   webhooks: Router[];
+  /** Signed-in routes of optional features (SMS and WhatsApp customers), after sessions and CSRF. */
+  featureRoutes?: Router[];
 }
 
 /** Builds the Express app from its dependencies (composeApplication supplies them). It never connects or listens. */
@@ -53,6 +55,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(deps.auth.routes);
   app.use(conversationRoutes(deps.conversations));
   app.use(deps.conversationApi);
+  for (const routes of deps.featureRoutes ?? []) app.use(routes);
   app.use(supportRoutes(deps.conversations));
   app.use(translationRoutes(deps.translation));
 

@@ -9,6 +9,7 @@ import { isDatabaseReachable } from './lib/database.js';
 import type { Logger } from './lib/logger.js';
 import { flexibleLimiters, rateLimitStores } from './lib/rate-limit-store.js';
 import type { RedisClient } from './lib/redis.js';
+import { createMessagingChannel, type MessagingChannel as PhoneChannel } from './messaging-channel/index.js';
 import { attachRealtime, createRedisAdapter, type SocketGuardSettings } from './realtime/index.js';
 import { createTranslationFeature, describeTranslator, type TranslationFeature } from './translation/index.js';
 import { chooseMessageChannel, type MessageChannel } from './twilio/index.js';
@@ -31,6 +32,8 @@ export interface CompositionOverrides {
 export interface Composition {
   app: Express;
   deps: AppDependencies;
+  /** SMS and WhatsApp customers, when TWILIO_MESSAGING is on. */
+  phones: PhoneChannel | undefined;
   /** Attaches Socket.IO to the listening server; returns how to stop it before the server closes. */
   attach(server: Server): Promise<{ close(): Promise<void> }>;
 }
@@ -68,6 +71,9 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
       changeLanguage: async (user, language) => void (await auth.users.setLanguage(user, language)),
       translationCharacters: async (id) => (await translation.usage.forConversation(id)).characters,
     });
+  const phones = config.messaging
+    ? createMessagingChannel({ config: config.messaging, conversations, translations: translation.service, languages: translation.languagesProvider, logger })
+    : undefined;
   const deps: AppDependencies = {
     config,
     logger,
@@ -76,13 +82,16 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
     translation,
     conversations,
     conversationApi: conversationApiRoutes(conversations, { sendLimit: messageSendLimit(limiterStore('messages')) }),
-    webhooks: channel.webhookRoutes ? [channel.webhookRoutes(conversations)] : [],
+    webhooks: [...(channel.webhookRoutes ? [channel.webhookRoutes(conversations)] : []), ...(phones ? [phones.webhookRoutes] : [])],
+    featureRoutes: phones ? [phones.apiRoutes] : [],
   };
   return {
     app: createApp(deps),
     deps,
+    phones,
     async attach(server) {
       const adapter = redis ? await createRedisAdapter(redis, logger) : undefined;
+      const sweeping = phones?.startSweeping();
       const realtime = attachRealtime(server, {
         feature: conversations,
         sessionMiddleware: auth.sessionMiddleware,
@@ -94,6 +103,7 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
       });
       return {
         close: async () => {
+          sweeping?.stop();
           await realtime.close();
           await adapter?.close();
         },

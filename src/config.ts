@@ -68,6 +68,11 @@ const environmentSchema = z
       .pipe(z.array(z.string().regex(/^[A-Za-z]{2}(-[A-Za-z0-9]{2,4})?=prefer_(more|less)$/, 'use LANG=prefer_more or LANG=prefer_less, comma-separated'))),
     REDIS_URL: optionalUrl,
     PUBLIC_URL: optionalUrl,
+    MESSAGE_TRANSPORT: z.preprocess(emptyAsUndefined, z.enum(['auto', 'builtin']).default('auto')),
+    TWILIO_MESSAGING: booleanFlag,
+    TWILIO_MESSAGING_SERVICE_SID: optionalString.pipe(z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'must be a Messaging Service SID (MG…)').optional()),
+    CHANNEL_DEFAULT_LANGUAGE: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,4})?$/).default('EN-US')),
+    CHANNEL_LANGUAGE_VARIANTS: z.preprocess(emptyAsUndefined, z.string().regex(/^([A-Za-z]{2,3}:[A-Za-z]{2,3}(-[A-Za-z0-9]{2,4})?)(,[A-Za-z]{2,3}:[A-Za-z]{2,3}(-[A-Za-z0-9]{2,4})?)*$/, 'must look like EN:EN-US,PT:PT-BR').default('EN:EN-US,PT:PT-BR,ZH:ZH-HANS')),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
@@ -87,10 +92,13 @@ const environmentSchema = z
       });
     }
     // Browser messages reach the server only through Twilio's signed webhooks.
-    if (twilioSet === twilio.length) {
+    if (twilioSet === twilio.length || env.TWILIO_MESSAGING) {
       for (const name of ['TWILIO_AUTH_TOKEN', 'PUBLIC_URL'] as const) {
         if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required with the Twilio transport (webhooks are signed with it)' });
       }
+    }
+    if (env.TWILIO_MESSAGING && twilioSet < twilio.length) {
+      ctx.addIssue({ code: 'custom', path: ['TWILIO_MESSAGING'], message: 'needs TWILIO_ACCOUNT_SID, TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET' });
     }
   });
 
@@ -105,6 +113,18 @@ export interface TwilioConfig {
   authToken: string;
   /** The address Twilio calls for webhooks (PUBLIC_URL), signatures are checked against it. */
   publicUrl: string;
+}
+
+/** SMS and WhatsApp customers over Twilio Programmable Messaging (TWILIO_MESSAGING=true). */
+export interface MessagingConfig {
+  /** The Twilio account (the same TWILIO_* settings as the Conversations transport). */
+  account: TwilioConfig;
+  /** Sends from this Messaging Service; otherwise from the number the customer wrote to. */
+  messagingServiceSid: string | undefined;
+  /** A customer's language until their messages tell (too short to detect, or no translator). */
+  defaultLanguage: string;
+  /** What a detected base language becomes as a DeepL target: `EN` → `EN-US`. */
+  languageVariants: Record<string, string>;
 }
 
 export interface Config {
@@ -133,6 +153,7 @@ export interface Config {
   redisUrl: string | undefined;
   /** Where the public reaches this app (PUBLIC_URL, no trailing slash), e.g. behind a proxy. */
   publicUrl: string | undefined;
+  messaging: MessagingConfig | undefined;
 }
 
 export class ConfigError extends Error {
@@ -168,7 +189,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = readEnvironment()): 
     );
   }
   const env = parsed.data;
-  const twilio: TwilioConfig | undefined =
+  const twilioAccount: TwilioConfig | undefined =
     env.TWILIO_ACCOUNT_SID && env.TWILIO_API_KEY_SID && env.TWILIO_API_KEY_SECRET
       ? {
           accountSid: env.TWILIO_ACCOUNT_SID,
@@ -181,6 +202,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = readEnvironment()): 
           publicUrl: (env.PUBLIC_URL ?? '').replace(/\/+$/, ''),
         }
       : undefined;
+  // MESSAGE_TRANSPORT=builtin keeps Twilio's account for SMS/WhatsApp only, chat stays built-in.
+  const twilio = env.MESSAGE_TRANSPORT === 'builtin' ? undefined : twilioAccount;
   return deepFreeze({
     env: env.NODE_ENV,
     isProduction: env.NODE_ENV === 'production',
@@ -212,6 +235,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = readEnvironment()): 
     translationFormality: formalityDefaults(env.TRANSLATION_FORMALITY),
     redisUrl: env.REDIS_URL,
     publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
+    messaging: env.TWILIO_MESSAGING && twilioAccount ? messagingConfig(twilioAccount, env) : undefined,
   });
 }
 
@@ -222,6 +246,18 @@ function formalityDefaults(items: readonly string[]): Config['translationFormali
     defaults[language.split('-')[0]?.toUpperCase() ?? ''] = register === 'prefer_less' ? 'prefer_less' : 'prefer_more';
   }
   return defaults;
+}
+
+function messagingConfig(account: TwilioConfig, env: z.infer<typeof environmentSchema>): MessagingConfig {
+  const variants = Object.fromEntries(
+    env.CHANNEL_LANGUAGE_VARIANTS.split(',').map((pair) => pair.split(':').map((code) => code.trim().toUpperCase()) as [string, string]),
+  );
+  return {
+    account,
+    messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID,
+    defaultLanguage: env.CHANNEL_DEFAULT_LANGUAGE.toUpperCase(),
+    languageVariants: variants,
+  };
 }
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {

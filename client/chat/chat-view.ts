@@ -3,6 +3,7 @@
 import type { ChatClient, ChatMessage, User, ConversationSummary, HistoryPage, Unsubscribe } from './chat-client.js';
 import { MessageItem } from './message-item.js';
 import { Composer } from './composer.js';
+import { PhonePanel } from './phone-panel.js';
 import { TranslationRetry, type Translation, type Translations } from './translations.js';
 import { h, setText } from '../lib/dom.js';
 import { newClientId } from '../lib/ids.js';
@@ -41,6 +42,7 @@ export class ChatView {
   private liveTimer: ReturnType<typeof setTimeout> | undefined;
   private oldestId: string | undefined;
   private summary: ConversationSummary | undefined;
+  private phonePanel: PhonePanel | undefined;
 
   constructor(private readonly options: ChatViewOptions) {
     const id = options.conversationId;
@@ -97,6 +99,7 @@ export class ChatView {
 
   destroy(): void {
     for (const stop of this.unsubscribe) stop();
+    this.phonePanel?.stop();
     this.retry.stop();
     clearTimeout(this.liveTimer);
     this.options.client.leave(this.options.conversationId);
@@ -214,6 +217,7 @@ export class ChatView {
   private setSummary(summary: ConversationSummary): void {
     this.summary = summary;
     this.options.onSummary?.(summary);
+    if (!this.phonePanel && summary.channel !== 'web' && this.options.me.role === 'rep') this.showPhonePanel(summary);
     const closed = summary.status === 'closed';
     this.composer.setDisabled(closed);
     this.closedEl.hidden = !closed;
@@ -221,6 +225,13 @@ export class ChatView {
     this.closedEl.replaceChildren(h('p', { class: 'font-medium' }, 'This conversation is closed. It is read-only now.'));
     const actions = this.options.closedActions?.();
     if (actions) this.closedEl.append(actions);
+  }
+
+  /** Reps answering an SMS or WhatsApp customer see what reached the phone. */
+  private showPhonePanel(summary: ConversationSummary): void {
+    this.phonePanel = new PhonePanel(summary, this.element);
+    this.composer.element.before(this.phonePanel.element);
+    this.phonePanel.start(this.composer.element.querySelector('textarea'));
   }
 
   private onTyping(userId: string, username: string): void {

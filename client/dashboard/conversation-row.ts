@@ -1,8 +1,10 @@
 // One conversation on the rep dashboard: customer, language by name, status, translated preview
-// of the last message, unread count, and the join / open / close / transcript actions.
+// of the last message, channel badge (web / SMS / WhatsApp), unread count, and the join / open / close / transcript actions.
 import type { User, ConversationSummary } from '../chat/chat-client.js';
 import { formatTime, h, setText } from '../lib/dom.js';
 import { languageLabel } from '../lib/languages.js';
+
+const channelLabels: Record<ConversationSummary['channel'], string> = { web: 'Web', sms: 'SMS', whatsapp: 'WhatsApp' };
 
 export interface RowActions {
   open: (summary: ConversationSummary) => void;
@@ -20,6 +22,7 @@ export class ConversationRow {
   private readonly timeEl: HTMLTimeElement;
   private readonly nameEl: HTMLSpanElement;
   private readonly languageEl: HTMLSpanElement;
+  private readonly channelEl: HTMLSpanElement;
   private translatedPreview: string | undefined;
 
   constructor(
@@ -29,6 +32,7 @@ export class ConversationRow {
   ) {
     this.nameEl = h('span', { class: 'font-semibold text-slate-900', 'data-part': 'customer' });
     this.languageEl = h('span', { class: 'text-xs text-slate-600', 'data-part': 'language' });
+    this.channelEl = h('span', { class: 'rounded bg-sky-100 px-1.5 text-xs font-medium text-sky-900', 'data-part': 'channel' });
     this.statusEl = h('span', { class: 'rounded-full px-2 py-0.5 text-xs font-medium', 'data-part': 'status' });
     this.unreadEl = h('span', { class: 'rounded-full bg-indigo-600 px-2 py-0.5 text-xs font-semibold text-white', 'data-part': 'unread' });
     this.timeEl = h('time', { class: 'text-xs text-slate-600' });
@@ -39,7 +43,7 @@ export class ConversationRow {
     this.closeButton.addEventListener('click', () => actions.close(this.summary));
     const transcript = h('a', { href: `/conversations/${encodeURIComponent(summary.id)}/transcript`, class: 'px-1 text-sm text-indigo-700 underline' }, 'Transcript');
     this.element = h('li', { class: 'rounded-lg border border-slate-200 bg-white p-3 shadow-sm', 'data-conversation-row': summary.id },
-      h('div', { class: 'flex flex-wrap items-center gap-2' }, this.nameEl, this.languageEl, this.statusEl, this.unreadEl, h('span', { class: 'ml-auto' }, this.timeEl)),
+      h('div', { class: 'flex flex-wrap items-center gap-2' }, this.nameEl, this.channelEl, this.languageEl, this.statusEl, this.unreadEl, h('span', { class: 'ml-auto' }, this.timeEl)),
       this.previewEl,
       h('div', { class: 'mt-2 flex flex-wrap items-center gap-2' }, this.primary, this.closeButton, transcript),
     );
@@ -57,6 +61,7 @@ export class ConversationRow {
     const name = summary.customer.username;
     setText(this.nameEl, name);
     setText(this.languageEl, languageLabel(summary.customer.language));
+    setText(this.channelEl, channelLabels[summary.channel] ?? 'Web');
     setText(this.statusEl, open ? 'Open' : 'Closed');
     this.statusEl.className = `rounded-full px-2 py-0.5 text-xs font-medium ${open ? 'bg-emerald-100 text-emerald-900' : 'bg-slate-200 text-slate-700'}`;
     this.unreadEl.hidden = summary.unread === 0;

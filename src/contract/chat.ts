@@ -4,6 +4,8 @@
 
 export type Role = 'customer' | 'rep';
 export type ConversationStatus = 'open' | 'closed';
+/** Where the customer writes from: Parley's web chat, or their phone (SMS, WhatsApp). */
+export type Channel = 'web' | 'sms' | 'whatsapp';
 
 /** A signed-in person, as the session, services and pages know them. */
 export interface User {
@@ -45,6 +47,7 @@ export const CONVERSATION_FORMALITIES: readonly ConversationFormality[] = ['defa
 export interface ConversationSummary {
   id: string;
   status: ConversationStatus;
+  channel: Channel;
   customer: { id: string; username: string; language: string };
   repIds: string[];
   lastMessagePreview: string;

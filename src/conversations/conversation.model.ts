@@ -4,6 +4,7 @@ import { CONVERSATION_FORMALITIES, type ConversationFormality } from '../contrac
 export interface ConversationRecord {
   customer: { id: Types.ObjectId; username: string; language: string };
   transportId: string | null;
+  channel: 'web' | 'sms' | 'whatsapp';
   status: 'open' | 'closed';
   openKey: string;
   reps: { id: Types.ObjectId; username: string; language: string }[];
@@ -35,6 +36,8 @@ const conversationSchema = new Schema<ConversationRecord>(
       language: { type: String, required: true },
     },
     transportId: { type: String, default: null },
+    /** Where the customer writes from; SMS and WhatsApp customers are bridged by src/messaging-channel. */
+    channel: { type: String, enum: ['web', 'sms', 'whatsapp'], default: 'web' },
     status: { type: String, enum: ['open', 'closed'], default: 'open', required: true },
     openKey: { type: String, required: true, unique: true },
     reps: {

@@ -1,4 +1,4 @@
-import type { ConversationFormality, ConversationPage, User } from '../contract/chat.js';
+import type { Channel, ConversationFormality, ConversationPage, User } from '../contract/chat.js';
 import { DASHBOARD_PAGE_SIZE } from '../contract/chat.js';
 import { AppError, ForbiddenError, isDuplicateKeyError, NotFoundError, ServiceUnavailableError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
@@ -56,12 +56,12 @@ export function createConversationService(deps: ConversationServiceDeps) {
     }
   }
 
-  async function startOrResume(user: User): Promise<{ conversation: ConversationView; created: boolean }> {
+  async function startOrResume(user: User, channel: Channel = 'web'): Promise<{ conversation: ConversationView; created: boolean }> {
     if (user.role !== 'customer') throw new ForbiddenError('Only customers start conversations.');
     const existing = await store.findOpenFor(user.id);
     if (existing) return { conversation: await ensureTransport(existing), created: false };
     try {
-      const conversation = await ensureTransport(await store.create(user));
+      const conversation = await ensureTransport(await store.create(user, channel));
       events.emit('created', conversation);
       return { conversation, created: true };
     } catch (error) {
@@ -135,6 +135,13 @@ export function createConversationService(deps: ConversationServiceDeps) {
     setFormality,
     answerLanguage,
     startOrResume,
+    /** A customer's language changed (an SMS customer's, detected or set by a rep); readers of the open conversation are told. */
+    async setCustomerLanguage(customerId: string, language: string): Promise<ConversationView | undefined> {
+      await store.setCustomerLanguage(customerId, language);
+      const open = await store.findOpenFor(customerId);
+      if (open) events.emit('updated', open);
+      return open;
+    },
     listForCustomer: (user: User) => store.listForCustomer(user.id, 50),
     dashboard,
     join,

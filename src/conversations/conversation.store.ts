@@ -1,7 +1,7 @@
 // The one writer of the conversations collection: every read and write of a conversation
 // document goes through here, so what a conversation holds has one owner.
 import mongoose from 'mongoose';
-import type { ChatMessage, ConversationFormality, User } from '../contract/chat.js';
+import type { Channel, ChatMessage, ConversationFormality, User } from '../contract/chat.js';
 import { baseLanguage } from '../contract/languages.js';
 import { closedOpenKey, Conversation } from './conversation.model.js';
 import { previewOf, toConversationView, type ConversationView, type RepRef } from './conversation.view.js';
@@ -22,13 +22,18 @@ export const conversationStore = {
     return view(await Conversation.findOne({ transportId }).lean());
   },
   /** A customer's new open conversation; a second open one violates the unique openKey. */
-  async create(customer: User): Promise<ConversationView> {
+  async create(customer: User, channel: Channel = 'web'): Promise<ConversationView> {
     const stored = await Conversation.create({
+      channel,
       customer: { id: customer.id, username: customer.username, language: customer.language },
       openKey: customer.id,
       unread: {},
     });
     return toConversationView(stored.toObject());
+  },
+  /** The customer's language changed (detected from an SMS, or set by a rep): their open and past conversations. */
+  async setCustomerLanguage(customerId: string, language: string): Promise<void> {
+    await Conversation.updateMany({ 'customer.id': customerId }, { $set: { 'customer.language': language } });
   },
   async setTransportId(id: string, transportId: string): Promise<void> {
     await Conversation.updateOne({ _id: id }, { $set: { transportId } });

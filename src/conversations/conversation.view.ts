@@ -1,4 +1,4 @@
-import type { ConversationFormality, ConversationStatus, ConversationSummary, User } from '../contract/chat.js';
+import type { Channel, ConversationFormality, ConversationStatus, ConversationSummary, User } from '../contract/chat.js';
 import { unreadFor } from './unread.js';
 
 export interface RepRef {
@@ -11,6 +11,7 @@ export interface RepRef {
 export interface ConversationView {
   id: string;
   status: ConversationStatus;
+  channel: Channel;
   customer: { id: string; username: string; language: string };
   transportId: string | null;
   reps: RepRef[];
@@ -30,6 +31,7 @@ export interface ConversationView {
 interface StoredConversation {
   _id: { toString(): string };
   status: string;
+  channel?: string | null;
   customer: { id: { toString(): string }; username: string; language: string };
   transportId?: string | null;
   reps?: { id: { toString(): string }; username: string; language: string }[];
@@ -54,6 +56,7 @@ export function toConversationView(stored: StoredConversation): ConversationView
   return {
     id: stored._id.toString(),
     status: stored.status === 'closed' ? 'closed' : 'open',
+    channel: stored.channel === 'sms' || stored.channel === 'whatsapp' ? stored.channel : 'web',
     customer: { id: stored.customer.id.toString(), username: stored.customer.username, language: stored.customer.language },
     transportId: stored.transportId ?? null,
     reps: (stored.reps ?? []).map((rep) => ({ id: rep.id.toString(), username: rep.username, language: rep.language })),
@@ -75,6 +78,7 @@ export function toSummary(view: ConversationView, user: Pick<User, 'id' | 'role'
   return {
     id: view.id,
     status: view.status,
+    channel: view.channel,
     customer: view.customer,
     repIds: view.reps.map((rep) => rep.id),
     lastMessagePreview: view.lastMessagePreview,

@@ -13,6 +13,12 @@ export class ConversationClosedError extends AppError {
   }
 }
 
+/**
+ * A rule another feature adds before a message is accepted (an SMS customer who texted STOP
+ * receives nothing): throws an AppError to refuse it, with the reason the sender sees.
+ */
+export type SendCheck = (user: User, conversation: ConversationView) => Promise<void>;
+
 export interface SendInput {
   conversationId: string;
   clientId: string;
@@ -22,10 +28,12 @@ export interface SendInput {
 /** What a signed-in person does with messages on Parley's own pages (socket, form, JSON API). */
 export function createMessagingService(deps: { conversations: ConversationService; pipeline: MessagePipeline; events: ConversationEvents }) {
   const { conversations, pipeline, events } = deps;
+  const sendChecks: SendCheck[] = [];
 
   async function send(user: User, input: SendInput): Promise<{ message: ChatMessage; created: boolean }> {
     const found = await conversations.getForUser(user, input.conversationId);
     if (found.status === 'closed') throw new ConversationClosedError();
+    for (const check of sendChecks) await check(user, found);
     const joined = user.role === 'rep' && !found.reps.some((rep) => rep.id === user.id) ? await conversations.join(user, found.id) : found;
     const conversation = await conversations.ensureTransport(joined);
     return pipeline.accept({ conversation, author: user, clientId: input.clientId, body: input.body });
@@ -46,7 +54,7 @@ export function createMessagingService(deps: { conversations: ConversationServic
     return updated;
   }
 
-  return { send, history, markRead };
+  return { send, history, markRead, addSendCheck: (check: SendCheck) => void sendChecks.push(check) };
 }
 
 export type MessagingService = ReturnType<typeof createMessagingService>;

@@ -14,6 +14,7 @@ export { createTwilioRestClient, serviceSidResolver } from './twilio-client.js';
 export { parleyRoles, parleyWebhookFilters, conversationsWebhookPath, setUpTwilioRoles, setUpTwilioWebhooks, type SetupReport } from './twilio-setup.js';
 export { twilioErrors } from './twilio-transport.js';
 export { createAccessToken, type AccessTokenGrant } from './access-token.js';
+export { requireTwilioSignature } from './webhook-signature.js';
 
 export interface MessageChannel {
   transport: MessageTransport;

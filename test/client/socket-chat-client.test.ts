@@ -13,6 +13,7 @@ import type { ClientToServerEvents, SendMessageInput, ServerToClientEvents } fro
 const summary: ConversationSummary = {
   id: 'conv-1',
   status: 'open',
+  channel: 'web',
   customer: { id: 'cust-1', username: 'maria', language: 'ES' },
   repIds: [],
   lastMessagePreview: '',

@@ -72,6 +72,7 @@ function summaryOf(id: string): ConversationSummary {
   return {
     id,
     status: 'open',
+    channel: 'web',
     customer: { id: 'cust-1', username: 'maria', language: 'ES' },
     repIds: ['rep-1'],
     lastMessagePreview: '',

@@ -1,0 +1,70 @@
+import type { ConversationsFeature } from '../conversations/index.js';
+import { AppError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import type { TranslationService } from '../translation/index.js';
+import { authorOf, channelCustomers, type ChannelCustomerView } from './channel-customers.js';
+import { detectLanguage, type LanguageRules } from './customer-language.js';
+import { keywordOf } from './keywords.js';
+import { mediaOf, type InboundMessage } from './messaging-webhook.schemas.js';
+
+export type InboundOutcome = 'stored' | 'duplicate' | 'ignored';
+
+/** The text reps read: the body, then each attachment as a link with its type (never fetched or stored). */
+export function bodyOf(event: InboundMessage): string {
+  const links = mediaOf(event).map((item) => `[${item.contentType}] ${item.url}`);
+  return [event.Body.trim(), ...links].filter(Boolean).join('\n');
+}
+
+/**
+ * A text or WhatsApp message from a phone, brought into the one message pipeline: the sender's
+ * record (created on first contact), their language (detected until a message is long enough),
+ * their open conversation (or a new one), and the message, stored once per MessageSid.
+ */
+export function createInboundService(deps: {
+  conversations: ConversationsFeature;
+  translations: Pick<TranslationService, 'translate'>;
+  rules: LanguageRules;
+  logger: Logger;
+}) {
+  const { conversations, logger } = deps;
+
+  /** A new customer has no conversation yet: only an existing one's conversations need the change. */
+  async function settleLanguage(customer: ChannelCustomerView, body: string, isNew: boolean): Promise<ChannelCustomerView> {
+    if (customer.languageSource !== 'default') return customer;
+    const detected = await detectLanguage(deps.translations, body, deps.rules);
+    if (!detected) return customer;
+    await channelCustomers.setLanguage(customer.id, detected, 'detected');
+    if (!isNew && detected !== customer.language) await conversations.conversations.setCustomerLanguage(customer.id, detected);
+    return { ...customer, language: detected, languageSource: 'detected' };
+  }
+
+  async function recordKeyword(customer: ChannelCustomerView, body: string): Promise<void> {
+    const keyword = keywordOf(body);
+    if (keyword === 'opt-out' || keyword === 'opt-in') {
+      await channelCustomers.setOptedOut(customer.id, keyword === 'opt-out');
+      logger.info({ customerId: customer.id, keyword }, 'phone customer changed their opt-in');
+    }
+  }
+
+  async function receive(event: InboundMessage): Promise<InboundOutcome> {
+    const found = await channelCustomers.findOrCreate(event.From, event.To, deps.rules.defaultLanguage);
+    if (found.customer.ourAddress !== event.To) await channelCustomers.setOurAddress(found.customer.id, event.To);
+    await recordKeyword(found.customer, event.Body);
+    const body = bodyOf(event);
+    const customer = await settleLanguage(found.customer, event.Body, found.created);
+    const { conversation } = await conversations.conversations.startOrResume(authorOf(customer), customer.channel);
+    try {
+      // The MessageSid is the message's id: Twilio's retry of the same webhook is stored once.
+      const result = await conversations.pipeline.accept({ conversation, author: authorOf(customer), clientId: event.MessageSid, body });
+      return result.created ? 'stored' : 'duplicate';
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      logger.info({ customerId: customer.id, messageSid: event.MessageSid, reason: error.code }, 'phone message not accepted');
+      return 'ignored';
+    }
+  }
+
+  return { receive };
+}
+
+export type InboundService = ReturnType<typeof createInboundService>;
