@@ -32,6 +32,19 @@ export interface ChatMessage {
   /** DeepL-style code of the language the author writes in (their profile language). */
   language: string;
   createdAt: string;
+  /**
+   * Live `message:new` events only: the translations the server already had when it sent the
+   * event, by reader language (DeepL target code, `EN-US`). A page shows its own at once and asks
+   * POST /translate only for what is missing; history pages and acks never carry it.
+   */
+  translations?: Record<string, CarriedTranslation>;
+}
+
+/** A translation carried in a live message event. */
+export interface CarriedTranslation {
+  text: string;
+  /** Upper-case base code of the source language when known (`ES`). */
+  detectedSourceLang: string | null;
 }
 
 /** One row of the rep dashboard, and what a chat page needs to know about its conversation. */
