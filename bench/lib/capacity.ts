@@ -34,6 +34,8 @@ export interface StepResult {
   writesPerMessage?: number;
   readsPerMessage?: number;
   generatorCpuPerMessage: number;
+  /** Driver commands per delivered message, by command name (`insert 1.00, find 1.02, …`). */
+  commands?: string;
   passed: boolean;
 }
 
@@ -47,6 +49,15 @@ const percentile = (sorted: number[], p: number) => sorted[Math.max(0, Math.ceil
 
 function sumOf(after: Record<string, number>, before: Record<string, number>, names: Set<string>): number {
   return Object.entries(after).filter(([name]) => names.has(name)).reduce((sum, [name, n]) => sum + n - (before[name] ?? 0), 0);
+}
+
+function perName(after: Record<string, number>, before: Record<string, number>, delivered: number): string {
+  return Object.entries(after)
+    .map(([name, n]) => [name, (n - (before[name] ?? 0)) / delivered] as const)
+    .filter(([, n]) => n >= 0.005)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, n]) => `${name} ${n.toFixed(2)}`)
+    .join(', ');
 }
 
 async function drain(metrics: PhaseMetrics): Promise<void> {
@@ -93,6 +104,7 @@ export async function runStep(target: CapacityTarget, people: Person[], conversa
     writesPerMessage: commandsBefore && commandsAfter ? sumOf(commandsAfter, commandsBefore, writeCommands) / delivered : undefined,
     readsPerMessage: commandsBefore && commandsAfter ? sumOf(commandsAfter, commandsBefore, readCommands) / delivered : undefined,
     generatorCpuPerMessage: (generator.user + generator.system) / 1000 / delivered,
+    commands: commandsBefore && commandsAfter ? perName(commandsAfter, commandsBefore, delivered) : undefined,
     passed: false,
   };
   result.passed = result.p99 < stepTarget.p99Ms && result.lost === 0 && result.duplicated === 0 && result.unacknowledged === 0 &&
@@ -130,6 +142,7 @@ export async function climb(
     const step = await runStep(target, people, conversations, rate, options.seconds);
     steps.push(step);
     console.log(stepRow(step));
+    if (step.commands) console.log(`|  | database commands per message: ${step.commands} |`);
     // Let what is still in flight settle before the next step starts counting.
     await new Promise((done) => setTimeout(done, 2_000));
     return step;
