@@ -1,7 +1,7 @@
 // The one path every message takes, whatever carried it (a socket, the no-JS form, the JSON API,
 // a Twilio webhook): validate → store → update the conversation (unread, last activity) →
 // notify → translate on write into the other participants' languages → hand to the transport.
-import { MAX_MESSAGE_LENGTH, type ChatMessage, type Role } from '../contract/chat.js';
+import { MAX_MESSAGE_LENGTH, type CarriedTranslation, type ChatMessage, type Role } from '../contract/chat.js';
 import { ValidationError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { ConversationEvents } from './conversation.events.js';
@@ -19,6 +19,8 @@ export interface MessageTranslations {
     source?: string,
   ): Promise<{ translations: { text: string; untranslated?: true }[] }>;
   prefetch(text: string, source: string | undefined, targets: readonly string[]): void;
+  /** What the memory already has, without waiting (absent: live events carry no translations). */
+  cached?(text: string, target: string, source?: string): { text: string; detectedSourceLang: string | undefined } | undefined;
 }
 
 export interface IncomingMessage {
@@ -49,11 +51,28 @@ export function createMessagePipeline(deps: {
 }) {
   const { transport, events, logger } = deps;
 
+  const readerLanguages = (view: ConversationView, message: ChatMessage) =>
+    [...new Set([view.customer.language, ...view.reps.map((rep) => rep.language)])].filter((language) => language !== message.language);
+
+  /**
+   * The live event carries the readers' translations the memory already has, so a reader's page
+   * does not ask /translate for them (the common case: the same texts come back, and translating
+   * on write fills the memory). Missing ones are left to the page.
+   */
+  function withCarriedTranslations(view: ConversationView, message: ChatMessage): ChatMessage {
+    const carried: Record<string, CarriedTranslation> = {};
+    for (const language of readerLanguages(view, message)) {
+      const found = deps.translations?.cached?.(message.body, language, message.language);
+      if (found) carried[language] = { text: found.text, detectedSourceLang: found.detectedSourceLang ?? null };
+    }
+    return Object.keys(carried).length > 0 ? { ...message, translations: carried } : message;
+  }
+
   function translateOnWrite(view: ConversationView, message: ChatMessage): void {
-    const targets = [view.customer.language, ...view.reps.map((rep) => rep.language)].filter((language) => language !== message.language);
+    const targets = readerLanguages(view, message);
     if (targets.length === 0 || !deps.translations) return;
     try {
-      deps.translations.prefetch(message.body, message.language, [...new Set(targets)]);
+      deps.translations.prefetch(message.body, message.language, targets);
     } catch (error) {
       logger.warn({ err: error }, 'translation prefetch failed to start');
     }
@@ -87,7 +106,7 @@ export function createMessagePipeline(deps: {
     });
     if (stored.created) {
       const updated = await conversationStore.recordMessage(conversation, stored.message, author);
-      events.emit('message', stored.message, updated);
+      events.emit('message', withCarriedTranslations(updated, stored.message), updated);
       translateOnWrite(updated, stored.message);
     }
     if (!incoming.transportSid) await deliver(conversation, stored);

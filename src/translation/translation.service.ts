@@ -29,6 +29,8 @@ export interface TranslationService {
    * readers hit the memory. Returns at once and never throws.
    */
   prefetch(text: string, source: string | undefined, targets: readonly string[]): void;
+  /** The translation when this process's memory already has it, without waiting; else undefined. */
+  cached(text: string, target: string, source?: string): TranslationOutcome | undefined;
 }
 
 export interface TranslationServiceDeps {
@@ -175,7 +177,14 @@ export function createTranslationService(deps: TranslationServiceDeps): Translat
     });
   }
 
-  return { translate, prefetch };
+  function cached(text: string, target: string, source?: string): TranslationOutcome | undefined {
+    if (normaliseText(text) === '' || isSameLanguage(source, target)) return undefined;
+    const entry = deps.memory.peek(memoryKey({ text, source: source ? normaliseLanguageCode(source) : undefined, target: normaliseLanguageCode(target) }));
+    const detectedFallback = source ? baseLanguage(source) : undefined;
+    return entry ? { text: entry.translation, detectedSourceLang: entry.detectedSourceLang ?? detectedFallback } : undefined;
+  }
+
+  return { translate, prefetch, cached };
 }
 
 /** Resolves with `fallback` when `promise` takes longer than `ms`; the promise keeps running. */
