@@ -71,9 +71,19 @@ async function climbParley(server: ServerProcess, databasePid: number, countsFil
     databaseCpuMs: () => processCpuMs(databasePid),
     commands: () => commandCounts(server.pid, countsFile),
   };
+  await measureIdle(server, databasePid, options.stepSeconds);
   const result = await climb(target, people, conversations, { rates: options.rates, seconds: options.stepSeconds, deadline });
   await closeAll(people);
   return result;
+}
+
+/** What the server and database spend with everyone connected and nobody writing (sweeps, timers). */
+async function measureIdle(server: ServerProcess, databasePid: number, seconds: number): Promise<void> {
+  const serverStart = server.cpuMs();
+  const databaseStart = processCpuMs(databasePid);
+  await new Promise((done) => setTimeout(done, seconds * 1000));
+  const share = (ms: number) => `${((ms / (seconds * 1000)) * 100).toFixed(1)} %`;
+  console.log(`\nIdle (all connected, nobody writing, ${seconds} s): server ${share(server.cpuMs() - serverStart)} of a core, database ${share(processCpuMs(databasePid) - databaseStart)}`);
 }
 
 async function climbRelay(options: CapacityOptions, deadline: number) {
