@@ -47,7 +47,7 @@ async function growConversations(total: number): Promise<void> {
     const batch = Array.from({ length: Math.min(1_000, total - start) }, (_, k) => {
       const c = customer(start + k);
       const at = new Date(Date.now() - (start + k) * 1000);
-      return { customer: c, openKey: c.id.toString(), status: (start + k) % 3 === 0 ? 'closed' : 'open', lastActivityAt: at, lastMessagePreview: 'Hola', messageCount: 1, unread: { team: 1 } };
+      return { customer: c, openKey: c.id.toString(), status: (start + k) % 3 === 0 ? 'closed' : 'open', lastActivityAt: at, lastMessagePreview: 'Hola', lastMessageLanguage: 'ES', messageCount: 1, unread: { team: 1 }, reps: [], transportId: null, closedAt: null, createdAt: at, updatedAt: at };
     });
     await Conversation.insertMany(batch, { lean: true });
   }
@@ -57,7 +57,7 @@ async function growMessages(conversationId: mongoose.Types.ObjectId, author: Use
   const have = await Message.countDocuments({ conversationId });
   for (let start = have; start < total; start += 1_000) {
     const batch = Array.from({ length: Math.min(1_000, total - start) }, (_, k) => ({
-      conversationId, clientId: `g-${start + k}`, authorId: author.id, authorName: author.username, authorRole: 'customer', body: `Mensaje ${start + k}`, language: 'ES',
+      conversationId, clientId: `g-${start + k}`, authorId: author.id, authorName: author.username, authorRole: 'customer', body: `Mensaje ${start + k}`, language: 'ES', transportSid: null, deliveryFailedAt: null, createdAt: new Date(),
     }));
     await Message.insertMany(batch, { lean: true });
   }
