@@ -19,14 +19,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Command } from 'commander';
-import { createUserService, type Role } from '../src/auth/index.js';
 import { connectDatabase, disconnectDatabase } from '../src/lib/database.js';
 import { freePort, startEmbeddedMongo } from '../src/lib/embedded-mongo.js';
-import type { TestAccount } from '../test/support/auth.js';
 import { startDeeplServer, type DeeplServer } from '../test/support/deepl-server.js';
 import { pageTranslations, signIn, type SignedIn } from '../test/support/chat-users.js';
 import {
   connectPerson,
+  createPeople,
   countDeliveries,
   customerLines,
   inBatches,
@@ -36,6 +35,7 @@ import {
   setupRetries,
   writeUntil,
 } from './lib/chat-load.js';
+import { findCapacity } from './lib/capacity-run.js';
 import { summariseCpuProfile } from './lib/cpu-profile.js';
 import { probeDatabase } from './lib/database-probe.js';
 import { profileDatabase } from './lib/go-profile.js';
@@ -48,8 +48,13 @@ const options = new Command()
   .option('--interval <seconds>', 'seconds between two messages of one person in one conversation', '10')
   .option('--cpu-prof', 'write a V8 CPU profile of the server and print its hottest functions')
   .option('--db-prof', 'take a Go CPU profile of the embedded FerretDB during the full phase (needs go tool pprof)')
+  .option('--find-capacity', 'step the offered rate up until p99 ≥ 100 ms or a message is lost; with the relay and database references')
+  .option('--step-seconds <n>', '--find-capacity: seconds of writing per step', '10')
+  .option('--rates <list>', '--find-capacity: offered messages/s per step', '50,100,200,400,800,1600,3200')
+  .option('--relay-rates <list>', '--find-capacity: offered messages/s per step for the relay reference', '200,400,800,1600,3200,6400')
   .parse()
-  .opts<{ customers: string; reps: string; seconds: string; interval: string; cpuProf?: boolean; dbProf?: boolean }>();
+  .opts<{ customers: string; reps: string; seconds: string; interval: string; cpuProf?: boolean; dbProf?: boolean;
+    findCapacity?: boolean; stepSeconds: string; rates: string; relayRates: string }>();
 
 const full = { customers: Number(options.customers), reps: Number(options.reps), seconds: Number(options.seconds) };
 const baseline = {
@@ -65,9 +70,10 @@ if (![full.customers, full.reps, full.seconds, intervalMs].every((n) => Number.i
 }
 // Set-up (logins, connections) plus both phases, generously; a hung run must still end.
 const runLimitMs = (full.seconds + baseline.seconds) * 1000 + 2 * drainMs + 600_000;
-const overrun = new Promise<never>((_, fail) => {
-  setTimeout(() => fail(new Error(`bench:chat exceeded its ${Math.round(runLimitMs / 1000)} s limit`)), runLimitMs).unref();
-});
+const overrunAfterLimit = () =>
+  new Promise<never>((_, fail) => {
+    setTimeout(() => fail(new Error(`bench:chat exceeded its ${Math.round(runLimitMs / 1000)} s limit`)), runLimitMs).unref();
+  });
 
 interface PhaseResult {
   name: string;
@@ -93,16 +99,6 @@ interface PhaseResult {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? NaN;
 const mib = (bytes: number) => bytes / 1024 / 1024;
-
-async function createPeople(role: Role, count: number, language: string): Promise<TestAccount[]> {
-  const users = createUserService({ bcryptCost: 4 });
-  const password = 'bench password 123';
-  const stamp = Date.now().toString(36);
-  return inBatches(Array.from({ length: count }, (_, index) => index), 8, async (index) => {
-    const username = `b${role[0]}${stamp}_${index}`;
-    return { user: await users.createUser(role, { username, password, language }), username, password };
-  });
-}
 
 async function runPhase(name: string, server: ServerProcess, databasePid: number, customers: SignedIn[], reps: SignedIn[], seconds: number): Promise<PhaseResult> {
   const rssBefore = server.rss();
@@ -200,7 +196,7 @@ async function main(): Promise<void> {
         MONGODB_URI: database.uriFor('parley_bench'), DEEPL_SERVER_URL: deepl.url, DATA_DIR: dataDir },
       { cpuProfileDir: profileDir },
     );
-    await Promise.race([measure(server, database.port, deepl), overrun]);
+    await Promise.race([measure(server, database.port, deepl), overrunAfterLimit()]);
   } finally {
     await server?.stop();
     await disconnectDatabase();
@@ -245,7 +241,21 @@ async function measure(server: ServerProcess, databasePort: number, deepl: Deepl
   console.log(`DeepL requests during both phases: ${deepl.translateRequests} (0 = every translation came from the memory)`);
 }
 
-main().then(
+const rateList = (list: string) => list.split(',').map(Number).filter((n) => Number.isFinite(n) && n > 0);
+// Capacity mode's defaults: 1,000 conversations and 100 reps unless given.
+const given = (name: string) => process.argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
+const run = options.findCapacity
+  ? () => findCapacity({
+      customers: given('customers') ? full.customers : 1_000,
+      reps: given('reps') ? full.reps : 100,
+      stepSeconds: Number(options.stepSeconds),
+      rates: rateList(options.rates),
+      relayRates: rateList(options.relayRates),
+      cpuProf: Boolean(options.cpuProf),
+    })
+  : main;
+
+run().then(
   () => process.exit(0),
   (error: unknown) => {
     console.error('bench:chat failed:', error);

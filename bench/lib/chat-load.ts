@@ -4,8 +4,12 @@
  * POST /translate as the chat page does. Every message is counted on both ends.
  */
 import { performance } from 'node:perf_hooks';
+import { io } from 'socket.io-client';
+import { SocketChatClient, type ChatSocket } from '../../client/chat/socket-chat-client.js';
 import type { Translations } from '../../client/chat/translations.js';
-import type { ChatMessage } from '../../src/contract/chat.js';
+import { createUserService } from '../../src/auth/index.js';
+import type { ChatMessage, Role } from '../../src/contract/chat.js';
+import type { TestAccount } from '../../test/support/auth.js';
 import {
   connectChat,
   newClientId,
@@ -38,9 +42,16 @@ export const repLines = [
 export const setupRetries = { csrf: 0 };
 
 export interface Person {
-  session: SignedIn;
+  userId: string;
+  /** The reader's language, as the page knows it (`EN-US`). */
+  language: string;
+  /** Present when the person signed in (Parley); the relay reference has none. */
+  session?: SignedIn;
   connection: ChatConnection;
-  translations: Translations;
+  /** How the page translates what it reads; absent when nothing needs translating (the relay). */
+  translations?: Translations;
+  /** Conversations this person is in: a rep's dashboard may show others' messages too. */
+  conversations: Set<string>;
 }
 
 export interface Conversation {
@@ -55,6 +66,8 @@ export class PhaseMetrics {
   readonly latencies: number[] = [];
   readonly errors = new Map<string, number>();
   readonly acked = new Set<string>();
+  /** Deliveries whose translation came in the message event (no /translate). */
+  carried = 0;
 
   error(kind: string): void {
     this.errors.set(kind, (this.errors.get(kind) ?? 0) + 1);
@@ -76,6 +89,17 @@ export class PhaseMetrics {
   }
 }
 
+/** Accounts made directly in the database (bcrypt cost 4), then signed in through the form. */
+export async function createPeople(role: Role, count: number, language: string): Promise<TestAccount[]> {
+  const users = createUserService({ bcryptCost: 4 });
+  const password = 'bench password 123';
+  const stamp = Date.now().toString(36);
+  return inBatches(Array.from({ length: count }, (_, index) => index), 8, async (index) => {
+    const username = `b${role[0]}${stamp}_${index}`;
+    return { user: await users.createUser(role, { username, password, language }), username, password };
+  });
+}
+
 /** Runs `work` over `items` with at most `limit` at a time. */
 export async function inBatches<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
@@ -94,21 +118,25 @@ export async function connectPerson(url: string, session: SignedIn): Promise<Per
   // Browser-like reconnect delays; one websocket per page.
   const connection = connectChat(url, session, { reconnectionDelay: 1_000, reconnectionDelayMax: 5_000 });
   await waitForConnection(connection, 30_000);
-  return { session, connection, translations: pageTranslations(url, session, session.account.user.language) };
+  const { id, language } = session.account.user;
+  return { userId: id, language, session, connection, translations: pageTranslations(url, session, language), conversations: new Set() };
+}
+
+/** A person on the bare relay (the reference): a socket naming its user, no login. */
+export async function connectRelayPerson(url: string, userId: string, language: string): Promise<Person> {
+  const socket: ChatSocket = io(url, { transports: ['websocket'], forceNew: true, auth: { userId, language }, reconnectionDelay: 1_000, reconnectionDelayMax: 5_000 });
+  const chat = new SocketChatClient(socket);
+  const connection: ChatConnection = { chat, socket, received: [] };
+  await waitForConnection(connection, 30_000);
+  return { userId, language, connection, conversations: new Set() };
 }
 
 /** Customers start their conversations; rep i takes conversations i, i+reps, i+2·reps, … */
-export async function openConversations(url: string, customers: Person[], reps: Person[]): Promise<Conversation[]> {
+export async function openConversations(url: string, customers: Person[], reps: Person[], start = startOnPage(url)): Promise<Conversation[]> {
   const conversations = await inBatches(customers, 20, async (customer) => {
-    const id = await startConversation(url, customer.session).catch(async (error: unknown) => {
-      // Seen here now and then: the session's CSRF token is not the one its page showed (see
-      // BENCHMARKS.md). Reload the page as a person would, press again, and count it.
-      if (!String(error).includes('answered 403')) throw error;
-      setupRetries.csrf += 1;
-      customer.session.csrf = await pageCsrfToken(url, customer.session.cookie);
-      return startConversation(url, customer.session);
-    });
+    const id = await start(customer);
     await customer.connection.chat.join(id);
+    customer.conversations.add(id);
     return { id, customer };
   });
   return inBatches(
@@ -116,9 +144,25 @@ export async function openConversations(url: string, customers: Person[], reps: 
     20,
     async (conversation) => {
       await conversation.rep.connection.chat.join(conversation.id);
+      conversation.rep.conversations.add(conversation.id);
       return conversation;
     },
   );
+}
+
+/** The customer presses "Start a conversation" on Parley's page. */
+function startOnPage(url: string): (customer: Person) => Promise<string> {
+  return async (customer) => {
+    const session = customer.session!;
+    return startConversation(url, session).catch(async (error: unknown) => {
+      // Seen here now and then: the session's CSRF token is not the one its page showed (see
+      // BENCHMARKS.md). Reload the page as a person would, press again, and count it.
+      if (!String(error).includes('answered 403')) throw error;
+      setupRetries.csrf += 1;
+      session.csrf = await pageCsrfToken(url, session.cookie);
+      return startConversation(url, session);
+    });
+  };
 }
 
 /**
@@ -128,12 +172,18 @@ export async function openConversations(url: string, customers: Person[], reps: 
 export function countDeliveries(people: Person[], metrics: PhaseMetrics): () => void {
   const stops = people.map((person) =>
     person.connection.chat.on('message', (message: ChatMessage) => {
-      if (message.authorId === person.session.account.user.id) return;
+      if (message.authorId === person.userId || !person.conversations.has(message.conversationId)) return;
       const sentAt = metrics.sentAt.get(message.clientId);
       if (sentAt === undefined) return;
       const times = (metrics.seen.get(message.clientId) ?? 0) + 1;
       metrics.seen.set(message.clientId, times);
       if (times > 1) return;
+      // The page shows a translation the event carries at once; it asks /translate only otherwise.
+      if (!person.translations || message.translations?.[person.language]) {
+        metrics.carried += person.translations ? 1 : 0;
+        metrics.latencies.push(performance.now() - sentAt);
+        return;
+      }
       person.translations.translate([translatable(message)]).then(
         (results) => {
           if (results.get(message.id)?.untranslated !== false) metrics.error('untranslated');

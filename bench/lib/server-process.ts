@@ -41,11 +41,12 @@ export function findProcess(argument: string): number | undefined {
 /** Starts `script` (the app's server by default) on a free port and waits for its /healthz. */
 export async function startServerProcess(
   env: NodeJS.ProcessEnv,
-  options: { cpuProfileDir?: string; script?: string } = {},
+  options: { cpuProfileDir?: string; script?: string; preload?: string } = {},
 ): Promise<ServerProcess> {
   const port = await freePort();
   const profiling = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [...profiling, '--import', 'tsx', options.script ?? 'src/server.ts'], {
+  const preload = options.preload ? ['--import', options.preload] : [];
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [...profiling, '--import', 'tsx', ...preload, options.script ?? 'src/server.ts'], {
     cwd: projectRoot,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), HOST: '127.0.0.1', ...env },
   });
@@ -84,4 +85,27 @@ async function waitForListening(url: string, output: () => string, child: ChildP
     }
     await new Promise((done) => setTimeout(done, 200));
   }
+}
+
+/**
+ * The server's driver command counts so far (bench/lib/server-instrumentation.ts writes them to
+ * `file` when signalled), by command name.
+ */
+export async function commandCounts(pid: number, file: string): Promise<Record<string, number>> {
+  const read = () => {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as { sequence: number; counts: Record<string, number> };
+    } catch {
+      return { sequence: 0, counts: {} };
+    }
+  };
+  const before = read().sequence;
+  process.kill(pid, 'SIGUSR2');
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
+    const now = read();
+    if (now.sequence > before) return now.counts;
+    await new Promise((done) => setTimeout(done, 20));
+  }
+  throw new Error('the server did not report its database command counts');
 }

@@ -191,8 +191,9 @@ export class ChatView {
 
   private async translate(items: MessageItem[]): Promise<void> {
     const theirs = items.filter((item) => !item.mine);
+    // A live message may carry the reader's translation already: no /translate for it then.
     const results = await this.options.translations.translate(
-      theirs.map((item) => ({ key: item.message.clientId, text: item.message.body, language: item.message.language || null })),
+      theirs.map((item) => ({ key: item.message.clientId, text: item.message.body, language: item.message.language || null, carried: item.message.translations })),
     );
     this.applyTranslations(results);
     for (const item of theirs) {

@@ -14,10 +14,11 @@ export interface ChatClientNeeds {
   dashboard?: boolean;
 }
 
-const connectSocket = (): SocketChatClient => new SocketChatClient(io({ withCredentials: true, autoConnect: true }) as ChatSocket);
+const connectSocket = (viewerId: string): SocketChatClient =>
+  new SocketChatClient(io({ withCredentials: true, autoConnect: true }) as ChatSocket, { viewerId });
 
 export async function createChatClient(config: PageConfig, needs: ChatClientNeeds = {}): Promise<ChatClient> {
-  if (config.transport === 'builtin') return connectSocket();
+  if (config.transport === 'builtin') return connectSocket(config.me.id);
   const [{ TwilioChatClient }, { createTwilioClient }] = await Promise.all([
     import('./twilio-chat-client.js'),
     import('./twilio-sdk-loader.js'),
@@ -30,6 +31,6 @@ export async function createChatClient(config: PageConfig, needs: ChatClientNeed
       return (await postJson<AccessTokenResponse>('/api/token', body)).token;
     },
     server: parleyApi,
-    dashboard: needs.dashboard ? connectSocket() : undefined,
+    dashboard: needs.dashboard ? connectSocket(config.me.id) : undefined,
   });
 }

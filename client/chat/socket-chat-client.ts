@@ -8,6 +8,7 @@ import type {
   ChatMessage,
   ClientToServerEvents,
   ConversationSummary,
+  DashboardRow,
   HistoryPage,
   SendMessageInput,
   ServerToClientEvents,
@@ -34,9 +35,18 @@ interface PendingSend {
 export interface SocketChatClientOptions {
   /** How long to wait for an ack while connected before calling a request failed. */
   ackTimeoutMs?: number;
+  /** The signed-in user: dashboard rows carry each joined rep's own unread count. */
+  viewerId?: string;
 }
 
 type ErrorFirstAck<T> = (error: Error | null, result: Ack<T>) => void;
+
+/** A dashboard row as this viewer sees it: their own unread count when they joined. */
+export function summaryForViewer(row: DashboardRow, viewerId: string | undefined): ConversationSummary {
+  const { unreadByRep, ...summary } = row;
+  const own = viewerId === undefined ? undefined : unreadByRep[viewerId];
+  return { ...summary, unread: own ?? summary.unread };
+}
 
 export class SocketChatClient implements ChatClient {
   private readonly events = new ChatEvents();
@@ -59,6 +69,9 @@ export class SocketChatClient implements ChatClient {
     socket.on('typing', (event) => this.events.emit('typing', event));
     socket.on('conversation:updated', (summary) => this.statuses.update(summary));
     socket.on('conversation:created', (summary) => this.events.emit('conversationCreated', summary));
+    socket.on('conversations:updated', ({ conversations }) => {
+      for (const row of conversations) this.statuses.update(summaryForViewer(row, options.viewerId));
+    });
     if (!socket.connected && !socket.active) socket.connect();
   }
 

@@ -2,7 +2,7 @@
 // per new message), only for texts not already in the reader's language. Texts the server could
 // not translate come back marked, stay readable in the original, and are asked for again later,
 // unless the server says translation is off (not configured): then asking again cannot help.
-import type { ConversationFormality } from '../../src/contract/chat.js';
+import type { CarriedTranslation, ConversationFormality } from '../../src/contract/chat.js';
 import { baseLanguage, isSameLanguage } from '../lib/languages.js';
 
 export interface Translatable {
@@ -10,6 +10,8 @@ export interface Translatable {
   text: string;
   /** The author's language, when known. */
   language: string | null;
+  /** Translations a live message event carried, by reader language: used instead of asking. */
+  carried?: Record<string, CarriedTranslation>;
 }
 
 export interface Translation {
@@ -70,8 +72,12 @@ export class Translations {
    * instead of throwing, so the page can always show the originals.
    */
   async translate(items: readonly Translatable[]): Promise<Map<string, Translation>> {
-    const wanted = items.filter((item) => item.text.trim() !== '' && needsTranslation(item.language, this.readerLanguage));
     const results = new Map<string, Translation>();
+    const wanted = items.filter((item) => item.text.trim() !== '' && needsTranslation(item.language, this.readerLanguage)).filter((item) => {
+      const carried = item.carried?.[this.readerLanguage.trim().toUpperCase()];
+      if (carried) results.set(item.key, { text: carried.text, sourceLanguage: carried.detectedSourceLang ?? item.language, untranslated: false });
+      return !carried;
+    });
     if (wanted.length === 0) return results;
     const sources = new Set(wanted.map((item) => (item.language ? baseLanguage(item.language) : '')));
     const [onlySource] = sources;

@@ -34,6 +34,19 @@ export interface ChatMessage {
   /** DeepL-style code of the language the author writes in (their profile language). */
   language: string;
   createdAt: string;
+  /**
+   * Live `message:new` events only: the translations the server already had when it sent the
+   * event, by reader language (DeepL target code, `EN-US`). A page shows its own at once and asks
+   * POST /translate only for what is missing; history pages and acks never carry it.
+   */
+  translations?: Record<string, CarriedTranslation>;
+}
+
+/** A translation carried in a live message event. */
+export interface CarriedTranslation {
+  text: string;
+  /** Upper-case base code of the source language when known (`ES`). */
+  detectedSourceLang: string | null;
 }
 
 /**
@@ -76,6 +89,14 @@ export const MAX_MESSAGE_LENGTH = 1600;
 export const HISTORY_PAGE_SIZE = 50;
 /** Rows per page of `GET /api/conversations`. */
 export const DASHBOARD_PAGE_SIZE = 100;
+
+/**
+ * A dashboard row as the live feed sends it to every rep at once: `unread` is what a rep who has
+ * not joined sees (the queue), `unreadByRep` the own counters of the reps who joined.
+ */
+export interface DashboardRow extends ConversationSummary {
+  unreadByRep: Record<string, number>;
+}
 
 /** `GET /api/conversations?page=N` (reps): the dashboard rows, open first, newest activity first. */
 export interface ConversationPage {
@@ -167,11 +188,16 @@ export interface ClientToServerEvents {
 
 /** Built-in transport: events the server emits. */
 export interface ServerToClientEvents {
-  /** To the conversation's room and to dashboard subscribers, the sender included (dedupe by id). */
+  /** To the conversation's room, the sender included (dedupe by clientId); the dashboard gets rows. */
   'message:new': (message: ChatMessage) => void;
   typing: (event: { conversationId: string; userId: string; username: string }) => void;
-  /** Status, participants, preview or unread changed (chat pages and the dashboard). */
+  /** Status, participants, preview or unread changed: to the conversation's room, for each socket's own user. */
   'conversation:updated': (conversation: ConversationSummary) => void;
+  /**
+   * Dashboard subscribers: the rows that changed in the last short window (a fraction of a
+   * second), latest state only, one event for all reps.
+   */
+  'conversations:updated': (update: { conversations: DashboardRow[] }) => void;
   /** A customer started a conversation (dashboard). */
   'conversation:created': (conversation: ConversationSummary) => void;
 }

@@ -1,7 +1,7 @@
 // The one path every message takes, whatever carried it (a socket, the no-JS form, the JSON API,
 // a Twilio webhook): validate → store → update the conversation (unread, last activity) →
 // notify → translate on write into the other participants' languages → hand to the transport.
-import { MAX_MESSAGE_LENGTH, type ChatMessage, type ConversationFormality, type Role } from '../contract/chat.js';
+import { MAX_MESSAGE_LENGTH, type CarriedTranslation, type ChatMessage, type ConversationFormality, type Role } from '../contract/chat.js';
 import { normaliseLanguageCode } from '../contract/languages.js';
 import { ValidationError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
@@ -36,6 +36,8 @@ export interface MessageTranslations {
     options?: { register?: ConversationFormality; conversationId?: string },
   ): Promise<{ translations: { text: string; untranslated?: true }[] }>;
   prefetch(text: string, source: string | undefined, targets: readonly string[], options?: PrefetchOptions): void;
+  /** What the memory already has, without waiting (absent: live events carry no translations). */
+  cached?(text: string, target: string, source?: string, register?: ConversationFormality): { text: string; detectedSourceLang: string | undefined } | undefined;
 }
 
 /** How many earlier messages go along as context, and at most how many characters of them. */
@@ -77,8 +79,27 @@ export function createMessagePipeline(deps: {
     return text === '' ? undefined : text;
   }
 
+  const readerLanguages = (view: ConversationView, message: ChatMessage) =>
+    [...new Set([view.customer.language, ...view.reps.map((rep) => rep.language)])].filter((language) => language !== message.language);
+
+  /**
+   * The live event carries the readers' translations the memory already has, so a reader's page
+   * does not ask /translate for them (the common case: the same texts come back, and translating
+   * on write fills the memory). Missing ones are left to the page.
+   */
+  function withCarriedTranslations(view: ConversationView, message: ChatMessage): ChatMessage {
+    const carried: Record<string, CarriedTranslation> = {};
+    for (const language of readerLanguages(view, message)) {
+      // What the customer reads is keyed with the conversation's register, as translated on write.
+      const register = language === view.customer.language ? view.formality : undefined;
+      const found = deps.translations?.cached?.(message.body, language, message.language, register);
+      if (found) carried[language] = { text: found.text, detectedSourceLang: found.detectedSourceLang ?? null };
+    }
+    return Object.keys(carried).length > 0 ? { ...message, translations: carried } : message;
+  }
+
   function translateOnWrite(view: ConversationView, message: ChatMessage): void {
-    const targets = [view.customer.language, ...view.reps.map((rep) => rep.language)].filter((language) => language !== message.language);
+    const targets = readerLanguages(view, message);
     if (targets.length === 0 || !deps.translations) return;
     const fromCustomer = message.authorRole === 'customer';
     const options: PrefetchOptions = {
@@ -133,7 +154,7 @@ export function createMessagePipeline(deps: {
     });
     if (stored.created) {
       const updated = await conversationStore.recordMessage(conversation, stored.message, author);
-      events.emit('message', stored.message, updated);
+      events.emit('message', withCarriedTranslations(updated, stored.message), updated);
       translateOnWrite(updated, stored.message);
     }
     if (!incoming.transportSid) await deliver(conversation, stored);

@@ -8,6 +8,7 @@ import { AppError, UnauthorizedError, ValidationError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Ack, ClientToServerEvents, ServerToClientEvents, User } from '../contract/chat.js';
 import { cachedSignInCheck, defaultGuardSettings, eventLimits, type SocketAccess, type SocketEvent, type SocketGuardSettings } from './socket-guards.js';
+import { createDashboardFeed } from './dashboard-feed.js';
 import { startSignInSweep } from './sign-in-sweep.js';
 import { conversationRefSchema, historyRequestSchema, sendMessageSchema } from './socket.schemas.js';
 
@@ -17,6 +18,7 @@ interface SocketData {
   sessionId: string;
 }
 type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type DashboardFeed = ReturnType<typeof createDashboardFeed>;
 type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export interface RealtimeDeps {
@@ -31,7 +33,11 @@ export interface RealtimeDeps {
   trustProxy: boolean;
   /** Socket.IO adapter spanning app instances (createRedisAdapter); in-memory when omitted. */
   adapter?: ServerOptions['adapter'];
+  /** How long dashboard and room updates are collected before they go out (default 250 ms). */
+  updateWindowMs?: number;
 }
+
+const defaultUpdateWindowMs = 250;
 
 export const dashboardRoom = 'dashboard';
 export const conversationRoom = (id: string) => `conversation:${id}`;
@@ -113,7 +119,10 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     logger,
   });
 
-  const unsubscribe = subscribeToConversationEvents(io, feature);
+  const dashboardFeed = createDashboardFeed({
+    io, dashboardRoom, conversationRoom, windowMs: deps.updateWindowMs ?? defaultUpdateWindowMs, logger,
+  });
+  const unsubscribe = subscribeToConversationEvents(io, feature, dashboardFeed);
   logger.info('realtime transport attached (Socket.IO)');
   return {
     io,
@@ -126,6 +135,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
       stopLogouts();
       stopSweep();
       unsubscribe();
+      dashboardFeed.close();
       io.engine.close();
       await io.of('/').adapter.close();
     },
@@ -218,24 +228,22 @@ function registerHandlers(socket: ChatSocket, deps: RealtimeDeps, guards: Guards
   );
 }
 
-/** Emits a summary to every socket in the rooms, each with the unread count of its own user. */
-async function emitSummaries(io: ChatServer, rooms: string[], view: ConversationView, event: 'conversation:created' | 'conversation:updated') {
-  const sockets = await io.in(rooms).fetchSockets();
+/** A new conversation: each dashboard socket gets it with its own user's unread count. */
+async function emitCreated(io: ChatServer, view: ConversationView) {
+  const sockets = await io.in(dashboardRoom).fetchSockets();
   for (const socket of sockets) {
-    if (socket.data.user.role === 'rep' || view.customer.id === socket.data.user.id) {
-      socket.emit(event, toSummary(view, socket.data.user));
-    }
+    if (socket.data.user.role === 'rep') socket.emit('conversation:created', toSummary(view, socket.data.user));
   }
 }
 
-function subscribeToConversationEvents(io: ChatServer, feature: ConversationsFeature): () => void {
+function subscribeToConversationEvents(io: ChatServer, feature: ConversationsFeature, dashboardFeed: DashboardFeed): () => void {
   const { events } = feature;
-  const onCreated = (view: ConversationView) => void emitSummaries(io, [dashboardRoom], view, 'conversation:created');
-  const onUpdated = (view: ConversationView) =>
-    void emitSummaries(io, [dashboardRoom, conversationRoom(view.id)], view, 'conversation:updated');
+  const onCreated = (view: ConversationView) => void emitCreated(io, view);
+  const onUpdated = (view: ConversationView) => dashboardFeed.changed(view);
+  // Only the conversation's room: dashboards learn of the message from its row (preview, unread).
   const onMessage: Parameters<typeof events.on<'message'>>[1] = (message, view) => {
-    io.to([conversationRoom(view.id), dashboardRoom]).emit('message:new', message);
-    onUpdated(view);
+    io.to(conversationRoom(view.id)).emit('message:new', message);
+    dashboardFeed.changed(view);
   };
   events.on('created', onCreated);
   events.on('updated', onUpdated);

@@ -59,6 +59,8 @@ export interface TranslationService {
   prefetch(text: string, source: string | undefined, targets: readonly string[], options?: PrefetchOptions): void;
   /** Whether this process's memory holds a text's translation as `translate` would key it. */
   isRemembered(text: string, target: string, source: string | undefined, register?: ConversationFormality): boolean;
+  /** The translation when this process's memory already has it, without waiting; else undefined. */
+  cached(text: string, target: string, source?: string, register?: ConversationFormality): TranslationOutcome | undefined;
 }
 
 export interface TranslationServiceDeps {
@@ -248,12 +250,21 @@ export function createTranslationService(deps: TranslationServiceDeps): Translat
     }
   }
 
-  function isRemembered(text: string, target: string, source: string | undefined, register?: ConversationFormality): boolean {
-    const call = { source, target: normaliseLanguageCode(target), settings: settingsFor({ source, target, register }) };
-    return deps.memory.peek(keyOf(text, call)) !== undefined;
+  /** A peek at the memory under the key `translate` would use (same register and glossary). */
+  function cached(text: string, target: string, source?: string, register?: ConversationFormality): TranslationOutcome | undefined {
+    const sourceCode = source ? normaliseLanguageCode(source) : undefined;
+    const targetCode = normaliseLanguageCode(target);
+    if (normaliseText(text) === '' || isSameLanguage(sourceCode, targetCode)) return undefined;
+    const call = { source: sourceCode, target: targetCode, settings: settingsFor({ source: sourceCode, target: targetCode, register }) };
+    const entry = deps.memory.peek(keyOf(text, call));
+    const detectedFallback = sourceCode ? baseLanguage(sourceCode) : undefined;
+    return entry ? { text: entry.translation, detectedSourceLang: entry.detectedSourceLang ?? detectedFallback } : undefined;
   }
 
-  return { translate, prefetch, isRemembered };
+  const isRemembered = (text: string, target: string, source: string | undefined, register?: ConversationFormality) =>
+    cached(text, target, source, register) !== undefined;
+
+  return { translate, prefetch, isRemembered, cached };
 }
 
 /** Resolves with `fallback` when `promise` takes longer than `ms`; the promise keeps running. */

@@ -119,4 +119,26 @@ describe('SocketChatClient resend on reconnect', () => {
 
     await vi.waitFor(() => expect(received.map((message) => message.clientId)).toEqual(['pushed']));
   });
+
+  it('when the dashboard feed sends rows, then each comes as conversationUpdated with this rep\'s own unread count, or the queue\'s', async () => {
+    http = createServer();
+    ioServer = new Server(http);
+    await new Promise<void>((done) => http!.listen(0, '127.0.0.1', done));
+    const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    socket = io(url, { transports: ['websocket'], forceNew: true }) as ChatSocket;
+    const client = new SocketChatClient(socket, { viewerId: 'rep-1' });
+    const updates: ConversationSummary[] = [];
+    client.on('conversationUpdated', (update) => updates.push(update));
+    await vi.waitFor(() => expect(socket?.connected).toBe(true));
+
+    ioServer.emit('conversations:updated', {
+      conversations: [
+        { ...summary, id: 'joined', unread: 4, unreadByRep: { 'rep-1': 1, 'rep-2': 3 } },
+        { ...summary, id: 'queue', unread: 4, unreadByRep: { 'rep-2': 3 } },
+      ],
+    });
+
+    await vi.waitFor(() => expect(updates.map((update) => [update.id, update.unread])).toEqual([['joined', 1], ['queue', 4]]));
+    expect(updates[0]).not.toHaveProperty('unreadByRep');
+  });
 });

@@ -138,3 +138,24 @@ describe('the mark under an untranslated message', () => {
     expect(untranslatedNote(outage, 'customer', 'English').tone).toBe('warning');
   });
 });
+
+describe('Translations with what a live event carried', () => {
+  it('when a message event carried the reader\'s translation, then it is used and only the others are asked for', async () => {
+    const { post, bodies } = recordingPost(translateAll);
+    const results = await new Translations('EN-US', post).translate([
+      { key: 'a', text: 'Hola', language: 'ES', carried: { 'EN-US': { text: 'Hello', detectedSourceLang: 'ES' } } },
+      { key: 'b', text: 'Gracias', language: 'ES', carried: { DE: { text: 'Danke', detectedSourceLang: 'ES' } } },
+    ]);
+
+    expect(bodies).toEqual([{ texts: ['Gracias'], target_lang: 'EN-US', source_lang: 'ES' }]);
+    expect(results.get('a')).toEqual({ text: 'Hello', sourceLanguage: 'ES', untranslated: false });
+    expect(results.get('b')).toEqual({ text: 'EN:Gracias', sourceLanguage: 'ES', untranslated: false });
+  });
+
+  it('when every message carried the reader\'s translation, then no request is made', async () => {
+    const { post, bodies } = recordingPost(translateAll);
+    await new Translations('EN-US', post).translate([{ key: 'a', text: 'Hola', language: 'ES', carried: { 'EN-US': { text: 'Hello', detectedSourceLang: null } } }]);
+
+    expect(bodies).toEqual([]);
+  });
+});

@@ -138,7 +138,7 @@ describe('built-in realtime transport', () => {
     await expect(typing).resolves.toEqual({ conversationId: id, userId: rep.user.id, username: rep.username });
   });
 
-  it('when a customer starts a conversation and writes, then the dashboard socket receives both events', async () => {
+  it('when a customer starts a conversation and writes, then the dashboard socket receives the new row and its update, and message:new once it opens it', async () => {
     const dashboard = await socketFor('rep');
     const subscribed = await dashboard.emitWithAck('dashboard:subscribe');
     expect(subscribed.ok).toBe(true);
@@ -147,9 +147,14 @@ describe('built-in realtime transport', () => {
     const id = await openConversation(carol);
     await expect(created).resolves.toMatchObject({ id, status: 'open', customer: { id: carol.user.id, language: 'FR' } });
 
+    // The rep opens the conversation (joins its room) as the dashboard's chat panel does.
+    expect(await dashboard.emitWithAck('conversation:join', { conversationId: id })).toMatchObject({ ok: true });
     const newMessage = new Promise<ChatMessage>((done) => dashboard.on('message:new', (m) => m.conversationId === id && done(m)));
     const updated = new Promise<ConversationSummary>((done) =>
-      dashboard.on('conversation:updated', (s) => s.id === id && s.lastMessagePreview !== '' && done(s)),
+      dashboard.on('conversations:updated', ({ conversations }) => {
+        const row = conversations.find((s) => s.id === id && s.lastMessagePreview !== '');
+        if (row) done(row);
+      }),
     );
     const carolSocket = server.connect({ cookie: await sessionCookie(app, 'customer', carol), origin: server.url });
     await connected(carolSocket);

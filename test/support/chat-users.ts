@@ -73,7 +73,7 @@ export function connectChat(url: string, user: SignedIn, options: Partial<Manage
     reconnectionDelayMax: 500,
     ...options,
   });
-  const chat = new SocketChatClient(socket);
+  const chat = new SocketChatClient(socket, { viewerId: user.account.user.id });
   const received: ChatMessage[] = [];
   chat.on('message', (message) => received.push(message));
   return { chat, socket, received };

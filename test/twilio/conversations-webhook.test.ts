@@ -70,7 +70,7 @@ async function dashboardRow(id: string): Promise<ConversationSummary | undefined
   return (res.body.conversations as ConversationSummary[]).find((row) => row.id === id);
 }
 
-async function dashboardSocket(): Promise<{ socket: ChatSocket; messages: ChatMessage[]; updates: ConversationSummary[] }> {
+async function dashboardSocket(conversationId: string): Promise<{ socket: ChatSocket; messages: ChatMessage[]; updates: ConversationSummary[] }> {
   const socket: ChatSocket = connect(baseUrl, {
     transports: ['websocket'],
     extraHeaders: { cookie: await sessionCookie(composition.app, 'rep', rep), origin: baseUrl },
@@ -83,13 +83,15 @@ async function dashboardSocket(): Promise<{ socket: ChatSocket; messages: ChatMe
   socket.on('message:new', (message) => messages.push(message));
   socket.on('conversation:updated', (summary) => updates.push(summary));
   expect(await socket.emitWithAck('dashboard:subscribe')).toMatchObject({ ok: true });
+  // The rep has the conversation open (its room): live messages reach the rooms' sockets only.
+  expect(await socket.emitWithAck('conversation:join', { conversationId })).toMatchObject({ ok: true });
   return { socket, messages, updates };
 }
 
 describe('Twilio Conversations webhooks', () => {
   it('when a browser sends through the Twilio SDK, then the message is stored once, counted, shown live, translated, and repeats change nothing', async () => {
     const { id, sid } = await joinedConversation();
-    const dashboard = await dashboardSocket();
+    const dashboard = await dashboardSocket(id);
     const sent = fake.sendFromSdk(sid, customer.user.id, 'Mi pedido no llegó', { clientId: 'sdk-msg-0001', authorRole: 'rep', authorName: 'forged' });
     await fake.webhooks.settled();
 

@@ -1,0 +1,112 @@
+/**
+ * `npm run bench:growth`: does the cost of opening a conversation and of rendering the rep
+ * dashboard stay flat as the data grows? On an embedded FerretDB, through the conversations
+ * feature's own services (what the pages and socket events call): the newest history page of a
+ * conversation holding 100 / 1,000 / 10,000 messages, and the dashboard's first page with
+ * 200 / 2,000 / 20,000 conversations. Each figure is the median of repeated calls after a warm-up.
+ * Bounded: the whole run is cut off after a fixed limit.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import mongoose from 'mongoose';
+import { loadConfig } from '../src/config.js';
+import type { User } from '../src/contract/chat.js';
+import { createConversationsFeature } from '../src/conversations/index.js';
+import { Conversation } from '../src/conversations/conversation.model.js';
+import { Message } from '../src/conversations/message.model.js';
+import { connectDatabase, disconnectDatabase } from '../src/lib/database.js';
+import { startEmbeddedMongo } from '../src/lib/embedded-mongo.js';
+import { createLogger } from '../src/lib/logger.js';
+
+const messageSizes = [100, 1_000, 10_000];
+const conversationSizes = [200, 2_000, 20_000];
+const repeats = 20;
+const runLimitMs = 14 * 60_000;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < 3; i += 1) await work();
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i += 1) {
+    const started = performance.now();
+    await work();
+    times.push(performance.now() - started);
+  }
+  return median(times);
+}
+
+const customer = (i: number) => ({ id: new mongoose.Types.ObjectId(), username: `c${i}`, language: 'ES' });
+
+/** Adds conversations until there are `total`, in batches (the embedded database takes them in chunks). */
+async function growConversations(total: number): Promise<void> {
+  const have = await Conversation.estimatedDocumentCount();
+  for (let start = have; start < total; start += 1_000) {
+    const batch = Array.from({ length: Math.min(1_000, total - start) }, (_, k) => {
+      const c = customer(start + k);
+      const at = new Date(Date.now() - (start + k) * 1000);
+      return { customer: c, openKey: c.id.toString(), status: (start + k) % 3 === 0 ? 'closed' : 'open', lastActivityAt: at, lastMessagePreview: 'Hola', lastMessageLanguage: 'ES', messageCount: 1, unread: { team: 1 }, reps: [], transportId: null, closedAt: null, createdAt: at, updatedAt: at };
+    });
+    await Conversation.insertMany(batch, { lean: true });
+  }
+}
+
+async function growMessages(conversationId: mongoose.Types.ObjectId, author: User, total: number): Promise<void> {
+  const have = await Message.countDocuments({ conversationId });
+  for (let start = have; start < total; start += 1_000) {
+    const batch = Array.from({ length: Math.min(1_000, total - start) }, (_, k) => ({
+      conversationId, clientId: `g-${start + k}`, authorId: author.id, authorName: author.username, authorRole: 'customer', body: `Mensaje ${start + k}`, language: 'ES', transportSid: null, deliveryFailedAt: null, createdAt: new Date(),
+    }));
+    await Message.insertMany(batch, { lean: true });
+  }
+}
+
+async function measure(): Promise<void> {
+  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', SESSION_SECRET: 'bench-session-secret-0123456789abcdef' });
+  const feature = createConversationsFeature({ config, logger: createLogger({ level: 'silent' }) });
+  const rep: User = { id: new mongoose.Types.ObjectId().toString(), username: 'rep', role: 'rep', language: 'EN-US' };
+  const owner = customer(0);
+  const author: User = { id: owner.id.toString(), username: owner.username, role: 'customer', language: 'ES' };
+  const conversation = await Conversation.create({ customer: owner, openKey: `growth-${owner.id.toString()}`, unread: {} });
+  console.log('| messages in the conversation | open it: newest history page (median) |\n|---:|---:|');
+  for (const size of messageSizes) {
+    await growMessages(conversation._id, author, size);
+    const ms = await timed(() => feature.messaging.history(author, { conversationId: conversation._id.toString() }));
+    console.log(`| ${size.toLocaleString('en')} | ${ms.toFixed(1)} ms |`);
+  }
+  console.log('\n| conversations | render the dashboard: first page of 100 (median) |\n|---:|---:|');
+  for (const size of conversationSizes) {
+    await growConversations(size);
+    const ms = await timed(() => feature.conversations.dashboard(rep));
+    console.log(`| ${size.toLocaleString('en')} | ${ms.toFixed(1)} ms |`);
+  }
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-growth-'));
+  const database = await startEmbeddedMongo({ dataDir: join(dataDir, 'db') });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await connectDatabase(database.uriFor('parley_growth'));
+    await Promise.all([Conversation.init(), Message.init()]);
+    const overrun = new Promise<never>((_, fail) => {
+      timer = setTimeout(() => fail(new Error(`bench:growth exceeded its ${runLimitMs / 60_000} min limit`)), runLimitMs);
+    });
+    await Promise.race([measure(), overrun]);
+  } finally {
+    clearTimeout(timer);
+    await disconnectDatabase();
+    await database.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error('bench:growth failed:', error);
+    process.exit(1);
+  },
+);
