@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Express } from 'express';
 import type { ChatMessage, ConversationSummary } from '../../src/contract/chat.js';
 import { Conversation } from '../../src/conversations/conversation.model.js';
@@ -38,6 +38,8 @@ function record(socket: ChatSocket) {
   const typing: string[] = [];
   socket.on('message:new', (message) => messages.push(message));
   socket.on('conversation:updated', (summary) => updates.push(summary));
+  // The dashboard's rows come coalesced, a batch per short window.
+  socket.on('conversations:updated', ({ conversations }) => updates.push(...conversations));
   socket.on('typing', (event) => typing.push(event.conversationId));
   return { messages, updates, typing };
 }
@@ -51,21 +53,29 @@ describe('the pipeline seen from the sockets', () => {
   it('when a customer resends a message with the same clientId, then the rep is told once and counts it once', async () => {
     const [customer, rep] = await Promise.all([createCustomer(), createRep()]);
     const id = await openConversation(customer);
-    const [customerSocket, repSocket] = await Promise.all([socketOf('customer', customer), socketOf('rep', rep)]);
+    const [customerSocket, repSocket, panelSocket] = await Promise.all([socketOf('customer', customer), socketOf('rep', rep), socketOf('rep', rep)]);
     expect(await repSocket.emitWithAck('dashboard:subscribe')).toMatchObject({ ok: true });
-    const seen = record(repSocket);
+    // The rep's open chat panel is in the conversation's room, where messages go.
+    expect(await panelSocket.emitWithAck('conversation:join', { conversationId: id })).toMatchObject({ ok: true });
+    const dashboard = record(repSocket);
+    const panel = record(panelSocket);
 
     const send = { conversationId: id, clientId: 'resend-once-0001', body: '¿Hola?' };
     const first = await customerSocket.emitWithAck('message:send', send);
     const again = await customerSocket.emitWithAck('message:send', send);
-    await settle(repSocket);
+    await vi.waitFor(() => expect(dashboard.updates.some((summary) => summary.id === id)).toBe(true));
+    const later = await customerSocket.emitWithAck('message:send', { conversationId: id, clientId: 'resend-once-0002', body: '¿Sigue ahí?' });
+    await vi.waitFor(() => expect(dashboard.updates.filter((summary) => summary.id === id).at(-1)?.lastMessagePreview).toBe('¿Sigue ahí?'));
+    await settle(panelSocket);
 
     expect(again).toEqual(first);
-    expect(seen.messages.map((message) => message.clientId)).toEqual(['resend-once-0001']);
-    expect(seen.updates.filter((summary) => summary.id === id).map((summary) => summary.unread)).toEqual([1]);
+    expect(later.ok).toBe(true);
+    // Everything the rep was told about the resent message said one message, then the next one made two.
+    expect(panel.messages.map((message) => message.clientId)).toEqual(['resend-once-0001', 'resend-once-0002']);
+    expect([...new Set(dashboard.updates.filter((summary) => summary.id === id).map((summary) => summary.unread))]).toEqual([1, 2]);
     const stored = await Conversation.findById(id).lean();
-    expect(stored?.messageCount).toBe(1);
-    expect((stored?.unread as unknown as Record<string, number>).team).toBe(1);
+    expect(stored?.messageCount).toBe(2);
+    expect((stored?.unread as unknown as Record<string, number>).team).toBe(2);
   });
 
   it("when one rep answers, then the team's unread state clears for every rep who has not joined", async () => {
