@@ -2,7 +2,7 @@
 // a Twilio webhook): validate → store → update the conversation (unread, last activity) →
 // notify → translate on write into the other participants' languages → hand to the transport.
 import { MAX_MESSAGE_LENGTH, type CarriedTranslation, type ChatMessage, type ConversationFormality, type Role } from '../contract/chat.js';
-import { normaliseLanguageCode } from '../contract/languages.js';
+import { baseLanguage, normaliseLanguageCode } from '../contract/languages.js';
 import { ValidationError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { ConversationEvents } from './conversation.events.js';
@@ -118,6 +118,8 @@ export function createMessagePipeline(deps: {
 
   /** A customer writing in another language than declared, twice in a row, is asked to switch. */
   async function noticeLanguage(view: ConversationView, language: string): Promise<void> {
+    // The declared language with no streak to reset: nothing to read or write.
+    if (baseLanguage(language) === baseLanguage(view.customer.language) && view.detectedLanguage === null) return;
     try {
       const updated = await conversationStore.recordDetectedLanguage(view.id, language);
       if (updated) events.emit('updated', updated);

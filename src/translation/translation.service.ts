@@ -238,9 +238,16 @@ export function createTranslationService(deps: TranslationServiceDeps): Translat
       void start().catch((error: unknown) => deps.logger.warn({ err: error }, 'background translation failed'));
     });
     async function start(): Promise<void> {
+      const distinct = [...new Set(targets.map(normaliseLanguageCode))].filter((code) => !isSameLanguage(source, code));
+      // What the memory has costs nothing, not even reading the context (a database query).
+      const missing = distinct.filter((target) => {
+        const hit = cached(text, target, source, options.registers?.[target]);
+        if (hit) report({ translations: [hit], upstreamCharacters: 0 });
+        return !hit;
+      });
+      if (missing.length === 0) return;
       const context = options.context ?? (await options.loadContext?.().catch(() => undefined));
-      const distinct = [...new Set(targets.map(normaliseLanguageCode))];
-      for (const target of distinct.filter((code) => !isSameLanguage(source, code))) {
+      for (const target of missing) {
         const register = options.registers?.[target];
         const request = { context, register, detectSource: options.detectSource, conversationId: options.conversationId };
         translate([text], target, source, request).then(report, (error: unknown) => {

@@ -5,10 +5,10 @@ import { createDashboardFeed, toDashboardRow, type DashboardFeedOptions } from '
 import { memoryKey } from '../../src/translation/index.js';
 import { TranslationMemoryModel } from '../../src/translation/translation-memory.model.js';
 import { composeTestApp, memoryLogger, testConfig } from '../support/app.js';
-import { createCustomer, createRep, csrfToken, loginAgent, type TestAccount } from '../support/auth.js';
+import { createCustomer, createRep, type TestAccount } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
 import { useDeeplServer } from '../translation/local-deepl.js';
-import { connected, sessionCookie, startRealtimeServer, type ChatSocket } from './socket-harness.js';
+import { sessionCookie, startConversation, startRealtimeServer, type ChatSocket } from './socket-harness.js';
 
 useTestDatabase('realtime_live_updates');
 const deepl = useDeeplServer();
@@ -25,17 +25,9 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function socketFor(account: TestAccount, role: 'customer' | 'rep'): Promise<ChatSocket> {
-  const socket = server.connect({ cookie: await sessionCookie(composition.app, role, account), origin: server.url });
-  await connected(socket);
-  return socket;
-}
+const socketFor = async (account: TestAccount, role: 'customer' | 'rep'): Promise<ChatSocket> =>
+  server.signedIn(await sessionCookie(composition.app, role, account));
 
-async function openConversation(account: TestAccount): Promise<string> {
-  const agent = await loginAgent(composition.app, { role: 'customer', ...account });
-  const res = await agent.post('/conversations').type('form').send({ _csrf: await csrfToken(agent) });
-  return res.headers.location!.split('/').pop()!;
-}
 
 const clientId = (label: string) => `${label}-${Math.random().toString(36).slice(2, 12)}`;
 
@@ -45,7 +37,7 @@ function nextMessage(socket: ChatSocket, body: string): Promise<ChatMessage> {
 
 describe('live message events', () => {
   it('when the memory already has the reader\'s translation, then message:new carries it; a text it has not seen yet comes without', async () => {
-    const id = await openConversation(customer);
+    const id = await startConversation(composition.app, customer);
     const [customerSocket, repSocket] = await Promise.all([socketFor(customer, 'customer'), socketFor(rep, 'rep')]);
     await customerSocket.emitWithAck('conversation:join', { conversationId: id });
     await repSocket.emitWithAck('conversation:join', { conversationId: id });
@@ -68,7 +60,7 @@ describe('live message events', () => {
 
   it('when a customer writes in a conversation a dashboard rep has not opened, then the rep gets its row with the preview and no message:new', async () => {
     const carol = await createCustomer({ language: 'ES' });
-    const id = await openConversation(carol);
+    const id = await startConversation(composition.app, carol);
     const dashboard = await socketFor(rep, 'rep');
     const messages: ChatMessage[] = [];
     dashboard.on('message:new', (message) => messages.push(message));

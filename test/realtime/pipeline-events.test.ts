@@ -3,9 +3,9 @@ import type { Express } from 'express';
 import type { ChatMessage, ConversationSummary } from '../../src/contract/chat.js';
 import { Conversation } from '../../src/conversations/conversation.model.js';
 import { composeTestApp, memoryLogger, testConfig } from '../support/app.js';
-import { createCustomer, createRep, csrfToken, loginAgent, type TestAccount } from '../support/auth.js';
+import { createCustomer, createRep, type TestAccount } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
-import { connected, sessionCookie, startRealtimeServer, type ChatSocket } from './socket-harness.js';
+import { sessionCookie, startConversation, startRealtimeServer, type ChatSocket } from './socket-harness.js';
 
 useTestDatabase('realtime_pipeline_events');
 
@@ -19,17 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function socketOf(role: 'customer' | 'rep', account: TestAccount): Promise<ChatSocket> {
-  const socket = server.connect({ cookie: await sessionCookie(app, role, account), origin: server.url });
-  await connected(socket);
-  return socket;
-}
+const socketOf = async (role: 'customer' | 'rep', account: TestAccount): Promise<ChatSocket> => server.signedIn(await sessionCookie(app, role, account));
 
-async function openConversation(customer: TestAccount): Promise<string> {
-  const agent = await loginAgent(app, { role: 'customer', ...customer });
-  const res = await agent.post('/conversations').type('form').send({ _csrf: await csrfToken(agent) });
-  return res.headers.location!.split('/').pop()!;
-}
 
 /** Everything a socket receives from now on, by event. */
 function record(socket: ChatSocket) {
@@ -52,7 +43,7 @@ async function settle(...sockets: ChatSocket[]): Promise<void> {
 describe('the pipeline seen from the sockets', () => {
   it('when a customer resends a message with the same clientId, then the rep is told once and counts it once', async () => {
     const [customer, rep] = await Promise.all([createCustomer(), createRep()]);
-    const id = await openConversation(customer);
+    const id = await startConversation(app, customer);
     const [customerSocket, repSocket, panelSocket] = await Promise.all([socketOf('customer', customer), socketOf('rep', rep), socketOf('rep', rep)]);
     expect(await repSocket.emitWithAck('dashboard:subscribe')).toMatchObject({ ok: true });
     // The rep's open chat panel is in the conversation's room, where messages go.
@@ -80,7 +71,7 @@ describe('the pipeline seen from the sockets', () => {
 
   it("when one rep answers, then the team's unread state clears for every rep who has not joined", async () => {
     const [customer, answering, other] = await Promise.all([createCustomer(), createRep(), createRep()]);
-    const id = await openConversation(customer);
+    const id = await startConversation(app, customer);
     const [customerSocket, answeringSocket, otherSocket] = await Promise.all([
       socketOf('customer', customer),
       socketOf('rep', answering),
@@ -100,7 +91,7 @@ describe('the pipeline seen from the sockets', () => {
 
   it('when someone signals typing into a conversation they have not joined, then nobody there is told', async () => {
     const [alice, bob, rep] = await Promise.all([createCustomer(), createCustomer(), createRep()]);
-    const aliceId = await openConversation(alice);
+    const aliceId = await startConversation(app, alice);
     const [aliceSocket, bobSocket, repSocket] = await Promise.all([socketOf('customer', alice), socketOf('customer', bob), socketOf('rep', rep)]);
     expect(await aliceSocket.emitWithAck('conversation:join', { conversationId: aliceId })).toMatchObject({ ok: true });
     expect(await repSocket.emitWithAck('conversation:join', { conversationId: aliceId })).toMatchObject({ ok: true });

@@ -5,7 +5,7 @@ import type { ChatMessage, ConversationSummary } from '../../src/contract/chat.j
 import { buildTestApp, composeTestApp, memoryLogger, testConfig } from '../support/app.js';
 import { createCustomer, createRep, csrfToken, loginAgent, type TestAccount } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
-import { connected, connectError, sessionCookie, startRealtimeServer, type ChatSocket } from './socket-harness.js';
+import { connected, connectError, sessionCookie, startConversation, startRealtimeServer, type ChatSocket } from './socket-harness.js';
 
 useTestDatabase('realtime');
 
@@ -30,17 +30,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function socketFor(who: 'alice' | 'bob' | 'rep'): Promise<ChatSocket> {
-  const socket = server.connect({ cookie: cookies[who]!, origin: server.url });
-  await connected(socket);
-  return socket;
-}
+const socketFor = (who: 'alice' | 'bob' | 'rep'): Promise<ChatSocket> => server.signedIn(cookies[who]!);
 
-async function openConversation(account: TestAccount): Promise<string> {
-  const agent = await loginAgent(app, { role: 'customer', ...account });
-  const res = await agent.post('/conversations').type('form').send({ _csrf: await csrfToken(agent) });
-  return res.headers.location!.split('/').pop()!;
-}
 
 const clientId = (label: string) => `${label}-${Math.random().toString(36).slice(2, 12)}`;
 
@@ -57,7 +48,7 @@ describe('built-in realtime transport', () => {
   });
 
   it("when a customer joins, reads or writes another customer's conversation, then the answer is not found", async () => {
-    const id = await openConversation(alice);
+    const id = await startConversation(app, alice);
     const bobSocket = await socketFor('bob');
     const join = await bobSocket.emitWithAck('conversation:join', { conversationId: id });
     expect(join).toEqual({ ok: false, error: { code: 'not_found', message: expect.any(String) } });
@@ -73,7 +64,7 @@ describe('built-in realtime transport', () => {
   });
 
   it('when payloads are malformed, too long or empty, then they are refused without storing anything', async () => {
-    const id = await openConversation(alice);
+    const id = await startConversation(app, alice);
     const socket = await socketFor('alice');
     const injected = await socket.emitWithAck('message:send', { conversationId: { $gt: '' }, clientId: clientId('a'), body: 'x' } as never);
     expect(injected).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
@@ -85,7 +76,7 @@ describe('built-in realtime transport', () => {
   });
 
   it('when two sockets exchange 100 messages, then each sees all of them in order, and history pages them', async () => {
-    const id = await openConversation(alice);
+    const id = await startConversation(app, alice);
     const [aliceSocket, repSocket] = await Promise.all([socketFor('alice'), socketFor('rep')]);
     const seen: Record<'alice' | 'rep', string[]> = { alice: [], rep: [] };
     aliceSocket.on('message:new', (message) => message.conversationId === id && seen.alice.push(message.id));
@@ -115,7 +106,7 @@ describe('built-in realtime transport', () => {
   });
 
   it('when a message is resent with the same client id, then it is stored once and the ack returns the stored message', async () => {
-    const id = await openConversation(bob);
+    const id = await startConversation(app, bob);
     const socket = await socketFor('bob');
     const payload = { conversationId: id, clientId: clientId('resend'), body: 'only once' };
     const [first, second] = await Promise.all([socket.emitWithAck('message:send', payload), socket.emitWithAck('message:send', payload)]);
@@ -129,7 +120,7 @@ describe('built-in realtime transport', () => {
   });
 
   it('when someone types, then the other member of the room is told who', async () => {
-    const id = await openConversation(alice);
+    const id = await startConversation(app, alice);
     const [aliceSocket, repSocket] = await Promise.all([socketFor('alice'), socketFor('rep')]);
     await aliceSocket.emitWithAck('conversation:join', { conversationId: id });
     await repSocket.emitWithAck('conversation:join', { conversationId: id });
@@ -144,7 +135,7 @@ describe('built-in realtime transport', () => {
     expect(subscribed.ok).toBe(true);
     const created = new Promise<ConversationSummary>((done) => dashboard.on('conversation:created', done));
     const carol = await createCustomer({ language: 'FR' });
-    const id = await openConversation(carol);
+    const id = await startConversation(app, carol);
     await expect(created).resolves.toMatchObject({ id, status: 'open', customer: { id: carol.user.id, language: 'FR' } });
 
     // The rep opens the conversation (joins its room) as the dashboard's chat panel does.
@@ -165,7 +156,7 @@ describe('built-in realtime transport', () => {
 
   it('when a conversation is closed, then a socket can no longer send into it', async () => {
     const dave = await createCustomer();
-    const id = await openConversation(dave);
+    const id = await startConversation(app, dave);
     const agent = await loginAgent(app, { role: 'customer', ...dave });
     await agent.post(`/conversations/${id}/close`).type('form').send({ _csrf: await csrfToken(agent) });
     const socket = server.connect({ cookie: await sessionCookie(app, 'customer', dave), origin: server.url });

@@ -5,7 +5,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import request from 'supertest';
 import type { Composition } from '../../src/composition.js';
 import type { ClientToServerEvents, Role, ServerToClientEvents } from '../../src/contract/chat.js';
-import { extractCsrfToken } from '../support/auth.js';
+import { csrfToken, extractCsrfToken, loginAgent, type TestAccount } from '../support/auth.js';
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -27,6 +27,13 @@ export async function startRealtimeServer(composition: Composition) {
     connect(headers: Record<string, string> = {}): ChatSocket {
       const socket: ChatSocket = connect(url, { transports: ['websocket'], extraHeaders: headers, forceNew: true, reconnection: false });
       sockets.push(socket);
+      return socket;
+    },
+    /** A connected socket of the login behind this session cookie, from this server's own origin. */
+    async signedIn(cookie: string): Promise<ChatSocket> {
+      const socket: ChatSocket = connect(url, { transports: ['websocket'], extraHeaders: { cookie, origin: url }, forceNew: true, reconnection: false });
+      sockets.push(socket);
+      await connected(socket);
       return socket;
     },
     async close() {
@@ -64,4 +71,11 @@ export function connectError(socket: ChatSocket): Promise<Error> {
     socket.once('connect', () => fail(new Error('connected, but should have been refused')));
     socket.once('connect_error', done);
   });
+}
+
+/** The customer starts (or resumes) their conversation through the real form; answers its id. */
+export async function startConversation(app: Express, account: TestAccount): Promise<string> {
+  const agent = await loginAgent(app, { role: 'customer', ...account });
+  const res = await agent.post('/conversations').type('form').send({ _csrf: await csrfToken(agent) });
+  return res.headers.location!.split('/').pop()!;
 }

@@ -4,9 +4,9 @@ import type { Auth } from '../../src/auth/index.js';
 import type { ConversationsFeature } from '../../src/conversations/index.js';
 import type { SocketGuardSettings } from '../../src/realtime/index.js';
 import { composeTestApp, memoryLogger, testAuth, testConfig } from '../support/app.js';
-import { createCustomer, createRep, csrfToken, loginAgent, type TestAccount } from '../support/auth.js';
+import { createCustomer, createRep } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
-import { connected, sessionCookie, startRealtimeServer, type ChatSocket } from './socket-harness.js';
+import { sessionCookie, startConversation, startRealtimeServer, type ChatSocket } from './socket-harness.js';
 
 useTestDatabase('realtime_limits');
 
@@ -49,25 +49,15 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function socketWith(cookie: string): Promise<ChatSocket> {
-  const socket = server.connect({ cookie, origin: server.url });
-  await connected(socket);
-  return socket;
-}
 
-async function openConversation(account: TestAccount): Promise<string> {
-  const agent = await loginAgent(app, { role: 'customer', ...account });
-  const res = await agent.post('/conversations').type('form').send({ _csrf: await csrfToken(agent) });
-  return res.headers.location!.split('/').pop()!;
-}
 
 /** One customer's conversation; `repSockets` sockets of one rep and one customer socket, all joined. */
 async function conversationWithRep(repSockets = 1) {
   const [customer, rep] = await Promise.all([createCustomer(), createRep()]);
-  const id = await openConversation(customer);
+  const id = await startConversation(app, customer);
   const [customerCookie, repCookie] = await Promise.all([sessionCookie(app, 'customer', customer), sessionCookie(app, 'rep', rep)]);
-  const customerSocket = await socketWith(customerCookie);
-  const reps = await Promise.all(Array.from({ length: repSockets }, () => socketWith(repCookie)));
+  const customerSocket = await server.signedIn(customerCookie);
+  const reps = await Promise.all(Array.from({ length: repSockets }, () => server.signedIn(repCookie)));
   for (const socket of [customerSocket, ...reps]) await socket.emitWithAck('conversation:join', { conversationId: id });
   return { id, customerSocket, reps };
 }

@@ -6,9 +6,9 @@ import type { ConversationsFeature } from '../../src/conversations/index.js';
 import { Message } from '../../src/conversations/message.model.js';
 import { defaultGuardSettings } from '../../src/realtime/index.js';
 import { buildTestApp, composeTestApp, memoryLogger, testAuth, testConfig } from '../support/app.js';
-import { createCustomer, createRep, csrfToken, extractCsrfToken, loginAgent, type TestAccount } from '../support/auth.js';
+import { createCustomer, createRep, extractCsrfToken } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
-import { connected, connectError, sessionCookie, startRealtimeServer, type ChatSocket } from './socket-harness.js';
+import { connected, connectError, sessionCookie, startConversation, startRealtimeServer, type ChatSocket } from './socket-harness.js';
 
 useTestDatabase('realtime_security');
 
@@ -32,17 +32,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function socketWith(cookie: string): Promise<ChatSocket> {
-  const socket = server.connect({ cookie, origin: server.url });
-  await connected(socket);
-  return socket;
-}
 
-async function openConversation(target: Express, account: TestAccount): Promise<string> {
-  const agent = await loginAgent(target, { role: 'customer', ...account });
-  const res = await agent.post('/conversations').type('form').send({ _csrf: await csrfToken(agent) });
-  return res.headers.location!.split('/').pop()!;
-}
 
 /** Presses "Log out" with this session cookie (CSRF token read from a page, as a browser does). */
 async function logOut(target: Express, cookie: string): Promise<void> {
@@ -54,10 +44,10 @@ async function logOut(target: Express, cookie: string): Promise<void> {
 /** A customer's new conversation, with the customer's and a rep's socket in it. */
 async function conversationWithRep() {
   const [customer, rep] = await Promise.all([createCustomer(), createRep()]);
-  const id = await openConversation(app, customer);
+  const id = await startConversation(app, customer);
   const [customerSocket, repSocket] = await Promise.all([
-    socketWith(await sessionCookie(app, 'customer', customer)),
-    socketWith(await sessionCookie(app, 'rep', rep)),
+    server.signedIn(await sessionCookie(app, 'customer', customer)),
+    server.signedIn(await sessionCookie(app, 'rep', rep)),
   ]);
   for (const socket of [customerSocket, repSocket]) await socket.emitWithAck('conversation:join', { conversationId: id });
   return { id, customerSocket, repSocket };
@@ -71,9 +61,9 @@ const send = (socket: ChatSocket, conversationId: string, body: string) =>
 describe('socket security', () => {
   it("when a user logs out, then their open socket is closed at once and other users' sockets stay", async () => {
     const [alice, bob] = await Promise.all([createCustomer(), createCustomer()]);
-    const bobConversation = await openConversation(app, bob);
+    const bobConversation = await startConversation(app, bob);
     const aliceCookie = await sessionCookie(app, 'customer', alice);
-    const [aliceSocket, bobSocket] = await Promise.all([socketWith(aliceCookie), socketWith(await sessionCookie(app, 'customer', bob))]);
+    const [aliceSocket, bobSocket] = await Promise.all([server.signedIn(aliceCookie), server.signedIn(await sessionCookie(app, 'customer', bob))]);
     const aliceClosed = disconnection(aliceSocket);
 
     await logOut(app, aliceCookie);
@@ -105,8 +95,8 @@ describe('socket security', () => {
 
   it('when the admin disables a rep, then the next send after the sign-in cache expires is refused and the socket closed', async () => {
     const [rep, customer] = await Promise.all([createRep(), createCustomer()]);
-    const id = await openConversation(app, customer);
-    const repSocket = await socketWith(await sessionCookie(app, 'rep', rep));
+    const id = await startConversation(app, customer);
+    const repSocket = await server.signedIn(await sessionCookie(app, 'rep', rep));
     expect(await repSocket.emitWithAck('conversation:join', { conversationId: id })).toMatchObject({ ok: true });
 
     await auth.users.setDisabled('rep', rep.username, true);
@@ -123,9 +113,9 @@ describe('socket security', () => {
 
   it('when the session ends on another instance, then the socket stops working at its next event after the cache expires', async () => {
     const customer = await createCustomer();
-    const id = await openConversation(app, customer);
+    const id = await startConversation(app, customer);
     const cookie = await sessionCookie(app, 'customer', customer);
-    const socket = await socketWith(cookie);
+    const socket = await server.signedIn(cookie);
     expect(await socket.emitWithAck('conversation:join', { conversationId: id })).toMatchObject({ ok: true });
     // Same database and sessions, but no shared Socket.IO rooms: its logout cannot reach this socket.
     const otherInstance = buildTestApp({ auth: testAuth() });
@@ -140,8 +130,8 @@ describe('socket security', () => {
 
   it('when a user sends a 21st message within the window, then it is refused as rate limited and not stored', async () => {
     const customer = await createCustomer();
-    const id = await openConversation(app, customer);
-    const socket = await socketWith(await sessionCookie(app, 'customer', customer));
+    const id = await startConversation(app, customer);
+    const socket = await server.signedIn(await sessionCookie(app, 'customer', customer));
     const { limit } = defaultGuardSettings.messages;
     expect(limit).toBe(20);
 
