@@ -11,6 +11,12 @@ import { chatUserOf, toSummary, type ConversationView } from './conversation.vie
 
 const actor = (req: Request): User => req.user as User;
 
+/** After a change from a form or a script: the page again (Post/Redirect/Get), or the new summary as JSON. */
+function answerChanged(req: Request, res: Response, view: ConversationView): void {
+  const page = () => res.redirect(303, `/conversations/${view.id}`);
+  res.format({ html: page, json: () => res.json({ conversation: toSummary(view, actor(req)) }), default: page });
+}
+
 const formalitySchema = z.object({ formality: z.enum(CONVERSATION_FORMALITIES) });
 // `keep` answers "no"; a language answers "yes" (it must be one readers can pick).
 const languageAnswerSchema = z.object({
@@ -84,11 +90,7 @@ export function conversationRoutes(feature: ConversationsFeature): Router {
 
   router.post('/conversations/:id/read', requireUser(), async (req, res) => {
     const read = await messaging.markRead(actor(req), parseConversationId(req.params.id));
-    res.format({
-      html: () => res.redirect(303, `/conversations/${read.id}`),
-      json: () => res.json({ conversation: toSummary(read, actor(req)) }),
-      default: () => res.redirect(303, `/conversations/${read.id}`),
-    });
+    answerChanged(req, res, read);
   });
 
   router.post('/conversations/:id/close', requireUser(), async (req, res) => {
@@ -100,10 +102,7 @@ export function conversationRoutes(feature: ConversationsFeature): Router {
     const parsed = formalitySchema.safeParse(req.body);
     if (!parsed.success) throw new ValidationError('Choose default, formal or informal.', { formality: 'Choose default, formal or informal.' });
     const updated = await conversations.setFormality(actor(req), parseConversationId(req.params.id), parsed.data.formality);
-    res.format({
-      json: () => res.json({ conversation: toSummary(updated, actor(req)) }),
-      default: () => res.redirect(303, `/conversations/${updated.id}`),
-    });
+    answerChanged(req, res, updated);
   });
 
   /** The same question as the page renders, for the live page (the customer's alone). */
@@ -119,10 +118,7 @@ export function conversationRoutes(feature: ConversationsFeature): Router {
     if (!parsed.success) throw new ValidationError('Choose a language or keep yours.', { answer: 'Choose a language or keep yours.' });
     const language = parsed.data.answer === 'keep' ? undefined : parsed.data.answer;
     const updated = await feature.answerLanguage(actor(req), parseConversationId(req.params.id), language);
-    res.format({
-      json: () => res.json({ conversation: toSummary(updated, actor(req)) }),
-      default: () => res.redirect(303, `/conversations/${updated.id}`),
-    });
+    answerChanged(req, res, updated);
   });
 
   // The account page's language setting (customers and reps alike).

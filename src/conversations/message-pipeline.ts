@@ -4,6 +4,7 @@
 import { MAX_MESSAGE_LENGTH, type CarriedTranslation, type ChatMessage, type ConversationFormality, type Role } from '../contract/chat.js';
 import { baseLanguage, normaliseLanguageCode } from '../contract/languages.js';
 import { ValidationError } from '../lib/errors.js';
+import type { PrefetchOptions } from '../translation/index.js';
 import type { Logger } from '../lib/logger.js';
 import type { ConversationEvents } from './conversation.events.js';
 import { conversationStore } from './conversation.store.js';
@@ -11,20 +12,6 @@ import type { MessageTransport } from './conversation.types.js';
 import type { ConversationView } from './conversation.view.js';
 import { normaliseMessageBody } from './message-body.js';
 import { messageStore, type StoredChatMessage } from './message.store.js';
-
-/** How a message is translated on write (structurally the translation feature's PrefetchOptions). */
-export interface PrefetchOptions {
-  /** The conversation's preceding messages, so short replies are translated in context. */
-  context?: string;
-  /** Reads the context when the translation starts (in the background, not on the sender's path). */
-  loadContext?: () => Promise<string | undefined>;
-  /** The register per target language: only the customer's, for what reps write. */
-  registers?: Readonly<Record<string, ConversationFormality>>;
-  /** Let DeepL say which language a customer really wrote in. */
-  detectSource?: boolean;
-  conversationId?: string;
-  onDetected?: (language: string) => void;
-}
 
 /** The slice of the translation feature messaging uses (structurally its TranslationService). */
 export interface MessageTranslations {
