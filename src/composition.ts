@@ -5,6 +5,7 @@ import { createApp, type AppDependencies } from './app.js';
 import { createAuth, createSessionStore, resolveSessionSecret, type Auth } from './auth/index.js';
 import type { Config } from './config.js';
 import { conversationApiRoutes, createConversationsFeature, messageSendLimit, type ConversationsFeature } from './conversations/index.js';
+import { createDraftPreviewService, draftPreviewRoutes } from './draft-preview/index.js';
 import { isDatabaseReachable } from './lib/database.js';
 import type { Logger } from './lib/logger.js';
 import { flexibleLimiters, rateLimitStores } from './lib/rate-limit-store.js';
@@ -70,7 +71,12 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
       issueToken: channel.issueToken,
       changeLanguage: async (user, language) => void (await auth.users.setLanguage(user, language)),
       translationCharacters: async (id) => (await translation.usage.forConversation(id)).characters,
+      translationCost: (id) => translation.usage.forConversation(id),
+      translationCostSummary: () => translation.budget.summary(),
     });
+  const draftPreview = draftPreviewRoutes(createDraftPreviewService({ conversations, translation: translation.nonEssential }), {
+    rateLimitStore: limiterStore('preview'),
+  });
   const phones = config.messaging
     ? createMessagingChannel({ config: config.messaging, conversations, translations: translation.service, languages: translation.languagesProvider, logger })
     : undefined;
@@ -83,7 +89,7 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
     conversations,
     conversationApi: conversationApiRoutes(conversations, { sendLimit: messageSendLimit(limiterStore('messages')) }),
     webhooks: [...(channel.webhookRoutes ? [channel.webhookRoutes(conversations)] : []), ...(phones ? [phones.webhookRoutes] : [])],
-    featureRoutes: phones ? [phones.apiRoutes] : [],
+    featureRoutes: [...(phones ? [phones.apiRoutes] : []), draftPreview],
   };
   return {
     app: createApp(deps),

@@ -66,6 +66,8 @@ const environmentSchema = z
       .default('')
       .transform((text) => text.split(',').map((item) => item.trim()).filter(Boolean))
       .pipe(z.array(z.string().regex(/^[A-Za-z]{2}(-[A-Za-z0-9]{2,4})?=prefer_(more|less)$/, 'use LANG=prefer_more or LANG=prefer_less, comma-separated'))),
+    // Characters a month Parley may have DeepL translate; unset = no budget (nothing is refused).
+    TRANSLATION_MONTHLY_CHARACTERS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().optional()),
     REDIS_URL: optionalUrl,
     PUBLIC_URL: optionalUrl,
     MESSAGE_TRANSPORT: z.preprocess(emptyAsUndefined, z.enum(['auto', 'builtin']).default('auto')),
@@ -150,6 +152,8 @@ export interface Config {
   translationLimits: { requestsPerMinute: number; charactersPerMinute: number };
   /** Default register per target language (base code, `DE`) for what customers read (TRANSLATION_FORMALITY). */
   translationFormality: Record<string, 'prefer_more' | 'prefer_less'>;
+  /** TRANSLATION_MONTHLY_CHARACTERS: admins are warned at 80 %; at 100 % previews stop, messages do not. */
+  translationMonthlyCharacters: number | undefined;
   redisUrl: string | undefined;
   /** Where the public reaches this app (PUBLIC_URL, no trailing slash), e.g. behind a proxy. */
   publicUrl: string | undefined;
@@ -233,6 +237,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = readEnvironment()): 
       charactersPerMinute: env.TRANSLATE_CHARACTERS_PER_MINUTE,
     },
     translationFormality: formalityDefaults(env.TRANSLATION_FORMALITY),
+    translationMonthlyCharacters: env.TRANSLATION_MONTHLY_CHARACTERS,
     redisUrl: env.REDIS_URL,
     publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
     messaging: env.TWILIO_MESSAGING && twilioAccount ? messagingConfig(twilioAccount, env) : undefined,

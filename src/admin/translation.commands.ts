@@ -4,10 +4,12 @@ import { parseConversationId } from '../conversations/index.js';
 import {
   createDeeplAccount,
   createGlossaryService,
+  createMonthlyBudget,
   createTranslationUsage,
   dayOf,
   glossaryPair,
   monthOf,
+  type BudgetStatus,
   type GlossarySummary,
 } from '../translation/index.js';
 import { createLogger } from '../lib/logger.js';
@@ -84,20 +86,34 @@ function registerGlossary(program: Command, context: AdminContext): void {
     });
 }
 
+/** The budget line, and the warning admins get from 80 % on. */
+function budgetLines(status: BudgetStatus): string[] {
+  if (status.limit === undefined) return ['Monthly budget: none set (TRANSLATION_MONTHLY_CHARACTERS).'];
+  const line = `Monthly budget: ${status.used} of ${status.limit} characters (${status.percent ?? 0} %)`;
+  if (status.level === 'exhausted') return [line, 'WARNING: the budget is used up: previews and back-translation are refused until next month; messages are still translated.'];
+  if (status.level === 'warning') return [line, `WARNING: ${status.percent ?? 0} % of the monthly budget is used; at 100 % previews and back-translation stop.`];
+  return [line];
+}
+
 async function showUsage(context: AdminContext, options: { conversation?: string; days: string }): Promise<void> {
   await context.database();
-  const usage = createTranslationUsage({ logger: createLogger({ level: 'silent' }) });
+  const logger = createLogger({ level: 'silent' });
+  const usage = createTranslationUsage({ logger });
   const now = new Date();
   const month = await usage.forMonth(monthOf(now));
-  context.io.out(`Characters billed by DeepL (sent by Parley; memory hits cost nothing), ${monthOf(now)}: ${month.characters} in ${month.requests} request(s)`);
+  context.io.out(`Characters billed by DeepL (sent by Parley; memory hits cost nothing), ${monthOf(now)}: ${month.characters} in ${month.requests} request(s), of which previews: ${month.previewCharacters}`);
+  const budget = createMonthlyBudget({ usage, limit: context.config.translationMonthlyCharacters, logger, now: () => now });
+  budgetLines(await budget.status()).forEach((line) => context.io.out(line));
   const days = Math.min(Math.max(Number.parseInt(options.days, 10) || 7, 1), 92);
   for (let back = 0; back < days; back += 1) {
     const day = dayOf(new Date(now.getTime() - back * 86_400_000));
-    context.io.out(`  ${day}: ${(await usage.forDay(day)).characters}`);
+    const figure = await usage.forDay(day);
+    context.io.out(`  ${day}: ${figure.characters}${figure.previewCharacters > 0 ? ` (previews ${figure.previewCharacters})` : ''}`);
   }
   if (options.conversation) {
     const id = parseConversationId(options.conversation);
-    context.io.out(`Conversation ${id}: ${(await usage.forConversation(id)).characters}`);
+    const figure = await usage.forConversation(id);
+    context.io.out(`Conversation ${id}: ${figure.characters}${figure.previewCharacters > 0 ? ` (previews ${figure.previewCharacters})` : ''}`);
   }
   const account = createDeeplAccount(context.config.deepl);
   if (!account) return context.io.out('DeepL is not configured: no account usage to show.');

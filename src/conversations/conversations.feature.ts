@@ -1,6 +1,7 @@
 import type { AccessTokenResponse, User } from '../contract/chat.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../lib/logger.js';
+import type { TranslationCostSummary, UsageFigure } from '../translation/index.js';
 import { createBuiltinTransport } from './builtin-transport.js';
 import { ConversationEvents } from './conversation.events.js';
 import { createConversationService } from './conversation.service.js';
@@ -26,6 +27,10 @@ export interface ConversationsFeatureDeps {
   changeLanguage?: (user: User, language: string) => Promise<void>;
   /** Characters DeepL billed for a conversation (the translation feature's cost meter). */
   translationCharacters?: (conversationId: string) => Promise<number>;
+  /** The cost meter's figure for one conversation (the rep's JSON transcript shows it). */
+  translationCost?: (conversationId: string) => Promise<UsageFigure>;
+  /** Today, this month and the monthly budget (the rep dashboard shows it). */
+  translationCostSummary?: () => Promise<TranslationCostSummary>;
 }
 
 /** Everything the conversations feature needs at runtime, built once. */
@@ -36,7 +41,7 @@ export function createConversationsFeature(deps: ConversationsFeatureDeps) {
   const conversations = createConversationService({ transport, events, logger });
   const pipeline = createMessagePipeline({ transport, events, translations: deps.translations, logger });
   const messaging = createMessagingService({ conversations, pipeline, events });
-  const transcripts = createTranscriptService({ conversations, translations: deps.translations, logger });
+  const transcripts = createTranscriptService({ conversations, translations: deps.translations, logger, translationCost: deps.translationCost });
   return {
     transport,
     events,
@@ -45,6 +50,12 @@ export function createConversationsFeature(deps: ConversationsFeatureDeps) {
     messaging,
     transcripts,
     translationCharacters: async (conversationId: string) => deps.translationCharacters?.(conversationId),
+    /** A meter that cannot be read leaves the dashboard without its summary, never without its list. */
+    translationCostSummary: async () =>
+      deps.translationCostSummary?.().catch((error: unknown) => {
+        logger.warn({ err: error }, 'translation cost summary unavailable');
+        return undefined;
+      }),
     languagePrompt: (view: ConversationView, user: User) => languagePromptFor(view, user, deps.translations),
     /** A user chose another language on their account page: account and open conversations follow. */
     async changeAccountLanguage(user: User, language: string): Promise<void> {

@@ -59,8 +59,8 @@ export function createMessagePipeline(deps: {
 }) {
   const { transport, events, logger } = deps;
 
-  /** The few messages before this one, oldest first, as DeepL's (unbilled) context. */
-  async function contextBefore(message: ChatMessage): Promise<string | undefined> {
+  /** The few messages before this one (or the newest, for a draft), oldest first, as DeepL's (unbilled) context. */
+  async function contextBefore(message: Pick<ChatMessage, 'conversationId'> & { id?: string }): Promise<string | undefined> {
     const { messages } = await messageStore.page(message.conversationId, { before: message.id, limit: contextMessages });
     const text = messages.map((earlier) => earlier.body).join('\n').slice(-contextCharacters);
     return text === '' ? undefined : text;
@@ -150,7 +150,10 @@ export function createMessagePipeline(deps: {
     return { message: stored.message, created: stored.created };
   }
 
-  return { accept };
+  /** The context a draft would be sent with now: a preview's translation is the one the message gets. */
+  const draftContext = (conversationId: string) => contextBefore({ conversationId });
+
+  return { accept, draftContext };
 }
 
 export type MessagePipeline = ReturnType<typeof createMessagePipeline>;

@@ -23,6 +23,7 @@ export function supportRoutes(feature: ConversationsFeature): Router {
       transport: feature.transport.kind,
       chatUser: chatUserOf(actor(req)),
       scripts: ['/js/dashboard.js'],
+      translationCost: await feature.translationCostSummary(),
     });
   });
 

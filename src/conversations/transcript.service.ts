@@ -4,6 +4,7 @@ import type { ConversationService } from './conversation.service.js';
 import type { ConversationView } from './conversation.view.js';
 import type { MessageTranslations } from './message-pipeline.js';
 import { messageStore } from './message.store.js';
+import type { UsageFigure } from '../translation/index.js';
 
 export interface TranscriptEntry {
   id: string;
@@ -25,6 +26,8 @@ export interface Transcript {
     closedAt: string | null;
   };
   messages: TranscriptEntry[];
+  /** Reps' transcripts only: characters DeepL billed for this conversation (memory hits cost none). */
+  translationCost?: UsageFigure;
 }
 
 /** Transcripts read the database, so they work while Twilio is slow or down. */
@@ -32,6 +35,7 @@ export function createTranscriptService(deps: {
   conversations: ConversationService;
   translations?: MessageTranslations;
   logger: Logger;
+  translationCost?: (conversationId: string) => Promise<UsageFigure>;
 }) {
   /** Translations into each participant language, grouped by source language (one batch each). */
   async function translationsFor(view: ConversationView, messages: ChatMessage[]): Promise<Map<string, Record<string, string>>> {
@@ -61,6 +65,8 @@ export function createTranscriptService(deps: {
       const view = await deps.conversations.getForUser(user, conversationId);
       const messages = await messageStore.all(view.id);
       const translations = await translationsFor(view, messages);
+      // Read after the translations above, which may have billed characters themselves.
+      const translationCost = user.role === 'rep' ? await deps.translationCost?.(view.id) : undefined;
       return {
         conversation: {
           id: view.id,
@@ -78,6 +84,7 @@ export function createTranscriptService(deps: {
           language: message.language,
           translations: translations.get(message.id) ?? {},
         })),
+        ...(translationCost ? { translationCost } : {}),
       };
     },
   };

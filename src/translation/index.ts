@@ -43,4 +43,15 @@ export { createDeeplAccount, type DeeplAccount } from './deepl-account.js';
 export { createGlossaryDirectory, type ActiveGlossary, type GlossaryDirectory } from './glossary-directory.js';
 export { createGlossaryService, glossaryPair, glossaryVersion, parseGlossaryCsv, type GlossaryService, type GlossarySummary, type GlossaryTerm } from './glossary.service.js';
 export { formalityLanguages, resolveSettings } from './translation-settings.js';
-export { createTranslationUsage, dayOf, monthOf, type TranslationUsage, type UsageFigure } from './translation-usage.js';
+export { createTranslationUsage, dayOf, monthOf, type TranslationUsage, type UsageFigure, type UsageKind } from './translation-usage.js';
+export {
+  budgetWarningShare,
+  createMonthlyBudget,
+  levelOf,
+  TranslationBudgetExhaustedError,
+  type BudgetLevel,
+  type BudgetStatus,
+  type MonthlyBudget,
+  type TranslationCostSummary,
+} from './translation-budget.js';
+export { createNonEssentialTranslation, type NonEssentialTranslation } from './non-essential.js';

@@ -10,6 +10,8 @@ import { createCharacterBudget, type CharacterBudget, type TranslationLimits } f
 import { createGlossaryDirectory, type GlossaryDirectory } from './glossary-directory.js';
 import { createTranslationMemory } from './translation-memory.js';
 import { createTranslationUsage, type TranslationUsage } from './translation-usage.js';
+import { createMonthlyBudget, type MonthlyBudget } from './translation-budget.js';
+import { createNonEssentialTranslation, type NonEssentialTranslation } from './non-essential.js';
 import { createTranslationService, type TranslationService } from './translation.service.js';
 import type { TranslationRoutesDeps } from './translation.routes.js';
 import { createNoTranslator, placeholderDeeplAuthKey, type Translator } from './translator.js';
@@ -37,6 +39,10 @@ export interface TranslationFeature extends TranslationRoutesDeps {
   languagesProvider: LanguagesProvider;
   /** Characters billed by DeepL, per conversation, day and month. */
   usage: TranslationUsage;
+  /** TRANSLATION_MONTHLY_CHARACTERS: where this month stands, and whether previews may still cost. */
+  budget: MonthlyBudget;
+  /** Previews, back-translation, catalog translation: refused once the monthly budget is spent. */
+  nonEssential: NonEssentialTranslation;
 }
 
 export interface TranslationFeatureOptions {
@@ -74,6 +80,15 @@ export function createTranslationFeature(options: TranslationFeatureOptions): Tr
   });
   const memory = createTranslationMemory({ logger, cacheSize: options.memoryCacheSize });
   const usage = createTranslationUsage({ logger });
+  const budget = createMonthlyBudget({ usage, limit: config.translationMonthlyCharacters, logger });
+  // Every billed call re-reads the month (when a budget is set), so the 80 % line is logged as it is crossed.
+  const meter: TranslationUsage = {
+    ...usage,
+    record: async (characters, conversationId, kind) => {
+      await usage.record(characters, conversationId, kind);
+      budget.afterBilling();
+    },
+  };
   const glossaries = options.glossaries ?? createGlossaryDirectory({ logger, refreshMs: options.glossaryRefreshMs });
   const service = createTranslationService({
     translator,
@@ -83,7 +98,7 @@ export function createTranslationFeature(options: TranslationFeatureOptions): Tr
     timeoutMs: config.deepl.timeoutMs,
     formalityDefaults: config.translationFormality,
     glossaries: translator.available ? glossaries : undefined,
-    usage,
+    usage: meter,
   });
   const languages = createLanguageCatalog({ translator, logger });
   const limits = options.limits ?? {
@@ -96,6 +111,8 @@ export function createTranslationFeature(options: TranslationFeatureOptions): Tr
     languages,
     languagesProvider: () => languages.targetLanguages(),
     usage,
+    budget,
+    nonEssential: createNonEssentialTranslation({ service, budget }),
     limits,
     rateLimitStore: options.rateLimitStore,
     characterBudget: options.characterBudget ?? budgetFrom(options.limiters, limits),

@@ -35,6 +35,8 @@ export interface TranslateRequestOptions {
   detectSource?: boolean;
   /** Whose bill the characters go on (the cost meter). */
   conversationId?: string;
+  /** A preview or back-translation: counted apart, and refused by the feature once the budget is spent. */
+  nonEssential?: boolean;
 }
 
 export interface PrefetchOptions {
@@ -83,6 +85,7 @@ interface Call {
   settings: CallSettings;
   context: string | undefined;
   conversationId: string | undefined;
+  nonEssential: boolean;
 }
 
 interface Fetched {
@@ -115,7 +118,14 @@ export function createTranslationService(deps: TranslationServiceDeps): Translat
     const sourceCode = source ? normaliseLanguageCode(source) : undefined;
     await deps.glossaries?.ensureFresh();
     const settings = settingsFor({ source: sourceCode, target: targetCode, register: options.register, detectSource: options.detectSource });
-    const call: Call = { source: sourceCode, target: targetCode, settings, context: options.context, conversationId: options.conversationId };
+    const call: Call = {
+      source: sourceCode,
+      target: targetCode,
+      settings,
+      context: options.context,
+      conversationId: options.conversationId,
+      nonEssential: options.nonEssential === true,
+    };
     const entries = new Map<string, MemoryEntry>();
     const wanted = new Map<string, string>();
     const keys = texts.map((text) => {
@@ -202,7 +212,8 @@ export function createTranslationService(deps: TranslationServiceDeps): Translat
       async (results) => {
         decide(() => deps.breaker.recordSuccess());
         // Billed: the texts alone (DeepL does not bill context), counted even if the reader left.
-        await deps.usage?.record(texts.reduce((sum, text) => sum + text.length, 0), call.conversationId);
+        const billed = texts.reduce((sum, text) => sum + text.length, 0);
+        await deps.usage?.record(billed, call.conversationId, call.nonEssential ? 'preview' : 'message');
         const fresh = missing.flatMap(([key], index): Remembered[] => {
           const result = results[index];
           if (!result || result.untranslated) return [];

@@ -28,6 +28,8 @@ export async function openChatPages(deepl: DeeplServer, env: NodeJS.ProcessEnv =
   };
   return {
     id,
+    config,
+    translation,
     customer,
     customerAgent,
     repAgent,
