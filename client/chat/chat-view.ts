@@ -3,6 +3,7 @@
 import type { ChatClient, ChatMessage, User, ConversationSummary, HistoryPage, Unsubscribe } from './chat-client.js';
 import { MessageItem } from './message-item.js';
 import { Composer } from './composer.js';
+import { attachDraftPreview } from './draft-preview.js';
 import { PhonePanel } from './phone-panel.js';
 import { TranslationRetry, type Translation, type Translations } from './translations.js';
 import { h, setText } from '../lib/dom.js';
@@ -71,6 +72,7 @@ export class ChatView {
     this.element = h('section', { class: 'flex h-full min-h-0 flex-col gap-2', 'aria-label': 'Conversation', 'data-chat-view': id },
       this.statusEl, this.olderButton, this.emptyEl, this.list, this.newBelow, this.typingEl, this.closedEl, this.composer.element);
     this.retry = new TranslationRetry(options.translations, (results) => this.applyTranslations(results));
+    if (options.me.role === 'rep') attachDraftPreview(id, this.composer.element);
   }
 
   async start(): Promise<void> {
