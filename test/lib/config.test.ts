@@ -49,4 +49,10 @@ describe('loadConfig', () => {
   it('when MONGODB_URI is not a mongodb URL, then it is refused', () => {
     expect(() => loadConfig({ MONGODB_URI: 'http://db' })).toThrowError(/MONGODB_URI/);
   });
+
+  it('when TRANSLATION_MONTHLY_CHARACTERS is set, then it is the monthly budget; empty means none, and a non-number is refused', () => {
+    expect(loadConfig({ TRANSLATION_MONTHLY_CHARACTERS: '500000' }).translationMonthlyCharacters).toBe(500_000);
+    expect(loadConfig({ TRANSLATION_MONTHLY_CHARACTERS: '' }).translationMonthlyCharacters).toBeUndefined();
+    expect(() => loadConfig({ TRANSLATION_MONTHLY_CHARACTERS: 'lots' })).toThrowError(/TRANSLATION_MONTHLY_CHARACTERS/);
+  });
 });
