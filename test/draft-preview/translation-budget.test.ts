@@ -50,17 +50,22 @@ describe('monthly translation budget (TRANSLATION_MONTHLY_CHARACTERS)', () => {
     expect(preview.status).toBe(200);
   });
 
-  it('when this month\'s billed characters reach the budget, then previews are refused with a clear message, messages are still translated, and the dashboard says so', async () => {
+  it('when this month\'s billed characters reach the budget, then previews are refused with a clear message (what the memory holds is still shown), messages are still translated, and the dashboard says so', async () => {
     const { chat } = await chatWithBudget(deepl, 40);
+    const previewOf = (text: string, back = false) =>
+      chat.repAgent.post(`/api/conversations/${chat.id}/preview`).set('x-csrf-token', chat.repToken).send({ text, back });
+    expect((await previewOf('Thank you')).status).toBe(200);
     await customerMessageTranslated(chat, deepl, spanishText(45));
     const requests = deepl.translateRequests;
 
-    const preview = await chat.repAgent.post(`/api/conversations/${chat.id}/preview`).set('x-csrf-token', chat.repToken)
-      .send({ text: `Your parcel left today ${Date.now()}`, back: true });
+    const preview = await previewOf(`Your parcel left today ${Date.now()}`, true);
+    const remembered = await previewOf('Thank you');
 
     expect(preview.status).toBe(429);
     expect(preview.body.error.code).toBe('translation_budget_exhausted');
     expect(preview.body.error.message).toMatch(/translation budget .* is used up, so previews are paused .* Messages are still translated\./);
+    expect(remembered.status).toBe(200);
+    expect(remembered.body.preview.translation.text).toBe('Gracias');
     expect(deepl.translateRequests).toBe(requests);
     const later = spanishText(30).replace('Necesito', 'Gracias, necesito');
     await customerMessageTranslated(chat, deepl, later);
