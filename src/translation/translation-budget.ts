@@ -73,13 +73,16 @@ export function createMonthlyBudget(options: {
     else logger.warn(figures, 'translation budget used up: previews and back-translation are refused until next month, messages are still translated');
   }
 
-  async function status(): Promise<BudgetStatus> {
-    const month = monthOf(now());
-    const used = limit === undefined ? 0 : (await usage.forMonth(month)).characters;
+  function statusOf(month: string, used: number): BudgetStatus {
     const percent = limit === undefined ? undefined : Math.floor((used / limit) * 100);
     const current: BudgetStatus = { month, limit, used, percent, level: levelOf(used, limit) };
     announce(current);
     return current;
+  }
+
+  async function status(): Promise<BudgetStatus> {
+    const month = monthOf(now());
+    return statusOf(month, limit === undefined ? 0 : (await usage.forMonth(month)).characters);
   }
 
   return {
@@ -89,8 +92,8 @@ export function createMonthlyBudget(options: {
     },
     async summary() {
       const date = now();
-      const [day, month, budget] = await Promise.all([usage.forDay(dayOf(date)), usage.forMonth(monthOf(date)), status()]);
-      return { day, month, budget: { ...budget, used: month.characters, level: levelOf(month.characters, limit) } };
+      const [day, month] = await Promise.all([usage.forDay(dayOf(date)), usage.forMonth(monthOf(date))]);
+      return { day, month, budget: statusOf(monthOf(date), month.characters) };
     },
     afterBilling() {
       if (limit === undefined) return;

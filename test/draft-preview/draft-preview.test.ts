@@ -20,6 +20,8 @@ describe('check before sending: POST /api/conversations/:id/preview', () => {
     const chat = await joinedChat(deepl);
     await chat.send.customer('Hola');
     await vi.waitFor(() => expect(deepl.translateLog.some((call) => call.text.includes('Hola'))).toBe(true), { timeout: 5_000 });
+    // Counted once DeepL answered, a moment after it received the request.
+    await vi.waitFor(async () => expect((await chat.translation.usage.forConversation(chat.id)).characters).toBe('Hola'.length), { timeout: 5_000 });
     const start = { requests: deepl.translateRequests, characters: deepl.characters, log: deepl.translateLog.length };
     const before = await chat.translation.usage.forConversation(chat.id);
 
