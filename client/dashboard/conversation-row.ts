@@ -4,7 +4,7 @@ import type { User, ConversationSummary } from '../chat/chat-client.js';
 import { formatTime, h, setText } from '../lib/dom.js';
 import { languageLabel } from '../lib/languages.js';
 
-const channelLabels: Record<ConversationSummary['channel'], string> = { web: 'Web', sms: 'SMS', whatsapp: 'WhatsApp' };
+const channelLabels: Record<ConversationSummary['channel'], string> = { web: 'Web', sms: 'SMS', whatsapp: 'WhatsApp', phone: 'Phone' };
 
 export interface RowActions {
   open: (summary: ConversationSummary) => void;
