@@ -97,6 +97,9 @@ describe('phone callers', () => {
     const { call, twiml } = await callInSpanish();
     const { row } = await say(call, twiml.Gather?.[0]?.action as string, 'necesito cambiar la dirección', '0.31');
     expect(row.call?.lowConfidence).toEqual([{ messageId: expect.any(String), text: 'necesito cambiar la dirección', confidence: 0.31 }]);
+    const page = await harness.repAgent.get(`/conversations/${row.id}`);
+    expect(page.text).toContain('data-call-state="live"');
+    expect(page.text).toMatch(/Heard with low confidence[\s\S]*“necesito cambiar la dirección” \(31%\)/);
   });
 
   it('when the rep answers in English, then the local Twilio server receives one call update that says the Spanish translation with a Spanish voice and gathers again', async () => {
@@ -152,6 +155,8 @@ describe('phone callers', () => {
     expect((await call.status('completed', 73)).outcome).toBe('ignored');
     const after = (await dashboardRows(harness)).find((candidate) => candidate.id === row.id);
     expect(after?.call).toMatchObject({ state: 'ended', durationSeconds: 73, outcome: 'completed', endedAt: expect.any(String) });
+    const page = await harness.repAgent.get(`/conversations/${row.id}`);
+    expect(page.text).toMatch(/Call ended<\/span> after <span data-part="call-duration">1:13<\/span>/);
 
     const transcript = await harness.repAgent.get(`/conversations/${row.id}/transcript?format=json`);
     expect(transcript.status).toBe(200);
