@@ -160,6 +160,8 @@ describe('phone callers', () => {
 
     const transcript = await harness.repAgent.get(`/conversations/${row.id}/transcript?format=json`);
     expect(transcript.status).toBe(200);
+    expect(transcript.body.conversation.call).toMatchObject({ state: 'ended', durationSeconds: 73 });
+    expect((await harness.repAgent.get(`/conversations/${row.id}/transcript?format=text`)).text).toMatch(/^Call: ended after 1:13 \(completed\)/m);
     expect(transcript.body.messages).toEqual([
       expect.objectContaining({ author: expect.objectContaining({ role: 'customer' }), original: 'Mi pedido no ha llegado', language: 'ES', translations: expect.objectContaining({ 'EN-US': 'My order has not arrived' }) }),
       expect.objectContaining({ author: expect.objectContaining({ role: 'rep' }), original: 'How can I help you?', translations: expect.objectContaining({ ES: '¿En qué puedo ayudarle?' }) }),
