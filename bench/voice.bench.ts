@@ -141,10 +141,16 @@ async function run(url: string, fake: TwilioMessagingFake, composition: Composit
     await answerAll(socket, sids.map((sid, index) => ({ key: sid, conversationId: conversationOf.get(said[index] ?? '') ?? '' })), 'How can I help you?');
     await composition.voice?.idle();
   }
+  // The floor: the same webhook one call at a time (no queueing behind the other calls).
+  const alone: number[] = [];
+  for (const [index, sid] of sids.entries()) {
+    await timed(() => fake.webhook(nextSpeech.get(sid) ?? '', { ...params(sid, index), SpeechResult: `Una cosa más, ${index}`, Confidence: '0.9' }), alone, failures);
+  }
   await smsReference(fake, socket, conversationOf, composition, failures);
   socket.disconnect();
   console.log(`${calls} simultaneous calls, ${rounds} rounds (every caller speaks, then the rep answers every call)`);
   console.log(line('speech webhook answer time', speech));
+  console.log(line('speech webhook, one call at a time', alone));
   console.log(line('rep send to call update request', callUpdateTimes));
   console.log(`call updates: ${fake.callUpdates.length} of ${calls * rounds}   webhook errors: ${JSON.stringify(failures)}`);
 }
@@ -152,13 +158,16 @@ async function run(url: string, fake: TwilioMessagingFake, composition: Composit
 /** The reference, same app and run: 50 SMS customers text at once, then the rep answers each. */
 async function smsReference(fake: TwilioMessagingFake, socket: RepSocket, conversationOf: Map<string, string>, composition: Composition, failures: number[]): Promise<void> {
   const webhook: number[] = [];
+  const alone: number[] = [];
   const texts = Array.from({ length: calls }, (_, index) => ({ from: phone(10_000 + index), body: `Mi pedido número ${index} no ha llegado (SMS)` }));
   await Promise.all(texts.map((text) => timed(() => fake.text({ ...text, to: SUPPORT }), webhook, failures)));
+  for (const [index, text] of texts.entries()) await timed(() => fake.text({ from: phone(20_000 + index), body: `${text.body} otra vez`, to: SUPPORT }), alone, failures);
   await waitFor(() => texts.every((text) => conversationOf.has(text.body)));
   await answerAll(socket, texts.map((text) => ({ key: text.from, conversationId: conversationOf.get(text.body) ?? '' })), 'How can I help you?');
   await composition.phones?.idle();
   console.log(`reference, same run: ${calls} SMS customers texting at once, then answered`);
   console.log(line('SMS inbound webhook answer time', webhook));
+  console.log(line('SMS inbound webhook, one at a time', alone));
   console.log(line('rep send to Messages.json request', messagesTimes));
 }
 
