@@ -172,6 +172,30 @@ describe('phone callers', () => {
     expect(harness.twilio.callUpdates.length).toBe(before);
   });
 
+  it('when the caller says a language, stays silent at the menu, or says nothing when asked, then nothing is asked forever', async () => {
+    const byName = phoneCall(harness);
+    const menu = parseTwiml((await byName.ring()).text);
+    const spoken = parseTwiml((await byName.follow(menu.Gather?.[0]?.action as string, { SpeechResult: 'Français' })).text);
+    expect(spoken.Gather?.[0]).toMatchObject({ input: 'speech', language: 'fr-FR' });
+
+    const silent = phoneCall(harness);
+    const first = parseTwiml((await silent.ring()).text);
+    const again = parseTwiml((await silent.follow(first.Redirect?.[0]?.text as string)).text);
+    expect(again.Gather?.[0]?.action).toMatch(/language\?attempt=2$/);
+    const defaulted = parseTwiml((await silent.follow(again.Redirect?.[0]?.text as string)).text);
+    expect(defaulted.Gather?.[0]).toMatchObject({ input: 'speech', language: 'en-US' });
+
+    // Each empty speech result listens again with one more silence counted; the third says goodbye.
+    let listening = defaulted;
+    for (let silence = 1; silence < 3; silence++) {
+      listening = parseTwiml((await silent.follow(listening.Gather?.[0]?.action as string, { SpeechResult: '' })).text);
+      expect(listening.Gather?.[0]?.action).toMatch(new RegExp(`quiet=${silence}$`));
+    }
+    const ended = parseTwiml((await silent.follow(listening.Gather?.[0]?.action as string)).text);
+    expect(ended.Gather).toBeUndefined();
+    expect(ended.Hangup).toHaveLength(1);
+  });
+
   it('when the same number calls again, then it skips the menu and listens in Spanish at once', async () => {
     const { call } = await callInSpanish();
     const again = phoneCall(harness, call.from);
