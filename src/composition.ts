@@ -14,6 +14,7 @@ import { createMessagingChannel, type MessagingChannel as PhoneChannel } from '.
 import { attachRealtime, createRedisAdapter, type SocketGuardSettings } from './realtime/index.js';
 import { createTranslationFeature, describeTranslator, type TranslationFeature } from './translation/index.js';
 import { chooseMessageChannel, type MessageChannel } from './twilio/index.js';
+import { createVoiceChannel, type CallUpdater, type VoiceChannel } from './voice/index.js';
 
 /** What a caller may supply instead of what configuration would build (tests, mostly). */
 export interface CompositionOverrides {
@@ -27,6 +28,8 @@ export interface CompositionOverrides {
   conversations?: ConversationsFeature;
   health?: AppDependencies['health'];
   realtimeGuards?: Partial<SocketGuardSettings>;
+  /** Replaces Twilio's Calls API for phone callers (benchmarks). */
+  callUpdater?: CallUpdater;
 }
 
 /** The running application: the Express app, and what needs the listening HTTP server. */
@@ -35,6 +38,8 @@ export interface Composition {
   deps: AppDependencies;
   /** SMS and WhatsApp customers, when TWILIO_MESSAGING is on. */
   phones: PhoneChannel | undefined;
+  /** Phone callers, when TWILIO_VOICE is on. */
+  voice: VoiceChannel | undefined;
   /** Attaches Socket.IO to the listening server; returns how to stop it before the server closes. */
   attach(server: Server): Promise<{ close(): Promise<void> }>;
 }
@@ -80,6 +85,9 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
   const phones = config.messaging
     ? createMessagingChannel({ config: config.messaging, conversations, translations: translation.service, languages: translation.languagesProvider, logger })
     : undefined;
+  const voice = config.voice
+    ? createVoiceChannel({ config: config.voice, conversations, translations: translation.service, logger, updater: overrides.callUpdater })
+    : undefined;
   const deps: AppDependencies = {
     config,
     logger,
@@ -88,16 +96,18 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
     translation,
     conversations,
     conversationApi: conversationApiRoutes(conversations, { sendLimit: messageSendLimit(limiterStore('messages')) }),
-    webhooks: [...(channel.webhookRoutes ? [channel.webhookRoutes(conversations)] : []), ...(phones ? [phones.webhookRoutes] : [])],
+    webhooks: [...(channel.webhookRoutes ? [channel.webhookRoutes(conversations)] : []), ...(phones ? [phones.webhookRoutes] : []), ...(voice ? [voice.webhookRoutes] : [])],
     featureRoutes: [...(phones ? [phones.apiRoutes] : []), draftPreview],
   };
   return {
     app: createApp(deps),
     deps,
     phones,
+    voice,
     async attach(server) {
       const adapter = redis ? await createRedisAdapter(redis, logger) : undefined;
       const sweeping = phones?.startSweeping();
+      void voice?.warm();
       const realtime = attachRealtime(server, {
         feature: conversations,
         sessionMiddleware: auth.sessionMiddleware,

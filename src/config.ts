@@ -75,6 +75,10 @@ const environmentSchema = z
     TWILIO_MESSAGING_SERVICE_SID: optionalString.pipe(z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'must be a Messaging Service SID (MG…)').optional()),
     CHANNEL_DEFAULT_LANGUAGE: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,4})?$/).default('EN-US')),
     CHANNEL_LANGUAGE_VARIANTS: z.preprocess(emptyAsUndefined, z.string().regex(/^([A-Za-z]{2,3}:[A-Za-z]{2,3}(-[A-Za-z0-9]{2,4})?)(,[A-Za-z]{2,3}:[A-Za-z]{2,3}(-[A-Za-z0-9]{2,4})?)*$/, 'must look like EN:EN-US,PT:PT-BR').default('EN:EN-US,PT:PT-BR,ZH:ZH-HANS')),
+    TWILIO_VOICE: booleanFlag,
+    VOICE_LANGUAGES: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z]{2}(-[A-Za-z]{2,4})?(,[A-Za-z]{2}(-[A-Za-z]{2,4})?)*$/, 'must look like EN-US,ES,FR').default('EN-US,ES,FR,DE,ZH-HANS,AR')),
+    VOICE_MAX_WAIT_SECONDS: positiveInt(90),
+    VOICE_LOW_CONFIDENCE: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(1).default(0.5)),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
@@ -94,13 +98,16 @@ const environmentSchema = z
       });
     }
     // Browser messages reach the server only through Twilio's signed webhooks.
-    if (twilioSet === twilio.length || env.TWILIO_MESSAGING) {
+    if (twilioSet === twilio.length || env.TWILIO_MESSAGING || env.TWILIO_VOICE) {
       for (const name of ['TWILIO_AUTH_TOKEN', 'PUBLIC_URL'] as const) {
         if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required with the Twilio transport (webhooks are signed with it)' });
       }
     }
     if (env.TWILIO_MESSAGING && twilioSet < twilio.length) {
       ctx.addIssue({ code: 'custom', path: ['TWILIO_MESSAGING'], message: 'needs TWILIO_ACCOUNT_SID, TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET' });
+    }
+    if (env.TWILIO_VOICE && twilioSet < twilio.length) {
+      ctx.addIssue({ code: 'custom', path: ['TWILIO_VOICE'], message: 'needs TWILIO_ACCOUNT_SID, TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET' });
     }
   });
 
@@ -127,6 +134,17 @@ export interface MessagingConfig {
   defaultLanguage: string;
   /** What a detected base language becomes as a DeepL target: `EN` → `EN-US`. */
   languageVariants: Record<string, string>;
+}
+
+/** Phone callers over Twilio Programmable Voice (TWILIO_VOICE=true). */
+export interface VoiceConfig {
+  account: TwilioConfig;
+  /** DeepL codes offered in the call's language menu, in menu order (each must be in src/voice/voice-languages.ts). */
+  languages: string[];
+  /** How long a caller waits for a rep's answer before being offered to leave a message. */
+  maxWaitSeconds: number;
+  /** Speech recognised below this confidence (0–1) is marked for the rep. */
+  lowConfidence: number;
 }
 
 export interface Config {
@@ -158,6 +176,7 @@ export interface Config {
   /** Where the public reaches this app (PUBLIC_URL, no trailing slash), e.g. behind a proxy. */
   publicUrl: string | undefined;
   messaging: MessagingConfig | undefined;
+  voice: VoiceConfig | undefined;
 }
 
 export class ConfigError extends Error {
@@ -241,6 +260,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = readEnvironment()): 
     redisUrl: env.REDIS_URL,
     publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
     messaging: env.TWILIO_MESSAGING && twilioAccount ? messagingConfig(twilioAccount, env) : undefined,
+    voice: env.TWILIO_VOICE && twilioAccount ? voiceConfig(twilioAccount, env) : undefined,
   });
 }
 
@@ -263,6 +283,11 @@ function messagingConfig(account: TwilioConfig, env: z.infer<typeof environmentS
     defaultLanguage: env.CHANNEL_DEFAULT_LANGUAGE.toUpperCase(),
     languageVariants: variants,
   };
+}
+
+function voiceConfig(account: TwilioConfig, env: z.infer<typeof environmentSchema>): VoiceConfig {
+  const languages = [...new Set(env.VOICE_LANGUAGES.split(',').map((code) => code.trim().toUpperCase()))];
+  return { account, languages, maxWaitSeconds: env.VOICE_MAX_WAIT_SECONDS, lowConfidence: env.VOICE_LOW_CONFIDENCE };
 }
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {

@@ -3,8 +3,9 @@
 import type { User, ConversationSummary } from '../chat/chat-client.js';
 import { formatTime, h, setText } from '../lib/dom.js';
 import { languageLabel } from '../lib/languages.js';
+import { CallBadge } from './call-badge.js';
 
-const channelLabels: Record<ConversationSummary['channel'], string> = { web: 'Web', sms: 'SMS', whatsapp: 'WhatsApp' };
+const channelLabels: Record<ConversationSummary['channel'], string> = { web: 'Web', sms: 'SMS', whatsapp: 'WhatsApp', phone: 'Phone' };
 
 export interface RowActions {
   open: (summary: ConversationSummary) => void;
@@ -24,6 +25,7 @@ export class ConversationRow {
   private readonly languageEl: HTMLSpanElement;
   private readonly channelEl: HTMLSpanElement;
   private translatedPreview: string | undefined;
+  private readonly callBadge = new CallBadge();
 
   constructor(
     public summary: ConversationSummary,
@@ -43,7 +45,7 @@ export class ConversationRow {
     this.closeButton.addEventListener('click', () => actions.close(this.summary));
     const transcript = h('a', { href: `/conversations/${encodeURIComponent(summary.id)}/transcript`, class: 'px-1 text-sm text-indigo-700 underline' }, 'Transcript');
     this.element = h('li', { class: 'rounded-lg border border-slate-200 bg-white p-3 shadow-sm', 'data-conversation-row': summary.id },
-      h('div', { class: 'flex flex-wrap items-center gap-2' }, this.nameEl, this.channelEl, this.languageEl, this.statusEl, this.unreadEl, h('span', { class: 'ml-auto' }, this.timeEl)),
+      h('div', { class: 'flex flex-wrap items-center gap-2' }, this.nameEl, this.channelEl, this.callBadge.element, this.languageEl, this.statusEl, this.unreadEl, h('span', { class: 'ml-auto' }, this.timeEl)),
       this.previewEl,
       h('div', { class: 'mt-2 flex flex-wrap items-center gap-2' }, this.primary, this.closeButton, transcript),
     );
@@ -62,6 +64,7 @@ export class ConversationRow {
     setText(this.nameEl, name);
     setText(this.languageEl, languageLabel(summary.customer.language));
     setText(this.channelEl, channelLabels[summary.channel] ?? 'Web');
+    this.callBadge.show(summary.call);
     setText(this.statusEl, open ? 'Open' : 'Closed');
     this.statusEl.className = `rounded-full px-2 py-0.5 text-xs font-medium ${open ? 'bg-emerald-100 text-emerald-900' : 'bg-slate-200 text-slate-700'}`;
     this.unreadEl.hidden = summary.unread === 0;

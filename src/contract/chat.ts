@@ -4,8 +4,21 @@
 
 export type Role = 'customer' | 'rep';
 export type ConversationStatus = 'open' | 'closed';
-/** Where the customer writes from: Parley's web chat, or their phone (SMS, WhatsApp). */
-export type Channel = 'web' | 'sms' | 'whatsapp';
+/** Where the customer writes from: Parley's web chat, their phone (SMS, WhatsApp), or a phone call. */
+export type Channel = 'web' | 'sms' | 'whatsapp' | 'phone';
+
+/** A phone conversation's call (channel `phone`): live while the caller is on the line, then its duration. */
+export interface CallSummary {
+  state: 'live' | 'ended';
+  startedAt: string;
+  endedAt: string | null;
+  /** Twilio's CallDuration once the call ended. */
+  durationSeconds: number | null;
+  /** How it ended: Twilio's final CallStatus (`completed`, `no-answer`, `busy`, `failed`, `canceled`). */
+  outcome: string | null;
+  /** What the caller said that speech recognition was unsure of (latest last, bounded). */
+  lowConfidence: { messageId: string; text: string; confidence: number }[];
+}
 
 /** A signed-in person, as the session, services and pages know them. */
 export interface User {
@@ -74,6 +87,8 @@ export interface ConversationSummary {
    * other than the one they declared: the customer is asked to switch, reps see a badge.
    */
   languageSuggestion?: string | null;
+  /** Phone conversations: the latest call (absent otherwise). */
+  call?: CallSummary | null;
 }
 
 /**

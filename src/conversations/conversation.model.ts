@@ -1,10 +1,10 @@
 import mongoose, { Schema, type Model, type Types } from 'mongoose';
-import { CONVERSATION_FORMALITIES, type ConversationFormality } from '../contract/chat.js';
+import { CONVERSATION_FORMALITIES, type CallSummary, type ConversationFormality } from '../contract/chat.js';
 
 export interface ConversationRecord {
   customer: { id: Types.ObjectId; username: string; language: string };
   transportId: string | null;
-  channel: 'web' | 'sms' | 'whatsapp';
+  channel: 'web' | 'sms' | 'whatsapp' | 'phone';
   status: 'open' | 'closed';
   openKey: string;
   reps: { id: Types.ObjectId; username: string; language: string }[];
@@ -19,6 +19,8 @@ export interface ConversationRecord {
   detectedLanguage: string | null;
   detectedStreak: number;
   languageSuggestion: string | null;
+  /** Phone conversations: the latest call (src/voice writes it through conversation.store). */
+  call: (Omit<CallSummary, 'startedAt' | 'endedAt'> & { sid: string; startedAt: Date; endedAt: Date | null }) | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -37,7 +39,7 @@ const conversationSchema = new Schema<ConversationRecord>(
     },
     transportId: { type: String, default: null },
     /** Where the customer writes from; SMS and WhatsApp customers are bridged by src/messaging-channel. */
-    channel: { type: String, enum: ['web', 'sms', 'whatsapp'], default: 'web' },
+    channel: { type: String, enum: ['web', 'sms', 'whatsapp', 'phone'], default: 'web' },
     status: { type: String, enum: ['open', 'closed'], default: 'open', required: true },
     openKey: { type: String, required: true, unique: true },
     reps: {
@@ -60,6 +62,7 @@ const conversationSchema = new Schema<ConversationRecord>(
     detectedLanguage: { type: String, default: null },
     detectedStreak: { type: Number, default: 0 },
     languageSuggestion: { type: String, default: null },
+    call: { type: Schema.Types.Mixed, default: null },
   },
   { timestamps: true },
 );

@@ -5,7 +5,7 @@ import type { Logger } from '../lib/logger.js';
 import type { ConversationEvents } from './conversation.events.js';
 import { conversationStore as store } from './conversation.store.js';
 import type { MessageTransport } from './conversation.types.js';
-import { canSee, toSummary, type ConversationView } from './conversation.view.js';
+import { canSee, toSummary, type CallView, type ConversationView } from './conversation.view.js';
 import { messageStore } from './message.store.js';
 
 export interface ConversationServiceDeps {
@@ -129,6 +129,12 @@ export function createConversationService(deps: ConversationServiceDeps) {
     return updated;
   }
 
+  async function emitting(change: Promise<ConversationView | undefined>): Promise<ConversationView | undefined> {
+    const updated = await change;
+    if (updated) events.emit('updated', updated);
+    return updated;
+  }
+
   return {
     getForUser,
     ensureTransport,
@@ -143,6 +149,12 @@ export function createConversationService(deps: ConversationServiceDeps) {
       return open;
     },
     listForCustomer: (user: User) => store.listForCustomer(user.id, 50),
+    /** A phone conversation's call (src/voice): each change is told to the dashboard and the conversation. */
+    calls: {
+      start: (id: string, call: CallView) => emitting(store.startCall(id, call)),
+      end: (id: string, sid: string, ended: Pick<CallView, 'endedAt' | 'durationSeconds' | 'outcome'>) => emitting(store.endCall(id, sid, ended)),
+      markLowConfidence: (id: string, sid: string, item: CallView['lowConfidence'][number]) => emitting(store.markLowConfidence(id, sid, item)),
+    },
     dashboard,
     join,
     close: async (user: User, id: string) => closeConversation(await getForUser(user, id), { inTransport: true }),

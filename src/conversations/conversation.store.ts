@@ -4,7 +4,7 @@ import mongoose from 'mongoose';
 import type { Channel, ChatMessage, ConversationFormality, User } from '../contract/chat.js';
 import { baseLanguage } from '../contract/languages.js';
 import { closedOpenKey, Conversation } from './conversation.model.js';
-import { previewOf, toConversationView, type ConversationView, type RepRef } from './conversation.view.js';
+import { previewOf, toConversationView, type CallView, type ConversationView, type RepRef } from './conversation.view.js';
 import { unreadAfterMessage, unreadAfterRead, unreadOnJoin } from './unread.js';
 
 const view = (stored: Parameters<typeof toConversationView>[0] | null) => (stored ? toConversationView(stored) : undefined);
@@ -137,6 +137,18 @@ export const conversationStore = {
       }),
     );
     return changed.flatMap((stored) => (stored ? [toConversationView(stored)] : []));
+  },
+  /** A phone conversation's call started (or was answered again): it replaces the previous call. */
+  async startCall(id: string, call: CallView): Promise<ConversationView | undefined> {
+    return view(await Conversation.findOneAndUpdate({ _id: id }, { $set: { call } }, after).lean());
+  },
+  /** Only the call with this sid, once: a late or repeated status callback changes nothing. */
+  async endCall(id: string, sid: string, ended: Pick<CallView, 'endedAt' | 'durationSeconds' | 'outcome'>): Promise<ConversationView | undefined> {
+    const $set = { 'call.state': 'ended', 'call.endedAt': ended.endedAt, 'call.durationSeconds': ended.durationSeconds, 'call.outcome': ended.outcome };
+    return view(await Conversation.findOneAndUpdate({ _id: id, 'call.sid': sid, 'call.state': 'live' }, { $set }, after).lean());
+  },
+  async markLowConfidence(id: string, sid: string, item: CallView['lowConfidence'][number]): Promise<ConversationView | undefined> {
+    return view(await Conversation.findOneAndUpdate({ _id: id, 'call.sid': sid }, { $push: { 'call.lowConfidence': item } }, after).lean());
   },
   async remove(id: string): Promise<void> {
     await Conversation.deleteOne({ _id: id });

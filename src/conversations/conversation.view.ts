@@ -1,5 +1,8 @@
-import type { Channel, ConversationFormality, ConversationStatus, ConversationSummary, User } from '../contract/chat.js';
+import type { CallSummary, Channel, ConversationFormality, ConversationStatus, ConversationSummary, User } from '../contract/chat.js';
 import { unreadFor } from './unread.js';
+
+/** A phone conversation's latest call, as stored: Twilio's CallSid and dates. */
+export type CallView = Omit<CallSummary, 'startedAt' | 'endedAt'> & { sid: string; startedAt: Date; endedAt: Date | null };
 
 export interface RepRef {
   id: string;
@@ -26,6 +29,8 @@ export interface ConversationView {
   detectedLanguage: string | null;
   detectedStreak: number;
   languageSuggestion: string | null;
+  /** Phone conversations only: the latest call. */
+  call?: CallView | null;
 }
 
 interface StoredConversation {
@@ -46,7 +51,11 @@ interface StoredConversation {
   detectedLanguage?: string | null;
   detectedStreak?: number | null;
   languageSuggestion?: string | null;
+  call?: CallView | null;
 }
+
+const channels: readonly Channel[] = ['web', 'sms', 'whatsapp', 'phone'];
+const channelOf = (value: string | null | undefined): Channel => channels.find((channel) => channel === value) ?? 'web';
 
 const formalityOf = (value: string | null | undefined): ConversationFormality =>
   value === 'formal' || value === 'informal' ? value : 'default';
@@ -56,7 +65,7 @@ export function toConversationView(stored: StoredConversation): ConversationView
   return {
     id: stored._id.toString(),
     status: stored.status === 'closed' ? 'closed' : 'open',
-    channel: stored.channel === 'sms' || stored.channel === 'whatsapp' ? stored.channel : 'web',
+    channel: channelOf(stored.channel),
     customer: { id: stored.customer.id.toString(), username: stored.customer.username, language: stored.customer.language },
     transportId: stored.transportId ?? null,
     reps: (stored.reps ?? []).map((rep) => ({ id: rep.id.toString(), username: rep.username, language: rep.language })),
@@ -71,6 +80,15 @@ export function toConversationView(stored: StoredConversation): ConversationView
     detectedLanguage: stored.detectedLanguage ?? null,
     detectedStreak: stored.detectedStreak ?? 0,
     languageSuggestion: stored.languageSuggestion ?? null,
+    call: stored.call ?? null,
+  };
+}
+
+function callSummaryOf(call: CallView | null | undefined): CallSummary | null {
+  if (!call) return null;
+  return {
+    state: call.state, startedAt: call.startedAt.toISOString(), endedAt: call.endedAt?.toISOString() ?? null,
+    durationSeconds: call.durationSeconds, outcome: call.outcome, lowConfidence: (call.lowConfidence ?? []).slice(-20),
   };
 }
 
@@ -87,6 +105,7 @@ export function toSummary(view: ConversationView, user: Pick<User, 'id' | 'role'
     unread: unreadFor(view, user),
     formality: view.formality,
     languageSuggestion: view.languageSuggestion,
+    ...(view.channel === 'phone' ? { call: callSummaryOf(view.call) } : {}),
   };
 }
 

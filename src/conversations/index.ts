@@ -6,7 +6,7 @@ export { messageSendLimit } from './send-limit.js';
 export { supportRoutes } from './support.routes.js';
 export { createBuiltinTransport } from './builtin-transport.js';
 export { parseConversationId } from './conversation.schemas.js';
-export { toSummary, type ConversationView } from './conversation.view.js';
+export { toSummary, type CallView, type ConversationView } from './conversation.view.js';
 export { ConversationClosedError, type SendCheck } from './messaging.service.js';
 export type { ConversationEvents } from './conversation.events.js';
 export type { MessageTranslations } from './message-pipeline.js';

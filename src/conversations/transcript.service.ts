@@ -1,7 +1,7 @@
-import type { ChatMessage, User } from '../contract/chat.js';
+import type { CallSummary, ChatMessage, User } from '../contract/chat.js';
 import type { Logger } from '../lib/logger.js';
 import type { ConversationService } from './conversation.service.js';
-import type { ConversationView } from './conversation.view.js';
+import { toSummary, type ConversationView } from './conversation.view.js';
 import type { MessageTranslations } from './message-pipeline.js';
 import { messageStore } from './message.store.js';
 import type { UsageFigure } from '../translation/index.js';
@@ -24,6 +24,8 @@ export interface Transcript {
     reps: { username: string; language: string }[];
     startedAt: string;
     closedAt: string | null;
+    /** Phone conversations: the latest call, with its duration once ended. */
+    call?: CallSummary | null;
   };
   messages: TranscriptEntry[];
   /** Reps' transcripts only: characters DeepL billed for this conversation (memory hits cost none). */
@@ -75,6 +77,7 @@ export function createTranscriptService(deps: {
           reps: view.reps.map((rep) => ({ username: rep.username, language: rep.language })),
           startedAt: view.createdAt.toISOString(),
           closedAt: view.closedAt?.toISOString() ?? null,
+          ...(view.channel === 'phone' ? { call: toSummary(view, user).call } : {}),
         },
         messages: messages.map((message) => ({
           id: message.id,
@@ -90,6 +93,13 @@ export function createTranscriptService(deps: {
   };
 }
 
+function callLine(call: CallSummary): string {
+  if (call.state === 'live') return `Call: live since ${call.startedAt}`;
+  const seconds = call.durationSeconds;
+  const length = seconds === null ? '' : ` after ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+  return `Call: ended${length} (${call.outcome ?? 'ended'}), started ${call.startedAt}`;
+}
+
 /** The plain-text download: one block per message, translations indented under the original. */
 export function transcriptAsText(transcript: Transcript): string {
   const { conversation } = transcript;
@@ -99,6 +109,7 @@ export function transcriptAsText(transcript: Transcript): string {
     `Representatives: ${conversation.reps.map((rep) => `${rep.username} (${rep.language})`).join(', ') || 'none'}`,
     `Started: ${conversation.startedAt}`,
     `Status: ${conversation.status}${conversation.closedAt ? ` (closed ${conversation.closedAt})` : ''}`,
+    ...(conversation.call ? [callLine(conversation.call)] : []),
     '',
   ];
   for (const message of transcript.messages) {

@@ -32,7 +32,7 @@ export interface MessagingChannelDeps {
 
 /** A customer who texted STOP receives nothing: the rep's message is refused before it is stored. */
 const refuseOptedOut: SendCheck = async (user, conversation) => {
-  if (conversation.channel === 'web' || user.role !== 'rep') return;
+  if ((conversation.channel !== 'sms' && conversation.channel !== 'whatsapp') || user.role !== 'rep') return;
   const customer = await channelCustomers.findById(conversation.customer.id);
   if (customer?.optedOutAt) throw new AppError(409, 'recipient_opted_out', optedOutNote);
 };

@@ -77,7 +77,7 @@ export function createOutboundService(deps: { sender: MessageSender; translation
     /** Listens for rep messages in SMS and WhatsApp conversations. */
     subscribe(events: ConversationEvents): void {
       events.on('message', (message, view) => {
-        if (view.channel === 'web' || message.authorRole !== 'rep') return;
+        if ((view.channel !== 'sms' && view.channel !== 'whatsapp') || message.authorRole !== 'rep') return;
         const work = deliver(message, view)
           .catch((error: unknown) => logger.error({ err: error, messageId: message.id }, 'message to a phone failed'))
           .finally(() => pending.delete(work));

@@ -33,6 +33,17 @@ export interface FakeNumber {
   phoneNumber: string;
   smsUrl: string | null;
   smsMethod: string;
+  voiceUrl: string | null;
+  voiceMethod: string;
+  statusCallback: string | null;
+}
+
+/** One `UpdateCall` the API accepted (validated against the 2010 description first). */
+export interface CallUpdate {
+  callSid: string;
+  twiml: string | null;
+  url: string | null;
+  status: string | null;
 }
 
 export interface InboundText {
@@ -57,6 +68,8 @@ export interface MessagingFakeOptions {
   forwardTo?: string;
   /** Called as each message is accepted (benchmarks time it). */
   onSent?: (message: SentMessage) => void;
+  /** Called as each call update is accepted (benchmarks time it). */
+  onCallUpdate?: (update: CallUpdate) => void;
 }
 
 function messageJson(accountSid: string, m: SentMessage): Json {
@@ -73,6 +86,7 @@ function messageJson(accountSid: string, m: SentMessage): Json {
 function numberJson(accountSid: string, n: FakeNumber): Json {
   return {
     account_sid: accountSid, sid: n.sid, phone_number: n.phoneNumber, friendly_name: n.phoneNumber, sms_url: n.smsUrl, sms_method: n.smsMethod,
+    voice_url: n.voiceUrl, voice_method: n.voiceMethod, status_callback: n.statusCallback, status_callback_method: 'POST',
     api_version: '2010-04-01', capabilities: { sms: true, mms: true, voice: true, fax: false }, status: 'in-use', origin: 'twilio',
     uri: `/2010-04-01/Accounts/${accountSid}/IncomingPhoneNumbers/${n.sid}.json`,
   };
@@ -87,7 +101,9 @@ interface FakeState {
   numbers: FakeNumber[];
   updates: string[];
   refusals: Map<string, number>;
+  callUpdates: CallUpdate[];
   onSent?: (message: SentMessage) => void;
+  onCallUpdate?: (update: CallUpdate) => void;
 }
 
 function createMessage(state: FakeState, body: Form): Reply {
@@ -120,7 +136,24 @@ function updateNumber(state: FakeState, sid: string | undefined, body: Form): Re
   if (!found) return { status: 404, body: errorBody(404, 20404, 'number not found') };
   found.smsUrl = one(body.SmsUrl) ?? found.smsUrl;
   found.smsMethod = one(body.SmsMethod) ?? found.smsMethod;
+  found.voiceUrl = one(body.VoiceUrl) ?? found.voiceUrl;
+  found.voiceMethod = one(body.VoiceMethod) ?? found.voiceMethod;
+  found.statusCallback = one(body.StatusCallback) ?? found.statusCallback;
   return { status: 200, body: numberJson(state.accountSid, found) };
+}
+
+function updateCall(state: FakeState, callSid: string, body: Form): Reply {
+  const update: CallUpdate = { callSid, twiml: one(body.Twiml) ?? null, url: one(body.Url) ?? null, status: one(body.Status) ?? null };
+  state.callUpdates.push(update);
+  state.onCallUpdate?.(update);
+  const date = new Date().toUTCString().replace('GMT', '+0000');
+  return {
+    status: 200,
+    body: {
+      sid: callSid, account_sid: state.accountSid, status: update.status ?? 'in-progress', direction: 'inbound', api_version: '2010-04-01',
+      date_created: date, date_updated: date, uri: `/2010-04-01/Accounts/${state.accountSid}/Calls/${callSid}.json`,
+    },
+  };
 }
 
 /** Routing by operationId and validation against the 2010 description (openapi-backend). */
@@ -134,6 +167,7 @@ async function twilioApi(state: FakeState) {
     ListIncomingPhoneNumber: (context, res: express.Response) => ofAccount(context, res, () => listNumbers(state, context.request.query as Form)),
     UpdateIncomingPhoneNumber: (context, res: express.Response) =>
       ofAccount(context, res, () => updateNumber(state, String(context.request.params.Sid), form(context))),
+    UpdateCall: (context, res: express.Response) => ofAccount(context, res, () => updateCall(state, String(context.request.params.Sid), form(context))),
     validationFail: (context, res: express.Response) => {
       const errors = (context.validation.errors ?? []).map((error) => `${error.instancePath || 'request'}: ${error.message ?? 'is invalid'}`);
       res.status(400).json({ ...errorBody(400, 21000, errors.join('; ')), errors });
@@ -162,6 +196,7 @@ export async function startTwilioMessagingFake(options: MessagingFakeOptions = {
   const sent: SentMessage[] = [];
   const numbers: FakeNumber[] = [];
   const updates: string[] = [];
+  const callUpdates: CallUpdate[] = [];
   /** Recipients whose next message the API refuses with this Twilio error code. */
   const refusals = new Map<string, number>();
   const target: { app?: string; publicUrl?: string } = {};
@@ -176,7 +211,7 @@ export async function startTwilioMessagingFake(options: MessagingFakeOptions = {
     if (req.get('authorization') === expected) return next();
     res.status(401).json(errorBody(401, 20003, 'Authenticate'));
   });
-  const api = await twilioApi({ accountSid, sent, numbers, updates, refusals, onSent: options.onSent });
+  const api = await twilioApi({ accountSid, sent, numbers, updates, refusals, callUpdates, onSent: options.onSent, onCallUpdate: options.onCallUpdate });
   app.use(express.urlencoded({ extended: false, limit: '1mb' }));
   app.use((req, res, next) => {
     const request = { method: req.method, path: req.path, query: req.query as Record<string, string | string[]>, headers: req.headers as Record<string, string | string[]>, body: req.body as unknown };
@@ -221,7 +256,7 @@ export async function startTwilioMessagingFake(options: MessagingFakeOptions = {
     numbers,
     numberUpdates: updates,
     addNumber(phoneNumber: string): FakeNumber {
-      const added: FakeNumber = { sid: newSid('PN'), phoneNumber, smsUrl: null, smsMethod: 'POST' };
+      const added: FakeNumber = { sid: newSid('PN'), phoneNumber, smsUrl: null, smsMethod: 'POST', voiceUrl: null, voiceMethod: 'POST', statusCallback: null };
       numbers.push(added);
       return added;
     },
@@ -229,6 +264,19 @@ export async function startTwilioMessagingFake(options: MessagingFakeOptions = {
     deliverTo(appUrl: string, publicUrl: string) {
       target.app = appUrl;
       target.publicUrl = publicUrl;
+    },
+    /** Every call update (`calls(sid).update`) the API accepted, in order. */
+    callUpdates,
+    /**
+     * Twilio requests one of the app's webhooks (a voice webhook, a TwiML action or redirect):
+     * `url` is the absolute PUBLIC_URL address Twilio was given, signed as Twilio signs it
+     * (or with the given signature; null for none).
+     */
+    async webhook(url: string, params: WebhookParams, signature?: string | null) {
+      const { app: appUrl, publicUrl } = requireTarget();
+      const absolute = url.startsWith('http') ? url : `${publicUrl}${url}`;
+      const target = new URL(absolute);
+      return post(`${appUrl}${target.pathname}${target.search}`, absolute, params, signature);
     },
     /** The next message to this address is refused by the API with this error code (21610, 21211…). */
     refuseNext(to: string, code: number) {

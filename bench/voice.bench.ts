@@ -1,0 +1,187 @@
+/**
+ * `npm run bench:voice`: phone callers. 50 calls at once (signed webhooks in Twilio's format,
+ * from the local Twilio 2010 server) into the app composed in this process on loopback, with an
+ * embedded FerretDB and the local DeepL. Each call rings, picks Spanish, then for each round every
+ * caller speaks at the same moment and the rep answers every call at once over the dashboard
+ * socket; the local Calls API records each call update.
+ *
+ * Prints the speech webhook's answer time (the caller hears silence meanwhile: target p99 < 200 ms)
+ * and the time from the rep's send to the call update request. As a reference measured in the
+ * same run, on the same app, the same is done for 50 SMS customers at once (inbound webhook answer,
+ * rep answer to Messages.json). The generator shares the process with the app, so the times include
+ * its own work.
+ *
+ *   npm run bench:voice                        # 50 calls, 5 rounds
+ *   npm run bench:voice -- --calls 20 --rounds 3
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Command } from 'commander';
+import { io, type Socket } from 'socket.io-client';
+import { createUserService } from '../src/auth/index.js';
+import { composeApplication, type Composition } from '../src/composition.js';
+import { loadConfig } from '../src/config.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../src/contract/chat.js';
+import { connectDatabase, disconnectDatabase } from '../src/lib/database.js';
+import { freePort, startEmbeddedMongo } from '../src/lib/embedded-mongo.js';
+import { closeServer, listen } from '../src/lib/http-server.js';
+import { createLogger } from '../src/lib/logger.js';
+import { signIn } from '../test/support/chat-users.js';
+import { startDeeplServer } from '../test/support/deepl-server.js';
+import { startTwilioMessagingFake, type CallUpdate, type SentMessage, type TwilioMessagingFake } from '../test/support/twilio-messaging-server.js';
+
+const options = new Command().option('--calls <n>', 'simultaneous calls', '50').option('--rounds <n>', 'times each caller speaks', '5').parse().opts<{ calls: string; rounds: string }>();
+const calls = Number(options.calls);
+const rounds = Number(options.rounds);
+const PUBLIC_URL = 'https://bench.parley.test';
+const SUPPORT = '+15550001111';
+
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil(p * values.length) - 1)] ?? NaN;
+const line = (name: string, values: number[]) =>
+  `${name.padEnd(40)} n=${String(values.length).padStart(5)}  p50=${percentile(values, 0.5).toFixed(1)} ms  p99=${percentile(values, 0.99).toFixed(1)} ms  max=${Math.max(...values).toFixed(1)} ms`;
+const phone = (index: number) => `+1555${String(2_000_000 + index).padStart(7, '0')}`;
+const hex = (index: number, width: number) => index.toString(16).padStart(width, '0');
+const actionOf = (twiml: string, path: string) => (twiml.match(new RegExp(`"(${PUBLIC_URL}${path}[^"]*)"`))?.[1] ?? '').replaceAll('&amp;', '&');
+type RepSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** Times from "the rep sent" (keyed by what arrives at Twilio) to the request reaching the local Twilio. */
+const sentAt = new Map<string, number>();
+const callUpdateTimes: number[] = [];
+const messagesTimes: number[] = [];
+const nextSpeech = new Map<string, string>();
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-voice-'));
+  const database = await startEmbeddedMongo({ dataDir, port: await freePort() });
+  await connectDatabase(database.uriFor('parley_bench_voice'));
+  const deepl = await startDeeplServer();
+  const fake = await startTwilioMessagingFake({
+    onCallUpdate: (update: CallUpdate) => {
+      const started = sentAt.get(update.callSid);
+      if (started !== undefined) callUpdateTimes.push(performance.now() - started);
+      nextSpeech.set(update.callSid, actionOf(update.twiml ?? '', '/webhooks/twilio/voice/speech'));
+    },
+    onSent: (message: SentMessage) => {
+      const started = sentAt.get(message.to);
+      if (started !== undefined) messagesTimes.push(performance.now() - started);
+    },
+  });
+  const config = loadConfig({
+    ...fake.env(PUBLIC_URL), TWILIO_VOICE: 'true', VOICE_LANGUAGES: 'EN-US,ES,FR', MESSAGE_TRANSPORT: 'builtin', NODE_ENV: 'production',
+    SESSION_SECRET: 'bench-session-secret-0123456789abcdef', DEEPL_SERVER_URL: deepl.url, DEEPL_AUTH_KEY: 'k', LOG_LEVEL: 'silent',
+  });
+  const composition = composeApplication(config, createLogger({ level: 'silent' }), { realtimeGuards: { messages: { limit: 1_000_000, windowMs: 10_000 } } });
+  const server = await listen(composition.app, { port: 0, host: '127.0.0.1' });
+  const realtime = await composition.attach(server);
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fake.deliverTo(url, PUBLIC_URL);
+  await composition.voice?.warm();
+  try {
+    await run(url, fake, composition);
+  } finally {
+    await realtime.close();
+    await closeServer(server, 1_000);
+    await Promise.all([fake.close(), deepl.close()]);
+    await disconnectDatabase();
+    await database.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function repSocket(url: string): Promise<{ socket: RepSocket; conversationOf: Map<string, string> }> {
+  const password = 'bench password 123';
+  const rep = await createUserService({ bcryptCost: 4 }).createUser('rep', { username: `bench_rep_${Date.now().toString(36)}`, password, language: 'EN-US' });
+  const session = await signIn({ url }, 'rep', { user: rep, username: rep.username, password });
+  const socket: RepSocket = io(url, { transports: ['websocket'], extraHeaders: { cookie: session.cookie, origin: url }, forceNew: true });
+  await new Promise<void>((done) => socket.once('connect', () => done()));
+  await socket.emitWithAck('dashboard:subscribe');
+  /** The customer's words (unique per call and round) → their conversation, from the live dashboard rows. */
+  const conversationOf = new Map<string, string>();
+  socket.on('conversations:updated', ({ conversations }) => {
+    for (const row of conversations) conversationOf.set(row.lastMessagePreview, row.id);
+  });
+  return { socket, conversationOf };
+}
+
+async function timed(send: () => Promise<{ status: number }>, into: number[], failures: number[]): Promise<void> {
+  const started = performance.now();
+  const answer = await send();
+  into.push(performance.now() - started);
+  if (answer.status !== 200) failures.push(answer.status);
+}
+
+async function answerAll(socket: RepSocket, targets: { key: string; conversationId: string }[], body: string): Promise<void> {
+  await Promise.all(targets.map(async ({ key, conversationId }, index) => {
+    sentAt.set(key, performance.now());
+    const ack = await socket.emitWithAck('message:send', { conversationId, clientId: `bench-${key.replace(/\W/g, '')}-${index}-${Date.now()}`, body });
+    if (!ack.ok) console.error(`rep send refused: ${ack.error.code}`);
+  }));
+}
+
+async function run(url: string, fake: TwilioMessagingFake, composition: Composition): Promise<void> {
+  const { socket, conversationOf } = await repSocket(url);
+  const failures: number[] = [];
+  const sids = Array.from({ length: calls }, (_, index) => `CA${hex(index, 8)}${'b'.repeat(24)}`);
+  const params = (sid: string, index: number) => ({ CallSid: sid, AccountSid: fake.accountSid, From: phone(index), To: SUPPORT, CallStatus: 'in-progress' });
+  // Every call rings and picks Spanish at once.
+  await Promise.all(sids.map(async (sid, index) => {
+    const menu = await fake.webhook(`${PUBLIC_URL}/webhooks/twilio/voice`, params(sid, index));
+    const chosen = await fake.webhook(actionOf(menu.text, '/webhooks/twilio/voice/language'), { ...params(sid, index), Digits: '2' });
+    nextSpeech.set(sid, actionOf(chosen.text, '/webhooks/twilio/voice/speech'));
+  }));
+  const speech: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const said = sids.map((_, index) => `Hola, mi pedido número ${index}-${round} no ha llegado`);
+    await Promise.all(sids.map((sid, index) =>
+      timed(() => fake.webhook(nextSpeech.get(sid) ?? '', { ...params(sid, index), SpeechResult: said[index] ?? '', Confidence: '0.9' }), speech, failures)));
+    await waitFor(() => said.every((text) => conversationOf.has(text)));
+    await answerAll(socket, sids.map((sid, index) => ({ key: sid, conversationId: conversationOf.get(said[index] ?? '') ?? '' })), 'How can I help you?');
+    await composition.voice?.idle();
+  }
+  // The floor: the same webhook one call at a time (no queueing behind the other calls).
+  const alone: number[] = [];
+  for (const [index, sid] of sids.entries()) {
+    await timed(() => fake.webhook(nextSpeech.get(sid) ?? '', { ...params(sid, index), SpeechResult: `Una cosa más, ${index}`, Confidence: '0.9' }), alone, failures);
+  }
+  await smsReference(fake, socket, conversationOf, composition, failures);
+  socket.disconnect();
+  console.log(`${calls} simultaneous calls, ${rounds} rounds (every caller speaks, then the rep answers every call)`);
+  console.log(line('speech webhook answer time', speech));
+  console.log(line('speech webhook, one call at a time', alone));
+  console.log(line('rep send to call update request', callUpdateTimes));
+  console.log(`call updates: ${fake.callUpdates.length} of ${calls * rounds}   webhook errors: ${JSON.stringify(failures)}`);
+}
+
+/** The reference, same app and run: 50 SMS customers text at once, then the rep answers each. */
+async function smsReference(fake: TwilioMessagingFake, socket: RepSocket, conversationOf: Map<string, string>, composition: Composition, failures: number[]): Promise<void> {
+  const webhook: number[] = [];
+  const alone: number[] = [];
+  const texts = Array.from({ length: calls }, (_, index) => ({ from: phone(10_000 + index), body: `Mi pedido número ${index} no ha llegado (SMS)` }));
+  await Promise.all(texts.map((text) => timed(() => fake.text({ ...text, to: SUPPORT }), webhook, failures)));
+  for (const [index, text] of texts.entries()) await timed(() => fake.text({ from: phone(20_000 + index), body: `${text.body} otra vez`, to: SUPPORT }), alone, failures);
+  await waitFor(() => texts.every((text) => conversationOf.has(text.body)));
+  await answerAll(socket, texts.map((text) => ({ key: text.from, conversationId: conversationOf.get(text.body) ?? '' })), 'How can I help you?');
+  await composition.phones?.idle();
+  console.log(`reference, same run: ${calls} SMS customers texting at once, then answered`);
+  console.log(line('SMS inbound webhook answer time', webhook));
+  console.log(line('SMS inbound webhook, one at a time', alone));
+  console.log(line('rep send to Messages.json request', messagesTimes));
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('timed out waiting for the dashboard');
+    await new Promise((done) => setTimeout(done, 20));
+  }
+}
+
+// A hung run must still end.
+setTimeout(() => {
+  console.error('bench:voice exceeded its limit');
+  process.exit(1);
+}, 600_000).unref();
+await main();
