@@ -10,6 +10,7 @@ import type { Logger } from './lib/logger.js';
 import { flexibleLimiters, rateLimitStores } from './lib/rate-limit-store.js';
 import type { RedisClient } from './lib/redis.js';
 import { createMessagingChannel, type MessagingChannel as PhoneChannel } from './messaging-channel/index.js';
+import { notesRoutes } from './notes/index.js';
 import { attachRealtime, createRedisAdapter, type SocketGuardSettings } from './realtime/index.js';
 import { createTranslationFeature, describeTranslator, type TranslationFeature } from './translation/index.js';
 import { chooseMessageChannel, type MessageChannel } from './twilio/index.js';
@@ -83,7 +84,10 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
     conversations,
     conversationApi: conversationApiRoutes(conversations, { sendLimit: messageSendLimit(limiterStore('messages')) }),
     webhooks: [...(channel.webhookRoutes ? [channel.webhookRoutes(conversations)] : []), ...(phones ? [phones.webhookRoutes] : [])],
-    featureRoutes: phones ? [phones.apiRoutes] : [],
+    featureRoutes: [
+      ...(phones ? [phones.apiRoutes] : []),
+      notesRoutes(conversations, { sendLimit: messageSendLimit(limiterStore('notes')) }),
+    ],
   };
   return {
     app: createApp(deps),

@@ -6,6 +6,8 @@ interface EventMap {
   created: [conversation: ConversationView];
   updated: [conversation: ConversationView];
   message: [message: ChatMessage, conversation: ConversationView];
+  /** A rep's private note: for reps only (channels to customers listen to `message`, never this). */
+  note: [note: ChatMessage, conversation: ConversationView];
 }
 
 /**

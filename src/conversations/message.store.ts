@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
-import type { ChatMessage, HistoryPage, Role } from '../contract/chat.js';
+import type { ChatMessage, HistoryPage, MessageKind, Role } from '../contract/chat.js';
 import { isDuplicateKeyError, ValidationError } from '../lib/errors.js';
+import { searchTerms } from '../lib/search-terms.js';
 import { Message } from './message.model.js';
 
 interface StoredMessage {
@@ -14,6 +15,7 @@ interface StoredMessage {
   language: string;
   transportSid?: string | null;
   deliveryFailedAt?: Date | null;
+  kind?: string;
   createdAt: Date;
 }
 
@@ -24,7 +26,18 @@ export interface NewMessage {
   language: string;
   author: { id: string; username: string; role: Role };
   transportSid?: string;
+  kind?: MessageKind;
 }
+
+/** Who reads: notes are in a page only for reps. */
+export interface Reading {
+  notes: boolean;
+}
+
+// Messages stored before notes existed have no kind: they are messages.
+const withoutNotes = () => ({ kind: mongoose.trusted({ $ne: 'note' }) });
+const readable = (conversationId: string, reading: Reading): Record<string, unknown> =>
+  reading.notes ? { conversationId } : { conversationId, ...withoutNotes() };
 
 /** A stored message and what the pipeline needs to know about its delivery. */
 export interface StoredChatMessage {
@@ -46,6 +59,7 @@ export function toChatMessage(stored: StoredMessage): ChatMessage {
     body: stored.body,
     language: stored.language,
     createdAt: stored.createdAt.toISOString(),
+    ...(stored.kind === 'note' ? { kind: 'note' as const } : {}),
   };
 }
 
@@ -71,6 +85,8 @@ async function storeOnce(conversationId: string, message: NewMessage): Promise<S
       body: message.body,
       language: message.language,
       transportSid: message.transportSid ?? null,
+      kind: message.kind ?? 'message',
+      searchTerms: searchTerms(message.body),
     });
     return asStored(stored.toObject() as StoredMessage, true);
   } catch (error) {
@@ -83,8 +99,8 @@ async function storeOnce(conversationId: string, message: NewMessage): Promise<S
   }
 }
 
-async function page(conversationId: string, options: { before?: string; limit: number }): Promise<HistoryPage> {
-  const filter: Record<string, unknown> = { conversationId };
+async function page(conversationId: string, options: { before?: string; limit: number } & Reading): Promise<HistoryPage> {
+  const filter = readable(conversationId, options);
   if (options.before && mongoose.isValidObjectId(options.before)) {
     filter._id = mongoose.trusted({ $lt: new mongoose.Types.ObjectId(options.before) });
   }
@@ -98,8 +114,16 @@ export const messageStore = {
   storeOnce,
   page,
   /** Every message, oldest first (transcripts). */
-  all: async (conversationId: string): Promise<ChatMessage[]> =>
-    (await Message.find({ conversationId }).sort({ _id: 1 }).lean<StoredMessage[]>()).map(toChatMessage),
+  all: async (conversationId: string, reading: Reading): Promise<ChatMessage[]> =>
+    (await Message.find(readable(conversationId, reading)).sort({ _id: 1 }).lean<StoredMessage[]>()).map(toChatMessage),
+  /** A translation made on write: its words find the message too (by _id: FerretDB's indexed lookup). */
+  addSearchText: async (messageId: string, text: string): Promise<void> => {
+    const terms = searchTerms(text);
+    if (terms.length > 0) await Message.updateOne({ _id: messageId }, { $addToSet: { searchTerms: { $each: terms } } });
+  },
+  /** Messages holding every term (newest first), notes included: only reps search. */
+  findByTerms: async (terms: readonly string[], limit: number): Promise<ChatMessage[]> =>
+    (await Message.find({ searchTerms: mongoose.trusted({ $all: [...terms] }) }).sort({ _id: -1 }).limit(limit).lean<StoredMessage[]>()).map(toChatMessage),
   markDelivered: async (messageId: string, transportSid: string): Promise<void> => {
     await Message.updateOne({ _id: messageId }, { $set: { transportSid, deliveryFailedAt: null } });
   },
