@@ -11,6 +11,7 @@ import { flexibleLimiters, rateLimitStores } from './lib/rate-limit-store.js';
 import type { RedisClient } from './lib/redis.js';
 import { createMessagingChannel, type MessagingChannel as PhoneChannel } from './messaging-channel/index.js';
 import { notesRoutes } from './notes/index.js';
+import { createSavedRepliesFeature } from './saved-replies/index.js';
 import { attachRealtime, createRedisAdapter, type SocketGuardSettings } from './realtime/index.js';
 import { createTranslationFeature, describeTranslator, type TranslationFeature } from './translation/index.js';
 import { chooseMessageChannel, type MessageChannel } from './twilio/index.js';
@@ -87,6 +88,7 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
     featureRoutes: [
       ...(phones ? [phones.apiRoutes] : []),
       notesRoutes(conversations, { sendLimit: messageSendLimit(limiterStore('notes')) }),
+      createSavedRepliesFeature({ conversations }).routes,
     ],
   };
   return {
