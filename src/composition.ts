@@ -12,6 +12,7 @@ import type { RedisClient } from './lib/redis.js';
 import { createMessagingChannel, type MessagingChannel as PhoneChannel } from './messaging-channel/index.js';
 import { notesRoutes } from './notes/index.js';
 import { createSavedRepliesFeature } from './saved-replies/index.js';
+import { createSearchFeature } from './search/index.js';
 import { attachRealtime, createRedisAdapter, type SocketGuardSettings } from './realtime/index.js';
 import { createTranslationFeature, describeTranslator, type TranslationFeature } from './translation/index.js';
 import { chooseMessageChannel, type MessageChannel } from './twilio/index.js';
@@ -89,6 +90,7 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
       ...(phones ? [phones.apiRoutes] : []),
       notesRoutes(conversations, { sendLimit: messageSendLimit(limiterStore('notes')) }),
       createSavedRepliesFeature({ conversations }).routes,
+      createSearchFeature().routes,
     ],
   };
   return {
