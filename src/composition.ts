@@ -90,7 +90,7 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
       ...(phones ? [phones.apiRoutes] : []),
       notesRoutes(conversations, { sendLimit: messageSendLimit(limiterStore('notes')) }),
       createSavedRepliesFeature({ conversations }).routes,
-      createSearchFeature().routes,
+      createSearchFeature({ events: conversations.events, logger }).routes,
     ],
   };
   return {

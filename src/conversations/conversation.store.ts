@@ -138,17 +138,10 @@ export const conversationStore = {
     );
     return changed.flatMap((stored) => (stored ? [toConversationView(stored)] : []));
   },
-  /** Search: conversations whose customer's name (or masked address) contains the text, newest activity first. */
-  async findByCustomerName(text: string, limit: number): Promise<ConversationView[]> {
-    const pattern = new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
-    const stored = await Conversation.find({ 'customer.username': mongoose.trusted({ $regex: pattern }) }).sort({ lastActivityAt: -1 }).limit(limit).lean();
-    return stored.map(toConversationView);
-  },
-  /** Search: the conversations of a page of message hits, by _id (an indexed lookup everywhere). */
+  /** Search: the conversations of a page of message hits, by _id one by one (indexed on FerretDB 1.x too). */
   async findByIds(ids: readonly string[]): Promise<ConversationView[]> {
-    const valid = ids.filter((id) => mongoose.isValidObjectId(id));
-    if (valid.length === 0) return [];
-    return (await Conversation.find({ _id: mongoose.trusted({ $in: valid }) }).lean()).map(toConversationView);
+    const found = await Promise.all(ids.filter((id) => mongoose.isValidObjectId(id)).map((id) => Conversation.findById(id).lean()));
+    return found.flatMap((stored) => (stored ? [toConversationView(stored)] : []));
   },
   async remove(id: string): Promise<void> {
     await Conversation.deleteOne({ _id: id });

@@ -100,9 +100,7 @@ export function createMessagePipeline(deps: {
       loadContext: () => contextBefore(message),
       conversationId: view.id,
       // What the readers read is searchable too ("in the translation a rep read").
-      onTranslated: (text) => void messageStore.addSearchText(message.id, text).catch((error: unknown) => {
-        logger.warn({ err: error, messageId: message.id }, 'could not record the translation for search');
-      }),
+      onTranslated: (text, target) => events.emit('translated', message, text, target),
       ...(fromCustomer
         ? { detectSource: true, onDetected: (language) => void noticeLanguage(view, language) }
         : { registers: { [normaliseLanguageCode(view.customer.language)]: view.formality } }),

@@ -14,8 +14,6 @@ export interface MessageRecord {
   deliveryFailedAt: Date | null;
   /** `note`: a private note between reps, never delivered to the customer. */
   kind: 'message' | 'note';
-  /** Normalised words of the original and of the translations made on write (search). */
-  searchTerms: string[];
   createdAt: Date;
 }
 
@@ -32,7 +30,6 @@ const messageSchema = new Schema<MessageRecord>(
     transportSid: { type: String, default: null },
     deliveryFailedAt: { type: Date, default: null },
     kind: { type: String, enum: ['message', 'note'], default: 'message' },
-    searchTerms: { type: [String], default: undefined },
   },
   { timestamps: { createdAt: true, updatedAt: false } },
 );
@@ -41,8 +38,6 @@ const messageSchema = new Schema<MessageRecord>(
 // clientId (Twilio messages without one use their sid): each message is stored once.
 messageSchema.index({ conversationId: 1, clientId: 1 }, { unique: true });
 messageSchema.index({ conversationId: 1, _id: -1 });
-// MongoDB answers word searches from this multikey index; FerretDB 1.x scans (see BENCHMARKS.md).
-messageSchema.index({ searchTerms: 1 });
 
 export const Message: Model<MessageRecord> =
   (mongoose.models.Message as Model<MessageRecord> | undefined) ?? mongoose.model<MessageRecord>('Message', messageSchema);

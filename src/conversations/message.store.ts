@@ -1,7 +1,6 @@
 import mongoose from 'mongoose';
 import type { ChatMessage, HistoryPage, MessageKind, Role } from '../contract/chat.js';
 import { isDuplicateKeyError, ValidationError } from '../lib/errors.js';
-import { searchTerms } from '../lib/search-terms.js';
 import { Message } from './message.model.js';
 
 interface StoredMessage {
@@ -86,7 +85,6 @@ async function storeOnce(conversationId: string, message: NewMessage): Promise<S
       language: message.language,
       transportSid: message.transportSid ?? null,
       kind: message.kind ?? 'message',
-      searchTerms: searchTerms(message.body),
     });
     return asStored(stored.toObject() as StoredMessage, true);
   } catch (error) {
@@ -116,14 +114,11 @@ export const messageStore = {
   /** Every message, oldest first (transcripts). */
   all: async (conversationId: string, reading: Reading): Promise<ChatMessage[]> =>
     (await Message.find(readable(conversationId, reading)).sort({ _id: 1 }).lean<StoredMessage[]>()).map(toChatMessage),
-  /** A translation made on write: its words find the message too (by _id: FerretDB's indexed lookup). */
-  addSearchText: async (messageId: string, text: string): Promise<void> => {
-    const terms = searchTerms(text);
-    if (terms.length > 0) await Message.updateOne({ _id: messageId }, { $addToSet: { searchTerms: { $each: terms } } });
+  /** Search hits, by _id one by one (the lookup FerretDB 1.x answers from an index), in the order asked. */
+  byIds: async (ids: readonly string[]): Promise<ChatMessage[]> => {
+    const found = await Promise.all(ids.filter((id) => mongoose.isValidObjectId(id)).map((id) => Message.findById(id).lean<StoredMessage>()));
+    return found.flatMap((stored) => (stored ? [toChatMessage(stored)] : []));
   },
-  /** Messages holding every term (newest first), notes included: only reps search. */
-  findByTerms: async (terms: readonly string[], limit: number): Promise<ChatMessage[]> =>
-    (await Message.find({ searchTerms: mongoose.trusted({ $all: [...terms] }) }).sort({ _id: -1 }).limit(limit).lean<StoredMessage[]>()).map(toChatMessage),
   markDelivered: async (messageId: string, transportSid: string): Promise<void> => {
     await Message.updateOne({ _id: messageId }, { $set: { transportSid, deliveryFailedAt: null } });
   },

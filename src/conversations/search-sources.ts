@@ -3,9 +3,8 @@ import { conversationStore } from './conversation.store.js';
 import { messageStore } from './message.store.js';
 
 export const searchSources = {
-  conversationsByCustomer: conversationStore.findByCustomerName,
   conversationsByIds: conversationStore.findByIds,
-  messagesWithTerms: messageStore.findByTerms,
+  messagesByIds: messageStore.byIds,
 };
 
 export type SearchSources = typeof searchSources;

@@ -2,6 +2,7 @@ import type { ChatMessage, User } from '../contract/chat.js';
 import type { ConversationView, SearchSources } from '../conversations/index.js';
 import { ForbiddenError } from '../lib/errors.js';
 import { searchTerms } from '../lib/search-terms.js';
+import { CUSTOMER_PREFIX, type SearchIndex } from './search-index.js';
 
 /** A conversation found by its customer, or by one of its messages (opened at that message). */
 export interface SearchHit {
@@ -22,7 +23,8 @@ export interface SearchResults {
   messages: SearchHit[];
 }
 
-const LIMIT = 50;
+/** Results per kind: each is read by _id (FerretDB 1.x answers no other filter from an index). */
+const LIMIT = 20;
 
 const hitOf = (view: ConversationView, message?: ChatMessage): SearchHit => ({
   conversationId: view.id,
@@ -43,17 +45,18 @@ const hitOf = (view: ConversationView, message?: ChatMessage): SearchHit => ({
 
 /**
  * Reps' search: customers by name (or the masked address shown as their name), and messages by
- * words of the original or of a translation made for a reader (normalised terms stored on each
- * message: works on MongoDB and FerretDB alike, see README "Search").
+ * words of the original or of a translation made for a reader (a word → messages index keyed by
+ * _id: works on MongoDB and FerretDB alike, see README "Search").
  */
-export function createSearchService(sources: SearchSources) {
+export function createSearchService(sources: SearchSources, index: Pick<SearchIndex, 'lookup'>) {
   return {
     async search(user: User, query: string): Promise<SearchResults> {
       if (user.role !== 'rep') throw new ForbiddenError('Only support representatives search conversations.');
       const terms = searchTerms(query);
+      if (terms.length === 0) return { query, customers: [], messages: [] };
       const [byCustomer, messages] = await Promise.all([
-        query.trim() === '' ? [] : sources.conversationsByCustomer(query.trim(), LIMIT),
-        terms.length === 0 ? [] : sources.messagesWithTerms(terms, LIMIT),
+        index.lookup(terms.map((term) => `${CUSTOMER_PREFIX}${term}`), LIMIT).then(sources.conversationsByIds),
+        index.lookup(terms, LIMIT).then(sources.messagesByIds),
       ]);
       const views = new Map((await sources.conversationsByIds([...new Set(messages.map((message) => message.conversationId))])).map((view) => [view.id, view]));
       const messageHits = messages.flatMap((message) => {
