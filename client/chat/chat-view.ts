@@ -4,6 +4,7 @@ import type { ChatClient, ChatMessage, User, ConversationSummary, HistoryPage, U
 import { MessageItem } from './message-item.js';
 import { Composer } from './composer.js';
 import { PhonePanel } from './phone-panel.js';
+import { attachSavedReplies } from './rep-tools.js';
 import { TranslationRetry, type Translation, type Translations } from './translations.js';
 import { h, setText } from '../lib/dom.js';
 import { newClientId } from '../lib/ids.js';
@@ -71,6 +72,12 @@ export class ChatView {
     this.element = h('section', { class: 'flex h-full min-h-0 flex-col gap-2', 'aria-label': 'Conversation', 'data-chat-view': id },
       this.statusEl, this.olderButton, this.emptyEl, this.list, this.newBelow, this.typingEl, this.closedEl, this.composer.element);
     this.retry = new TranslationRetry(options.translations, (results) => this.applyTranslations(results));
+    if (options.me.role === 'rep') attachSavedReplies(this.composer.element, id);
+  }
+
+  /** A message that arrived another way (a note posted from the page's note form). */
+  showMessage(message: ChatMessage): void {
+    this.onMessage(message);
   }
 
   async start(): Promise<void> {
