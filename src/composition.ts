@@ -11,6 +11,9 @@ import type { Logger } from './lib/logger.js';
 import { flexibleLimiters, rateLimitStores } from './lib/rate-limit-store.js';
 import type { RedisClient } from './lib/redis.js';
 import { createMessagingChannel, type MessagingChannel as PhoneChannel } from './messaging-channel/index.js';
+import { notesRoutes } from './notes/index.js';
+import { createSavedRepliesFeature } from './saved-replies/index.js';
+import { createSearchFeature } from './search/index.js';
 import { attachRealtime, createRedisAdapter, type SocketGuardSettings } from './realtime/index.js';
 import { createTranslationFeature, describeTranslator, type TranslationFeature } from './translation/index.js';
 import { chooseMessageChannel, type MessageChannel } from './twilio/index.js';
@@ -97,7 +100,13 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
     conversations,
     conversationApi: conversationApiRoutes(conversations, { sendLimit: messageSendLimit(limiterStore('messages')) }),
     webhooks: [...(channel.webhookRoutes ? [channel.webhookRoutes(conversations)] : []), ...(phones ? [phones.webhookRoutes] : []), ...(voice ? [voice.webhookRoutes] : [])],
-    featureRoutes: [...(phones ? [phones.apiRoutes] : []), draftPreview],
+    featureRoutes: [
+      ...(phones ? [phones.apiRoutes] : []),
+      draftPreview,
+      notesRoutes(conversations, { sendLimit: messageSendLimit(limiterStore('notes')) }),
+      createSavedRepliesFeature({ conversations }).routes,
+      createSearchFeature({ events: conversations.events, logger }).routes,
+    ],
   };
   return {
     app: createApp(deps),

@@ -5,6 +5,7 @@ import { MessageItem } from './message-item.js';
 import { Composer } from './composer.js';
 import { attachDraftPreview } from './draft-preview.js';
 import { PhonePanel } from './phone-panel.js';
+import { attachSavedReplies } from './rep-tools.js';
 import { TranslationRetry, type Translation, type Translations } from './translations.js';
 import { h, setText } from '../lib/dom.js';
 import { newClientId } from '../lib/ids.js';
@@ -72,7 +73,15 @@ export class ChatView {
     this.element = h('section', { class: 'flex h-full min-h-0 flex-col gap-2', 'aria-label': 'Conversation', 'data-chat-view': id },
       this.statusEl, this.olderButton, this.emptyEl, this.list, this.newBelow, this.typingEl, this.closedEl, this.composer.element);
     this.retry = new TranslationRetry(options.translations, (results) => this.applyTranslations(results));
-    if (options.me.role === 'rep') attachDraftPreview(id, this.composer.element);
+    if (options.me.role === 'rep') {
+      attachDraftPreview(id, this.composer.element);
+      attachSavedReplies(this.composer.element, id);
+    }
+  }
+
+  /** A message that arrived another way (a note posted from the page's note form). */
+  showMessage(message: ChatMessage): void {
+    this.onMessage(message);
   }
 
   async start(): Promise<void> {

@@ -33,7 +33,9 @@ export class MessageItem {
   ) {
     this.readerRole = readerRole ?? inferReaderRole(message, mine);
     const side = mine ? 'ml-auto items-end' : 'mr-auto items-start';
-    const bubble = mine ? 'bg-indigo-600 text-white' : 'bg-white text-slate-900 border border-slate-200';
+    const note = message.kind === 'note';
+    // A private note looks like no message the customer could have read.
+    const bubble = note ? 'border border-dashed border-amber-500 bg-amber-50 text-amber-950' : mine ? 'bg-indigo-600 text-white' : 'bg-white text-slate-900 border border-slate-200';
     this.timeEl = h('time', { class: 'text-slate-600' });
     this.bodyEl = h('p', { class: `whitespace-pre-wrap break-words rounded-2xl px-4 py-2 ${bubble}`, 'data-part': 'body' });
     this.noteEl = h('p', { class: 'text-xs text-amber-800', 'data-part': 'untranslated', hidden: true });
@@ -50,8 +52,10 @@ export class MessageItem {
     this.statusEl = h('span', { class: 'text-xs', 'data-part': 'send-state' });
     this.element = h(
       'li',
-      { class: `flex max-w-[85%] flex-col gap-1 sm:max-w-[75%] ${side}`, 'data-message': '' },
-      h('div', { class: 'flex flex-wrap items-baseline gap-2 text-xs' }, h('span', { class: 'font-semibold text-slate-700', 'data-part': 'author' }, message.authorName), this.timeEl),
+      { class: `flex max-w-[85%] flex-col gap-1 sm:max-w-[75%] ${side}`, 'data-message': '', 'data-kind': note ? 'note' : undefined },
+      h('div', { class: 'flex flex-wrap items-baseline gap-2 text-xs' },
+        note ? h('span', { class: 'rounded bg-amber-200 px-1.5 font-semibold uppercase tracking-wide text-amber-950', 'data-part': 'note-label' }, 'Private note') : null,
+        h('span', { class: 'font-semibold text-slate-700', 'data-part': 'author' }, message.authorName), this.timeEl),
       this.bodyEl,
       this.noteEl,
       this.toggle,
@@ -63,6 +67,8 @@ export class MessageItem {
   setMessage(message: ChatMessage): void {
     this.message = message;
     this.element.dataset.messageId = message.id;
+    // Search results link here (#message-<id>).
+    if (message.id) this.element.id = `message-${message.id}`;
     this.element.dataset.clientId = message.clientId;
     const time = formatTime(message.createdAt);
     setText(this.timeEl, time.short);

@@ -4,6 +4,7 @@ import { ChatView } from '../chat/chat-view.js';
 import { createChatClient } from '../chat/create-chat-client.js';
 import { showLanguagePrompt } from '../chat/language-prompt.js';
 import { readConversation, readHistory, readPageConfig } from '../chat/page-config.js';
+import { enhanceNoteForm, openAtMessage } from '../chat/rep-tools.js';
 import { Translations } from '../chat/translations.js';
 import { h } from '../lib/dom.js';
 import { csrfToken, postJson } from '../lib/http.js';
@@ -58,10 +59,12 @@ async function main(root: HTMLElement): Promise<void> {
   const mount = root.querySelector<HTMLElement>('[data-chat-mount]') ?? root;
   mount.replaceChildren(view.element);
   root.dataset.live = 'true';
+  if (me.role === 'rep') enhanceNoteForm(conversation.id, (note) => view.showMessage(note));
   window.addEventListener('pagehide', () => void client.close());
   // Restored from the back/forward cache with a closed connection: start again.
   window.addEventListener('pageshow', (event) => event.persisted && window.location.reload());
   await view.start();
+  openAtMessage();
 }
 
 const root = document.querySelector<HTMLElement>('[data-chat-conversation]');

@@ -53,7 +53,12 @@ export interface ChatMessage {
    * POST /translate only for what is missing; history pages and acks never carry it.
    */
   translations?: Record<string, CarriedTranslation>;
+  /** `note`: a rep's private note. Only reps ever receive it; absent on messages everyone reads. */
+  kind?: MessageKind;
 }
+
+/** A message everyone in the conversation reads, or a private note between reps. */
+export type MessageKind = 'message' | 'note';
 
 /** A translation carried in a live message event. */
 export interface CarriedTranslation {

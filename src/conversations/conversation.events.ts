@@ -6,6 +6,10 @@ interface EventMap {
   created: [conversation: ConversationView];
   updated: [conversation: ConversationView];
   message: [message: ChatMessage, conversation: ConversationView];
+  /** A rep's private note: for reps only (channels to customers listen to `message`, never this). */
+  note: [note: ChatMessage, conversation: ConversationView];
+  /** A message (or note) was translated on write for a reader: its words in that language (search). */
+  translated: [message: ChatMessage, text: string, target: string];
 }
 
 /**

@@ -150,6 +150,11 @@ export const conversationStore = {
   async markLowConfidence(id: string, sid: string, item: CallView['lowConfidence'][number]): Promise<ConversationView | undefined> {
     return view(await Conversation.findOneAndUpdate({ _id: id, 'call.sid': sid }, { $push: { 'call.lowConfidence': item } }, after).lean());
   },
+  /** Search: the conversations of a page of message hits, by _id one by one (indexed on FerretDB 1.x too). */
+  async findByIds(ids: readonly string[]): Promise<ConversationView[]> {
+    const found = await Promise.all(ids.filter((id) => mongoose.isValidObjectId(id)).map((id) => Conversation.findById(id).lean()));
+    return found.flatMap((stored) => (stored ? [toConversationView(stored)] : []));
+  },
   async remove(id: string): Promise<void> {
     await Conversation.deleteOne({ _id: id });
   },

@@ -11,3 +11,4 @@ export { ConversationClosedError, type SendCheck } from './messaging.service.js'
 export type { ConversationEvents } from './conversation.events.js';
 export type { MessageTranslations } from './message-pipeline.js';
 export type { MessageTransport } from './conversation.types.js';
+export { searchSources, type SearchSources } from './search-sources.js';

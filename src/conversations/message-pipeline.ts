@@ -1,7 +1,7 @@
 // The one path every message takes, whatever carried it (a socket, the no-JS form, the JSON API,
 // a Twilio webhook): validate → store → update the conversation (unread, last activity) →
 // notify → translate on write into the other participants' languages → hand to the transport.
-import { MAX_MESSAGE_LENGTH, type CarriedTranslation, type ChatMessage, type ConversationFormality, type Role } from '../contract/chat.js';
+import { MAX_MESSAGE_LENGTH, type CarriedTranslation, type ChatMessage, type ConversationFormality, type MessageKind, type Role } from '../contract/chat.js';
 import { baseLanguage, normaliseLanguageCode } from '../contract/languages.js';
 import { ValidationError } from '../lib/errors.js';
 import type { PrefetchOptions } from '../translation/index.js';
@@ -39,7 +39,11 @@ export interface IncomingMessage {
   body: string;
   /** Set when the transport brought the message (it is there already: not handed back). */
   transportSid?: string;
+  /** `note`: a private note between reps (stored, translated for reps, never delivered). */
+  kind?: MessageKind;
 }
+
+const isNote = (message: ChatMessage) => message.kind === 'note';
 
 /** Checks a message body the same way for every channel (Twilio's limit is 1,600 characters). */
 export function validateBody(raw: string): string {
@@ -60,14 +64,17 @@ export function createMessagePipeline(deps: {
   const { transport, events, logger } = deps;
 
   /** The few messages before this one (or the newest, for a draft), oldest first, as DeepL's (unbilled) context. */
-  async function contextBefore(message: Pick<ChatMessage, 'conversationId'> & { id?: string }): Promise<string | undefined> {
-    const { messages } = await messageStore.page(message.conversationId, { before: message.id, limit: contextMessages });
+  async function contextBefore(message: Pick<ChatMessage, 'conversationId' | 'kind'> & { id?: string }): Promise<string | undefined> {
+    const { messages } = await messageStore.page(message.conversationId, { before: message.id, limit: contextMessages, notes: message.kind === 'note' });
     const text = messages.map((earlier) => earlier.body).join('\n').slice(-contextCharacters);
     return text === '' ? undefined : text;
   }
 
+  // A note's readers are the reps alone: it is never translated for the customer.
   const readerLanguages = (view: ConversationView, message: ChatMessage) =>
-    [...new Set([view.customer.language, ...view.reps.map((rep) => rep.language)])].filter((language) => language !== message.language);
+    [...new Set([...(isNote(message) ? [] : [view.customer.language]), ...view.reps.map((rep) => rep.language)])].filter(
+      (language) => language !== message.language,
+    );
 
   /**
    * The live event carries the readers' translations the memory already has, so a reader's page
@@ -92,6 +99,8 @@ export function createMessagePipeline(deps: {
     const options: PrefetchOptions = {
       loadContext: () => contextBefore(message),
       conversationId: view.id,
+      // What the readers read is searchable too ("in the translation a rep read").
+      onTranslated: (text, target) => events.emit('translated', message, text, target),
       ...(fromCustomer
         ? { detectSource: true, onDetected: (language) => void noticeLanguage(view, language) }
         : { registers: { [normaliseLanguageCode(view.customer.language)]: view.formality } }),
@@ -120,7 +129,8 @@ export function createMessagePipeline(deps: {
    * delivery failed tries again, any other resend does nothing (no duplicate in Twilio).
    */
   async function deliver(view: ConversationView, stored: StoredChatMessage): Promise<void> {
-    if (!transport.deliver || !view.transportId || stored.transportSid) return;
+    // The one guard for every transport: a note never leaves Parley (Twilio holds what customers read).
+    if (isNote(stored.message) || !transport.deliver || !view.transportId || stored.transportSid) return;
     if (!stored.created && !(stored.deliveryFailed && (await messageStore.claimRedelivery(stored.message.id)))) return;
     try {
       const { transportSid } = await transport.deliver({ id: view.id, transportId: view.transportId }, stored.message);
@@ -140,8 +150,14 @@ export function createMessagePipeline(deps: {
       language: author.language,
       author: { id: author.id, username: author.username, role: author.role },
       transportSid: incoming.transportSid,
+      kind: incoming.kind,
     });
-    if (stored.created) {
+    if (stored.created && isNote(stored.message)) {
+      // Not `message`: every channel listens to that one, so none can hand a note to a customer.
+      // The conversation (preview, unread) is what the customer sees too: a note leaves it alone.
+      events.emit('note', withCarriedTranslations(conversation, stored.message), conversation);
+      translateOnWrite(conversation, stored.message);
+    } else if (stored.created) {
       const updated = await conversationStore.recordMessage(conversation, stored.message, author);
       events.emit('message', withCarriedTranslations(updated, stored.message), updated);
       translateOnWrite(updated, stored.message);

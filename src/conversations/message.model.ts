@@ -12,6 +12,8 @@ export interface MessageRecord {
   transportSid: string | null;
   /** Set when handing the message to the transport failed; a resend of it tries again. */
   deliveryFailedAt: Date | null;
+  /** `note`: a private note between reps, never delivered to the customer. */
+  kind: 'message' | 'note';
   createdAt: Date;
 }
 
@@ -27,6 +29,7 @@ const messageSchema = new Schema<MessageRecord>(
     language: { type: String, required: true },
     transportSid: { type: String, default: null },
     deliveryFailedAt: { type: Date, default: null },
+    kind: { type: String, enum: ['message', 'note'], default: 'message' },
   },
   { timestamps: { createdAt: true, updatedAt: false } },
 );

@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import type { ChatMessage, HistoryPage, Role } from '../contract/chat.js';
+import type { ChatMessage, HistoryPage, MessageKind, Role } from '../contract/chat.js';
 import { isDuplicateKeyError, ValidationError } from '../lib/errors.js';
 import { Message } from './message.model.js';
 
@@ -14,6 +14,7 @@ interface StoredMessage {
   language: string;
   transportSid?: string | null;
   deliveryFailedAt?: Date | null;
+  kind?: string;
   createdAt: Date;
 }
 
@@ -24,7 +25,18 @@ export interface NewMessage {
   language: string;
   author: { id: string; username: string; role: Role };
   transportSid?: string;
+  kind?: MessageKind;
 }
+
+/** Who reads: notes are in a page only for reps. */
+export interface Reading {
+  notes: boolean;
+}
+
+// Messages stored before notes existed have no kind: they are messages.
+const withoutNotes = () => ({ kind: mongoose.trusted({ $ne: 'note' }) });
+const readable = (conversationId: string, reading: Reading): Record<string, unknown> =>
+  reading.notes ? { conversationId } : { conversationId, ...withoutNotes() };
 
 /** A stored message and what the pipeline needs to know about its delivery. */
 export interface StoredChatMessage {
@@ -46,6 +58,7 @@ export function toChatMessage(stored: StoredMessage): ChatMessage {
     body: stored.body,
     language: stored.language,
     createdAt: stored.createdAt.toISOString(),
+    ...(stored.kind === 'note' ? { kind: 'note' as const } : {}),
   };
 }
 
@@ -71,6 +84,7 @@ async function storeOnce(conversationId: string, message: NewMessage): Promise<S
       body: message.body,
       language: message.language,
       transportSid: message.transportSid ?? null,
+      kind: message.kind ?? 'message',
     });
     return asStored(stored.toObject() as StoredMessage, true);
   } catch (error) {
@@ -83,8 +97,8 @@ async function storeOnce(conversationId: string, message: NewMessage): Promise<S
   }
 }
 
-async function page(conversationId: string, options: { before?: string; limit: number }): Promise<HistoryPage> {
-  const filter: Record<string, unknown> = { conversationId };
+async function page(conversationId: string, options: { before?: string; limit: number } & Reading): Promise<HistoryPage> {
+  const filter = readable(conversationId, options);
   if (options.before && mongoose.isValidObjectId(options.before)) {
     filter._id = mongoose.trusted({ $lt: new mongoose.Types.ObjectId(options.before) });
   }
@@ -98,8 +112,13 @@ export const messageStore = {
   storeOnce,
   page,
   /** Every message, oldest first (transcripts). */
-  all: async (conversationId: string): Promise<ChatMessage[]> =>
-    (await Message.find({ conversationId }).sort({ _id: 1 }).lean<StoredMessage[]>()).map(toChatMessage),
+  all: async (conversationId: string, reading: Reading): Promise<ChatMessage[]> =>
+    (await Message.find(readable(conversationId, reading)).sort({ _id: 1 }).lean<StoredMessage[]>()).map(toChatMessage),
+  /** Search hits, by _id one by one (the lookup FerretDB 1.x answers from an index), in the order asked. */
+  byIds: async (ids: readonly string[]): Promise<ChatMessage[]> => {
+    const found = await Promise.all(ids.filter((id) => mongoose.isValidObjectId(id)).map((id) => Message.findById(id).lean<StoredMessage>()));
+    return found.flatMap((stored) => (stored ? [toChatMessage(stored)] : []));
+  },
   markDelivered: async (messageId: string, transportSid: string): Promise<void> => {
     await Message.updateOne({ _id: messageId }, { $set: { transportSid, deliveryFailedAt: null } });
   },

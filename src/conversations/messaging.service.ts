@@ -1,5 +1,5 @@
 import { HISTORY_PAGE_SIZE, type ChatMessage, type HistoryPage, type User } from '../contract/chat.js';
-import { AppError } from '../lib/errors.js';
+import { AppError, ForbiddenError } from '../lib/errors.js';
 import type { ConversationEvents } from './conversation.events.js';
 import type { ConversationService } from './conversation.service.js';
 import { conversationStore } from './conversation.store.js';
@@ -39,10 +39,21 @@ export function createMessagingService(deps: { conversations: ConversationServic
     return pipeline.accept({ conversation, author: user, clientId: input.clientId, body: input.body });
   }
 
+  /**
+   * A rep's private note, through the same pipeline: no join (the customer would see one), no
+   * send checks (they guard what reaches the customer), allowed on closed conversations (wrap-ups).
+   */
+  async function addNote(user: User, input: SendInput): Promise<{ message: ChatMessage; created: boolean }> {
+    if (user.role !== 'rep') throw new ForbiddenError('Only support representatives write notes.');
+    const conversation = await conversations.getForUser(user, input.conversationId);
+    return pipeline.accept({ conversation, author: user, clientId: input.clientId, body: input.body, kind: 'note' });
+  }
+
   async function history(user: User, input: { conversationId: string; before?: string; limit?: number }): Promise<HistoryPage> {
     const view = await conversations.getForUser(user, input.conversationId);
     const limit = Math.min(Math.max(input.limit ?? HISTORY_PAGE_SIZE, 1), HISTORY_PAGE_SIZE);
-    return messageStore.page(view.id, { before: input.before, limit });
+    // Customers never read notes, on any page or API: this is where their history is read.
+    return messageStore.page(view.id, { before: input.before, limit, notes: user.role === 'rep' });
   }
 
   /** Marks everything read for this user; reading again with nothing new writes and tells nobody. */
@@ -54,7 +65,7 @@ export function createMessagingService(deps: { conversations: ConversationServic
     return updated;
   }
 
-  return { send, history, markRead, addSendCheck: (check: SendCheck) => void sendChecks.push(check) };
+  return { send, addNote, history, markRead, addSendCheck: (check: SendCheck) => void sendChecks.push(check) };
 }
 
 export type MessagingService = ReturnType<typeof createMessagingService>;

@@ -12,6 +12,8 @@ export interface TranscriptEntry {
   time: string;
   original: string;
   language: string;
+  /** Present on reps' private notes (reps' transcripts only). */
+  kind?: 'note';
   /** Target language → translated text, for the participants' languages when known. */
   translations: Record<string, string>;
 }
@@ -43,11 +45,14 @@ export function createTranscriptService(deps: {
   async function translationsFor(view: ConversationView, messages: ChatMessage[]): Promise<Map<string, Record<string, string>>> {
     const result = new Map<string, Record<string, string>>(messages.map((message) => [message.id, {}]));
     if (!deps.translations) return result;
-    const targets = [...new Set([view.customer.language, ...view.reps.map((rep) => rep.language)])];
+    const repLanguages = view.reps.map((rep) => rep.language);
+    const targets = [...new Set([view.customer.language, ...repLanguages])];
     for (const target of targets) {
-      const sources = [...new Set(messages.map((message) => message.language))].filter((source) => source !== target);
+      // Notes are translated for the reps' languages only, never for the customer's.
+      const readers = messages.filter((message) => message.kind !== 'note' || repLanguages.includes(target));
+      const sources = [...new Set(readers.map((message) => message.language))].filter((source) => source !== target);
       for (const source of sources) {
-        const group = messages.filter((message) => message.language === source);
+        const group = readers.filter((message) => message.language === source);
         try {
           const batch = await deps.translations.translate(group.map((message) => message.body), target, source);
           batch.translations.forEach((outcome, index) => {
@@ -65,7 +70,8 @@ export function createTranscriptService(deps: {
   return {
     async transcript(user: User, conversationId: string): Promise<Transcript> {
       const view = await deps.conversations.getForUser(user, conversationId);
-      const messages = await messageStore.all(view.id);
+      // The customer's transcript never holds notes; the reps' does.
+      const messages = await messageStore.all(view.id, { notes: user.role === 'rep' });
       const translations = await translationsFor(view, messages);
       // Read after the translations above, which may have billed characters themselves.
       const translationCost = user.role === 'rep' ? await deps.translationCost?.(view.id) : undefined;
@@ -85,6 +91,7 @@ export function createTranscriptService(deps: {
           time: message.createdAt,
           original: message.body,
           language: message.language,
+          ...(message.kind === 'note' ? { kind: 'note' as const } : {}),
           translations: translations.get(message.id) ?? {},
         })),
         ...(translationCost ? { translationCost } : {}),
@@ -113,7 +120,8 @@ export function transcriptAsText(transcript: Transcript): string {
     '',
   ];
   for (const message of transcript.messages) {
-    lines.push(`[${message.time}] ${message.author.name} (${message.author.role}, ${message.language}):`);
+    const note = message.kind === 'note' ? ' private note, reps only' : '';
+    lines.push(`[${message.time}] ${message.author.name} (${message.author.role}, ${message.language}${note ? `,${note}` : ''}):`);
     lines.push(...message.original.split('\n').map((line) => `  ${line}`));
     for (const [language, text] of Object.entries(message.translations)) {
       lines.push(`  → ${language}: ${text.replace(/\n/g, ' ')}`);

@@ -6,7 +6,7 @@ import { toSummary, type ConversationsFeature, type ConversationView } from '../
 import { toAppError } from '../lib/error-middleware.js';
 import { AppError, UnauthorizedError, ValidationError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import type { Ack, ClientToServerEvents, ServerToClientEvents, User } from '../contract/chat.js';
+import type { Ack, ChatMessage, ClientToServerEvents, ServerToClientEvents, User } from '../contract/chat.js';
 import { cachedSignInCheck, defaultGuardSettings, eventLimits, type SocketAccess, type SocketEvent, type SocketGuardSettings } from './socket-guards.js';
 import { createDashboardFeed } from './dashboard-feed.js';
 import { startSignInSweep } from './sign-in-sweep.js';
@@ -228,6 +228,13 @@ function registerHandlers(socket: ChatSocket, deps: RealtimeDeps, guards: Guards
   );
 }
 
+/** A private note: to the reps' sockets in the room only, never to the customer's (any instance). */
+async function emitNote(io: ChatServer, note: ChatMessage, view: ConversationView) {
+  for (const socket of await io.in(conversationRoom(view.id)).fetchSockets()) {
+    if (socket.data.user.role === 'rep') socket.emit('message:new', note);
+  }
+}
+
 /** A new conversation: each dashboard socket gets it with its own user's unread count. */
 async function emitCreated(io: ChatServer, view: ConversationView) {
   const sockets = await io.in(dashboardRoom).fetchSockets();
@@ -248,7 +255,10 @@ function subscribeToConversationEvents(io: ChatServer, feature: ConversationsFea
   events.on('created', onCreated);
   events.on('updated', onUpdated);
   events.on('message', onMessage);
+  const onNote = (note: ChatMessage, view: ConversationView) => void emitNote(io, note, view);
+  events.on('note', onNote);
   return () => {
+    events.off('note', onNote);
     events.off('created', onCreated);
     events.off('updated', onUpdated);
     events.off('message', onMessage);

@@ -49,6 +49,8 @@ export interface PrefetchOptions {
   conversationId?: string;
   /** Called once with the source language DeepL detected (base code), when it said. */
   onDetected?: (language: string) => void;
+  /** Called with each translation made or found, per target (search indexes them). */
+  onTranslated?: (text: string, target: string) => void;
 }
 
 export interface TranslationService {
@@ -239,8 +241,9 @@ export function createTranslationService(deps: TranslationServiceDeps): Translat
 
   function prefetch(text: string, source: string | undefined, targets: readonly string[], options: PrefetchOptions = {}): void {
     let reported = false;
-    const report = (batch: TranslationBatch) => {
+    const report = (batch: TranslationBatch, target: string) => {
       const [outcome] = batch.translations;
+      if (outcome && !outcome.untranslated) options.onTranslated?.(outcome.text, target);
       if (reported || !outcome || outcome.untranslated || !outcome.detectedSourceLang) return;
       reported = true;
       options.onDetected?.(outcome.detectedSourceLang);
@@ -253,7 +256,7 @@ export function createTranslationService(deps: TranslationServiceDeps): Translat
       // What the memory has costs nothing, not even reading the context (a database query).
       const missing = distinct.filter((target) => {
         const hit = cached(text, target, source, options.registers?.[target]);
-        if (hit) report({ translations: [hit], upstreamCharacters: 0 });
+        if (hit) report({ translations: [hit], upstreamCharacters: 0 }, target);
         return !hit;
       });
       if (missing.length === 0) return;
@@ -261,7 +264,7 @@ export function createTranslationService(deps: TranslationServiceDeps): Translat
       for (const target of missing) {
         const register = options.registers?.[target];
         const request = { context, register, detectSource: options.detectSource, conversationId: options.conversationId };
-        translate([text], target, source, request).then(report, (error: unknown) => {
+        translate([text], target, source, request).then((batch) => report(batch, target), (error: unknown) => {
           deps.logger.warn({ err: error }, 'background translation failed');
         });
       }

@@ -1,0 +1,103 @@
+import type { ConversationEvents } from '../conversations/index.js';
+import type { Logger } from '../lib/logger.js';
+import { searchTerms } from '../lib/search-terms.js';
+import { SearchPosting } from './search-posting.model.js';
+
+/** Words of customers' names are kept apart from message words, listing conversation ids. */
+export const CUSTOMER_PREFIX = 'c:';
+/** A word keeps its newest this many messages: enough for a page of results per word. */
+export const POSTINGS_KEPT = 2_000;
+/** Ids added to one word between two checks of its length (a common word grows fast). */
+const TRIM_EVERY = 500;
+/** Indexing waits this long to write a burst of messages together. */
+const FLUSH_MS = 1_000;
+
+/**
+ * Words → messages, kept up to date from the pipeline's events: the original when a message or
+ * note is stored, each translation made on write for a reader; and customers' names → their
+ * conversations, when a conversation starts. Indexing runs after the sender's answer, batched
+ * (one write per word per second, so it does not crowd the chat's own writes on the embedded database), and never
+ * fails a message: a word missed is only a search result missed.
+ */
+export function createSearchIndex(logger: Logger, options: { flushMs?: number } = {}) {
+  const appends = new Map<string, number>();
+  /** Words waiting to be written, with the ids to add to each: a burst of messages is one write per word. */
+  const queued = new Map<string, Set<string>>();
+  let timer: NodeJS.Timeout | undefined;
+  let flushing: Promise<void> = Promise.resolve();
+
+  async function trimIfLong(term: string): Promise<void> {
+    const posting = await SearchPosting.findById(term).lean();
+    if (posting && posting.ids.length > POSTINGS_KEPT) await SearchPosting.updateOne({ _id: term }, { $set: { ids: posting.ids.slice(-POSTINGS_KEPT) } });
+  }
+
+  /** One bulk write for many words; then a length check for words that grew a lot since the last one. */
+  async function write(entries: [string, string[]][]): Promise<void> {
+    if (entries.length === 0) return;
+    // $slice would cap the list in one write, but FerretDB 1.x ignores it: trimmed by checks instead.
+    await SearchPosting.bulkWrite(
+      entries.map(([term, ids]) => ({ updateOne: { filter: { _id: term }, update: { $addToSet: { ids: { $each: ids } } }, upsert: true } })),
+      { ordered: false },
+    );
+    for (const [term, ids] of entries) {
+      const count = (appends.get(term) ?? 0) + ids.length;
+      appends.set(term, count >= TRIM_EVERY ? 0 : count);
+      if (count >= TRIM_EVERY) await trimIfLong(term);
+    }
+    if (appends.size > 50_000) appends.clear();
+  }
+
+  /** `prefix` keeps other kinds of ids apart: `c:` words of customers' names list conversation ids. */
+  const entriesOf = (id: string, text: string, prefix = ''): [string, string[]][] => searchTerms(text).map((term) => [`${prefix}${term}`, [id]]);
+
+  /** Indexes one text now (the benchmark's single message; tools). */
+  const add = (id: string, text: string, prefix = ''): Promise<void> => write(entriesOf(id, text, prefix));
+
+  function flush(): Promise<void> {
+    clearTimeout(timer);
+    timer = undefined;
+    const entries = [...queued].map(([term, ids]): [string, string[]] => [term, [...ids]]);
+    queued.clear();
+    // One flush at a time: the embedded database takes one writer anyway.
+    flushing = flushing.then(() => write(entries)).catch((error: unknown) => logger.warn({ err: error }, 'messages not indexed for search'));
+    return flushing;
+  }
+
+  function track(id: string, text: string, prefix = ''): void {
+    for (const [term, ids] of entriesOf(id, text, prefix)) {
+      const set = queued.get(term) ?? new Set<string>();
+      for (const one of ids) set.add(one);
+      queued.set(term, set);
+    }
+    timer ??= setTimeout(() => void flush(), options.flushMs ?? FLUSH_MS);
+  }
+
+  /** Ids of the messages holding every word, newest first. */
+  async function lookup(terms: readonly string[], limit: number): Promise<string[]> {
+    const postings = await Promise.all(terms.map((term) => SearchPosting.findById(term).lean()));
+    if (postings.some((posting) => !posting)) return [];
+    const [shortest, ...others] = postings.map((posting) => posting!.ids).sort((a, b) => a.length - b.length);
+    const sets = others.map((ids) => new Set(ids));
+    const hits: string[] = [];
+    for (let i = (shortest?.length ?? 0) - 1; i >= 0 && hits.length < limit; i -= 1) {
+      const id = shortest![i]!;
+      if (sets.every((set) => set.has(id))) hits.push(id);
+    }
+    return hits;
+  }
+
+  return {
+    lookup,
+    add,
+    subscribe(events: ConversationEvents): void {
+      events.on('message', (message) => track(message.id, message.body));
+      events.on('note', (note) => track(note.id, note.body));
+      events.on('translated', (message, text) => track(message.id, text));
+      events.on('created', (view) => track(view.id, view.customer.username, CUSTOMER_PREFIX));
+    },
+    /** Writes what is queued now and resolves once it is written (tests, shutdown). */
+    idle: (): Promise<void> => flush(),
+  };
+}
+
+export type SearchIndex = ReturnType<typeof createSearchIndex>;
