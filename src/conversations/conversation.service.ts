@@ -14,21 +14,26 @@ export interface ConversationServiceDeps {
   logger: Logger;
 }
 
+/** `recent`: what this process wrote or read a moment ago will do (conversation-cache.ts): the send path. */
+interface LoadOptions {
+  recent?: boolean;
+}
+
 const notFound = () => new NotFoundError('We could not find that conversation.');
 
 /** Conversations: start or resume, see, join, close. Messages are in message-pipeline.ts. */
 export function createConversationService(deps: ConversationServiceDeps) {
   const { transport, events } = deps;
 
-  async function load(id: string): Promise<ConversationView> {
-    const found = await store.findById(id);
+  async function load(id: string, options: LoadOptions = {}): Promise<ConversationView> {
+    const found = await (options.recent ? store.findRecent(id) : store.findById(id));
     if (!found) throw notFound();
     return found;
   }
 
   /** The conversation if this user may see it; otherwise the same "not found" as a missing one. */
-  async function getForUser(user: Pick<User, 'id' | 'role'>, id: string): Promise<ConversationView> {
-    const view = await load(id);
+  async function getForUser(user: Pick<User, 'id' | 'role'>, id: string, options: LoadOptions = {}): Promise<ConversationView> {
+    const view = await load(id, options);
     if (!canSee(view, user)) throw notFound();
     return view;
   }

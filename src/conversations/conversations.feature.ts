@@ -5,6 +5,7 @@ import { createBuiltinTransport } from './builtin-transport.js';
 import { ConversationEvents } from './conversation.events.js';
 import { createConversationService } from './conversation.service.js';
 import type { MessageTransport } from './conversation.types.js';
+import { conversationCache } from './conversation-cache.js';
 import { conversationStore } from './conversation.store.js';
 import type { ConversationView } from './conversation.view.js';
 import { languagePromptFor } from './language-prompt.js';
@@ -32,6 +33,8 @@ export interface ConversationsFeatureDeps {
 export function createConversationsFeature(deps: ConversationsFeatureDeps) {
   const transport = deps.transport ?? createBuiltinTransport();
   const { issueToken, logger } = deps;
+  // Sending trusts a conversation read or written this long ago, as sign-in trusts a session.
+  conversationCache.configure(deps.config.session.cacheMs);
   const events = new ConversationEvents();
   const conversations = createConversationService({ transport, events, logger });
   const pipeline = createMessagePipeline({ transport, events, translations: deps.translations, logger });

@@ -12,6 +12,7 @@ import type { MessageTransport } from './conversation.types.js';
 import type { ConversationView } from './conversation.view.js';
 import { normaliseMessageBody } from './message-body.js';
 import { messageStore, type StoredChatMessage } from './message.store.js';
+import { createMessageWriter, type MessageWriter } from './message-writer.js';
 
 /** The slice of the translation feature messaging uses (structurally its TranslationService). */
 export interface MessageTranslations {
@@ -56,8 +57,11 @@ export function createMessagePipeline(deps: {
   events: ConversationEvents;
   translations?: MessageTranslations;
   logger: Logger;
+  /** Groups the hot path's writes; the default one writes to the stores. */
+  writer?: MessageWriter;
 }) {
   const { transport, events, logger } = deps;
+  const writer = deps.writer ?? createMessageWriter();
 
   /** The few messages before this one, oldest first, as DeepL's (unbilled) context. */
   async function contextBefore(message: ChatMessage): Promise<string | undefined> {
@@ -134,15 +138,15 @@ export function createMessagePipeline(deps: {
 
   async function accept(incoming: IncomingMessage): Promise<{ message: ChatMessage; created: boolean }> {
     const { conversation, author } = incoming;
-    const stored = await messageStore.storeOnce(conversation.id, {
+    // Stored and counted together with concurrent messages (group commit, message-writer.ts).
+    const { stored, updated } = await writer.write(conversation, {
       clientId: incoming.clientId,
       body: validateBody(incoming.body),
       language: author.language,
       author: { id: author.id, username: author.username, role: author.role },
       transportSid: incoming.transportSid,
-    });
-    if (stored.created) {
-      const updated = await conversationStore.recordMessage(conversation, stored.message, author);
+    }, author);
+    if (stored.created && updated) {
       events.emit('message', withCarriedTranslations(updated, stored.message), updated);
       translateOnWrite(updated, stored.message);
     }
