@@ -66,7 +66,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     const existing = await store.findOpenFor(user.id);
     if (existing) return { conversation: await ensureTransport(existing), created: false };
     try {
-      const conversation = await ensureTransport(await store.create(user, channel));
+      const conversation = await ensureTransport(await store.create(user, channel, { transportIsOwnId: transport.kind === 'builtin' }));
       events.emit('created', conversation);
       return { conversation, created: true };
     } catch (error) {

@@ -8,7 +8,7 @@ import { closedOpenKey, Conversation } from './conversation.model.js';
 import { afterMessage, mergeUpdates, type ConversationUpdate } from './message-record.js';
 import { previewOf, toConversationView, type ConversationView, type RepRef } from './conversation.view.js';
 import { unreadAfterMessage, unreadAfterRead, unreadOnJoin } from './unread.js';
-import type { BatchOutcome } from './write-batcher.js';
+import type { BatchOutcome } from '../lib/write-batcher.js';
 
 // Every conversation read or written here refreshes the process's cache (conversation-cache.ts).
 const view = (stored: Parameters<typeof toConversationView>[0] | null) => (stored ? conversationCache.remember(toConversationView(stored)) : undefined);
@@ -24,14 +24,23 @@ export const conversationStore = {
     return conversationCache.get(id) ?? conversationStore.findById(id);
   },
   async findOpenFor(customerId: string): Promise<ConversationView | undefined> {
+    // A filter on openKey is a scan on FerretDB: the one this process saw open a moment ago will do.
+    const recent = conversationCache.openFor(customerId);
+    if (recent) return recent;
     return view(await Conversation.findOne({ openKey: customerId }).lean());
   },
   async findByTransportId(transportId: string): Promise<ConversationView | undefined> {
     return view(await Conversation.findOne({ transportId }).lean());
   },
-  /** A customer's new open conversation; a second open one violates the unique openKey. */
-  async create(customer: User, channel: Channel = 'web'): Promise<ConversationView> {
+  /**
+   * A customer's new open conversation; a second open one violates the unique openKey.
+   * `transportIsOwnId`: the transport names it by its own id (the built-in one), stored at once.
+   */
+  async create(customer: User, channel: Channel = 'web', options: { transportIsOwnId?: boolean } = {}): Promise<ConversationView> {
+    const _id = new mongoose.Types.ObjectId();
     const stored = await Conversation.create({
+      _id,
+      ...(options.transportIsOwnId ? { transportId: _id.toString() } : {}),
       channel,
       customer: { id: customer.id, username: customer.username, language: customer.language },
       openKey: customer.id,

@@ -6,7 +6,7 @@ import type { User } from '../contract/chat.js';
 import { conversationStore } from './conversation.store.js';
 import type { ConversationView } from './conversation.view.js';
 import { messageStore, type NewMessage, type StoredChatMessage } from './message.store.js';
-import { createWriteBatcher, type BatchOutcome } from './write-batcher.js';
+import { createWriteBatcher, type BatchOutcome } from '../lib/write-batcher.js';
 
 interface PendingMessage {
   conversation: ConversationView;

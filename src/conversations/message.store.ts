@@ -2,7 +2,7 @@ import mongoose from 'mongoose';
 import type { ChatMessage, HistoryPage, Role } from '../contract/chat.js';
 import { isDuplicateKeyError, ValidationError } from '../lib/errors.js';
 import { Message } from './message.model.js';
-import type { BatchOutcome } from './write-batcher.js';
+import type { BatchOutcome } from '../lib/write-batcher.js';
 
 interface StoredMessage {
   _id: mongoose.Types.ObjectId;

@@ -6,7 +6,7 @@ import { conversationStore } from '../../src/conversations/conversation.store.js
 import { Message } from '../../src/conversations/message.model.js';
 import { createMessageWriter } from '../../src/conversations/message-writer.js';
 import { messageStore, type NewMessage } from '../../src/conversations/message.store.js';
-import { createWriteBatcher, type BatchOutcome } from '../../src/conversations/write-batcher.js';
+import { createWriteBatcher, type BatchOutcome } from '../../src/lib/write-batcher.js';
 import { useTestDatabase } from '../support/database.js';
 
 useTestDatabase('message_writer');
