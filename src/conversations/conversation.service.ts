@@ -61,9 +61,10 @@ export function createConversationService(deps: ConversationServiceDeps) {
     }
   }
 
-  async function startOrResume(user: User, channel: Channel = 'web'): Promise<{ conversation: ConversationView; created: boolean }> {
+  /** `noneOpen`: the customer was created a moment ago (a first text), so there is no open one to look for. */
+  async function startOrResume(user: User, channel: Channel = 'web', options: { noneOpen?: boolean } = {}): Promise<{ conversation: ConversationView; created: boolean }> {
     if (user.role !== 'customer') throw new ForbiddenError('Only customers start conversations.');
-    const existing = await store.findOpenFor(user.id);
+    const existing = options.noneOpen ? undefined : await store.findOpenFor(user.id);
     if (existing) return { conversation: await ensureTransport(existing), created: false };
     try {
       const conversation = await ensureTransport(await store.create(user, channel, { transportIsOwnId: transport.kind === 'builtin' }));

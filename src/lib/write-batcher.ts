@@ -11,6 +11,8 @@ export interface WriteBatcherOptions<I, O> {
   write(items: readonly I[]): Promise<readonly BatchOutcome<O>[]>;
   /** At most this many items per write (a database command has a size limit). */
   maxItems?: number;
+  /** Writes on their way at once (default 1); more only where order between batches does not matter. */
+  concurrency?: number;
 }
 
 interface Waiting<I, O> {
@@ -20,14 +22,17 @@ interface Waiting<I, O> {
 }
 
 /**
- * One write at a time, in submission order: items of the same conversation reach the database in
- * the order they were submitted, and a caller's promise settles only after its item's write has
- * answered. A write that throws fails every item of its batch (each caller sees the error).
+ * Writes in submission order, `concurrency` at a time (default one: then items of the same
+ * conversation reach the database in the order they were submitted). A caller's promise settles
+ * only after its item's write has answered; a write that throws fails every item of its batch
+ * (each caller sees the error).
  */
 export function createWriteBatcher<I, O>(options: WriteBatcherOptions<I, O>) {
   const maxItems = options.maxItems ?? 500;
-  let waiting: Waiting<I, O>[] = [];
-  let writing = false;
+  const concurrency = options.concurrency ?? 1;
+  const waiting: Waiting<I, O>[] = [];
+  let inFlight = 0;
+  let scheduled = false;
 
   async function writeBatch(batch: Waiting<I, O>[]): Promise<void> {
     try {
@@ -43,17 +48,15 @@ export function createWriteBatcher<I, O>(options: WriteBatcherOptions<I, O>) {
     }
   }
 
-  async function drain(): Promise<void> {
-    if (writing) return;
-    writing = true;
-    try {
-      while (waiting.length > 0) {
-        const batch = waiting.slice(0, maxItems);
-        waiting = waiting.slice(batch.length);
-        await writeBatch(batch);
-      }
-    } finally {
-      writing = false;
+  /** Starts writes while there is room; each finished write takes whatever arrived meanwhile. */
+  function pump(): void {
+    while (inFlight < concurrency && waiting.length > 0) {
+      const batch = waiting.splice(0, maxItems);
+      inFlight += 1;
+      void writeBatch(batch).finally(() => {
+        inFlight -= 1;
+        pump();
+      });
     }
   }
 
@@ -62,7 +65,12 @@ export function createWriteBatcher<I, O>(options: WriteBatcherOptions<I, O>) {
       return new Promise<O>((resolve, reject) => {
         waiting.push({ item, resolve, reject });
         // Items submitted in the same turn (one socket packet, one webhook burst) share the write.
-        if (!writing && waiting.length === 1) setImmediate(() => void drain());
+        if (scheduled) return;
+        scheduled = true;
+        setImmediate(() => {
+          scheduled = false;
+          pump();
+        });
       });
     },
   };

@@ -90,8 +90,8 @@ export function createInbox(deps: { process: (event: InboundMessage) => Promise<
   const pending = new Set<Promise<void>>();
   // One text at a time per sender, in arrival order: their messages keep their order.
   const perSender = new Map<string, Promise<void>>();
-  const recorder = createWriteBatcher<InboundMessage, boolean>({ write: recordTexts, maxItems: 200 });
-  const finisher = createWriteBatcher<InboxRecord['_id'], void>({ write: markDone, maxItems: 200 });
+  const recorder = createWriteBatcher<InboundMessage, boolean>({ write: recordTexts, maxItems: 200, concurrency: 4 });
+  const finisher = createWriteBatcher<InboxRecord['_id'], void>({ write: markDone, maxItems: 200, concurrency: 4 });
 
   async function claim(entry: Entry): Promise<boolean> {
     if (entry.claimed) return true;

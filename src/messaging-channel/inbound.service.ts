@@ -38,17 +38,17 @@ export function createInboundService(deps: {
     return { ...customer, language: detected, languageSource: 'detected' };
   }
 
-  /** The sender's record; a first contact's is created with the language detected from this text (one write). */
-  async function customerFor(event: InboundMessage): Promise<ChannelCustomerView> {
+  /** The sender's record (`created`: made now, with the language detected from this text: one write). */
+  async function customerFor(event: InboundMessage): Promise<{ customer: ChannelCustomerView; created: boolean }> {
     const existing = await channelCustomers.findByAddress(event.From);
     if (!existing) {
       const detected = await detectLanguage(deps.translations, event.Body, deps.rules);
       const language = detected ? { language: detected, source: 'detected' as const } : { language: deps.rules.defaultLanguage, source: 'default' as const };
       const made = await channelCustomers.create(event.From, event.To, language);
-      if (made.created) return made.customer;
-      return prepared(made.customer, event);
+      if (made.created) return made;
+      return { customer: await prepared(made.customer, event), created: false };
     }
-    return prepared(existing, event);
+    return { customer: await prepared(existing, event), created: false };
   }
 
   async function prepared(customer: ChannelCustomerView, event: InboundMessage): Promise<ChannelCustomerView> {
@@ -65,10 +65,10 @@ export function createInboundService(deps: {
   }
 
   async function receive(event: InboundMessage): Promise<InboundOutcome> {
-    const customer = await customerFor(event);
+    const { customer, created } = await customerFor(event);
     await recordKeyword(customer, event.Body);
     const body = bodyOf(event);
-    const { conversation } = await conversations.conversations.startOrResume(authorOf(customer), customer.channel);
+    const { conversation } = await conversations.conversations.startOrResume(authorOf(customer), customer.channel, { noneOpen: created });
     try {
       // The MessageSid is the message's id: Twilio's retry of the same webhook is stored once.
       const result = await conversations.pipeline.accept({ conversation, author: authorOf(customer), clientId: event.MessageSid, body });
