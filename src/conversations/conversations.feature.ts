@@ -29,12 +29,15 @@ export interface ConversationsFeatureDeps {
   translationCharacters?: (conversationId: string) => Promise<number>;
 }
 
+const singleInstanceCacheMs = 10_000;
+
 /** Everything the conversations feature needs at runtime, built once. */
 export function createConversationsFeature(deps: ConversationsFeatureDeps) {
   const transport = deps.transport ?? createBuiltinTransport();
   const { issueToken, logger } = deps;
-  // Sending trusts a conversation read or written this long ago, as sign-in trusts a session.
-  conversationCache.configure(deps.config.session.cacheMs);
+  // One instance writes every conversation through its own store, so its recent views are exact
+  // but for other processes (the admin CLI), kept 10 s; several instances (REDIS_URL) see each other's changes within AUTH_CACHE_MS.
+  conversationCache.configure(deps.config.redisUrl ? deps.config.session.cacheMs : singleInstanceCacheMs);
   const events = new ConversationEvents();
   const conversations = createConversationService({ transport, events, logger });
   const pipeline = createMessagePipeline({ transport, events, translations: deps.translations, logger });
