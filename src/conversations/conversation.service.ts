@@ -14,21 +14,26 @@ export interface ConversationServiceDeps {
   logger: Logger;
 }
 
+/** `recent`: what this process wrote or read a moment ago will do (conversation-cache.ts): the send path. */
+interface LoadOptions {
+  recent?: boolean;
+}
+
 const notFound = () => new NotFoundError('We could not find that conversation.');
 
 /** Conversations: start or resume, see, join, close. Messages are in message-pipeline.ts. */
 export function createConversationService(deps: ConversationServiceDeps) {
   const { transport, events } = deps;
 
-  async function load(id: string): Promise<ConversationView> {
-    const found = await store.findById(id);
+  async function load(id: string, options: LoadOptions = {}): Promise<ConversationView> {
+    const found = await (options.recent ? store.findRecent(id) : store.findById(id));
     if (!found) throw notFound();
     return found;
   }
 
   /** The conversation if this user may see it; otherwise the same "not found" as a missing one. */
-  async function getForUser(user: Pick<User, 'id' | 'role'>, id: string): Promise<ConversationView> {
-    const view = await load(id);
+  async function getForUser(user: Pick<User, 'id' | 'role'>, id: string, options: LoadOptions = {}): Promise<ConversationView> {
+    const view = await load(id, options);
     if (!canSee(view, user)) throw notFound();
     return view;
   }
@@ -56,12 +61,13 @@ export function createConversationService(deps: ConversationServiceDeps) {
     }
   }
 
-  async function startOrResume(user: User, channel: Channel = 'web'): Promise<{ conversation: ConversationView; created: boolean }> {
+  /** `noneOpen`: the customer was created a moment ago (a first text), so there is no open one to look for. */
+  async function startOrResume(user: User, channel: Channel = 'web', options: { noneOpen?: boolean } = {}): Promise<{ conversation: ConversationView; created: boolean }> {
     if (user.role !== 'customer') throw new ForbiddenError('Only customers start conversations.');
-    const existing = await store.findOpenFor(user.id);
+    const existing = options.noneOpen ? undefined : await store.findOpenFor(user.id);
     if (existing) return { conversation: await ensureTransport(existing), created: false };
     try {
-      const conversation = await ensureTransport(await store.create(user, channel));
+      const conversation = await ensureTransport(await store.create(user, channel, { transportIsOwnId: transport.kind === 'builtin' }));
       events.emit('created', conversation);
       return { conversation, created: true };
     } catch (error) {

@@ -3,11 +3,15 @@
 import mongoose from 'mongoose';
 import type { Channel, ChatMessage, ConversationFormality, User } from '../contract/chat.js';
 import { baseLanguage } from '../contract/languages.js';
+import { conversationCache } from './conversation-cache.js';
 import { closedOpenKey, Conversation } from './conversation.model.js';
+import { afterMessage, mergeUpdates, type ConversationUpdate } from './message-record.js';
 import { previewOf, toConversationView, type CallView, type ConversationView, type RepRef } from './conversation.view.js';
 import { unreadAfterMessage, unreadAfterRead, unreadOnJoin } from './unread.js';
+import type { BatchOutcome } from '../lib/write-batcher.js';
 
-const view = (stored: Parameters<typeof toConversationView>[0] | null) => (stored ? toConversationView(stored) : undefined);
+// Every conversation read or written here refreshes the process's cache (conversation-cache.ts).
+const view = (stored: Parameters<typeof toConversationView>[0] | null) => (stored ? conversationCache.remember(toConversationView(stored)) : undefined);
 const after = { returnDocument: 'after' } as const;
 
 export const conversationStore = {
@@ -15,28 +19,43 @@ export const conversationStore = {
     if (!mongoose.isValidObjectId(id)) return undefined;
     return view(await Conversation.findById(id).lean());
   },
+  /** As findById, from what this process wrote or read a moment ago when it can (the send path). */
+  async findRecent(id: string): Promise<ConversationView | undefined> {
+    return conversationCache.get(id) ?? conversationStore.findById(id);
+  },
   async findOpenFor(customerId: string): Promise<ConversationView | undefined> {
+    // A filter on openKey is a scan on FerretDB: the one this process saw open a moment ago will do.
+    const recent = conversationCache.openFor(customerId);
+    if (recent) return recent;
     return view(await Conversation.findOne({ openKey: customerId }).lean());
   },
   async findByTransportId(transportId: string): Promise<ConversationView | undefined> {
     return view(await Conversation.findOne({ transportId }).lean());
   },
-  /** A customer's new open conversation; a second open one violates the unique openKey. */
-  async create(customer: User, channel: Channel = 'web'): Promise<ConversationView> {
+  /**
+   * A customer's new open conversation; a second open one violates the unique openKey.
+   * `transportIsOwnId`: the transport names it by its own id (the built-in one), stored at once.
+   */
+  async create(customer: User, channel: Channel = 'web', options: { transportIsOwnId?: boolean } = {}): Promise<ConversationView> {
+    const _id = new mongoose.Types.ObjectId();
     const stored = await Conversation.create({
+      _id,
+      ...(options.transportIsOwnId ? { transportId: _id.toString() } : {}),
       channel,
       customer: { id: customer.id, username: customer.username, language: customer.language },
       openKey: customer.id,
       unread: {},
     });
-    return toConversationView(stored.toObject());
+    return conversationCache.remember(toConversationView(stored.toObject()));
   },
   /** The customer's language changed (detected from an SMS, or set by a rep): their open and past conversations. */
   async setCustomerLanguage(customerId: string, language: string): Promise<void> {
     await Conversation.updateMany({ 'customer.id': customerId }, { $set: { 'customer.language': language } });
+    conversationCache.forgetCustomer(customerId);
   },
   async setTransportId(id: string, transportId: string): Promise<void> {
     await Conversation.updateOne({ _id: id }, { $set: { transportId } });
+    conversationCache.forget(id);
   },
   /** By _id alone (FerretDB 1.x answers that from an index); $addToSet keeps concurrent joins single. */
   async addRep(current: ConversationView, rep: RepRef): Promise<ConversationView | undefined> {
@@ -74,6 +93,32 @@ export const conversationStore = {
     ).lean();
     return view(stored) ?? current;
   },
+  /**
+   * recordMessage for several messages at once (group commit): one update per conversation, the
+   * merge of its messages in order, all in one bulk write. Each conversation is counted from the
+   * newest view this process has of it. One outcome per item, in order: a conversation whose
+   * update failed fails its messages' outcomes.
+   */
+  async recordMessages(batch: readonly RecordedMessage[]): Promise<BatchOutcome<ConversationView>[]> {
+    const perConversation = new Map<string, { update?: ConversationUpdate; view: ConversationView; items: number[] }>();
+    const views: ConversationView[] = [];
+    batch.forEach(({ current, message, author }, index) => {
+      const entry = perConversation.get(current.id) ?? { view: conversationCache.get(current.id) ?? current, items: [] };
+      const next = afterMessage(entry.view, message, author);
+      perConversation.set(current.id, { update: entry.update ? mergeUpdates(entry.update, next.update) : next.update, view: next.view, items: [...entry.items, index] });
+      views[index] = next.view;
+    });
+    const groups = [...perConversation.entries()];
+    const failed = await bulkUpdate(groups.map(([id, entry]) => ({ id, update: entry.update as ConversationUpdate })));
+    const outcomes: BatchOutcome<ConversationView>[] = [];
+    groups.forEach(([, entry], position) => {
+      const error = failed.get(position);
+      if (error === undefined) conversationCache.remember(entry.view);
+      else conversationCache.forget(entry.view.id);
+      for (const index of entry.items) outcomes[index] = error === undefined ? { ok: true, value: views[index] as ConversationView } : { ok: false, error };
+    });
+    return outcomes;
+  },
   /** Clears the reader's unread state; undefined when there was nothing to clear (no write). */
   async markRead(current: ConversationView, reader: Pick<User, 'id' | 'role'>): Promise<ConversationView | undefined> {
     const reset = unreadAfterRead(current, reader);
@@ -104,6 +149,7 @@ export const conversationStore = {
     const language = baseLanguage(detected);
     if (language === baseLanguage(current.customer.language)) {
       if (current.detectedLanguage !== null) await Conversation.updateOne({ _id: id }, { $set: { detectedLanguage: null, detectedStreak: 0 } });
+      conversationCache.forget(id);
       return undefined;
     }
     const counted =
@@ -157,7 +203,32 @@ export const conversationStore = {
   },
   async remove(id: string): Promise<void> {
     await Conversation.deleteOne({ _id: id });
+    conversationCache.forget(id);
   },
 };
+
+/** Updates conversations by _id in one unordered bulk write; the errors by position (all of them when it failed as a whole). */
+async function bulkUpdate(updates: readonly { id: string; update: ConversationUpdate }[]): Promise<Map<number, unknown>> {
+  try {
+    await Conversation.collection.bulkWrite(
+      updates.map(({ id, update }) => ({
+        updateOne: { filter: { _id: new mongoose.Types.ObjectId(id) }, update: { $inc: update.$inc, $set: { ...update.$set, updatedAt: new Date() } } },
+      })),
+      { ordered: false },
+    );
+    return new Map();
+  } catch (error) {
+    if (!(error instanceof mongoose.mongo.MongoBulkWriteError) || !error.writeErrors) return new Map(updates.map((_, index) => [index, error]));
+    const list = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+    return new Map(list.map((writeError) => [writeError.index, error]));
+  }
+}
+
+/** A newly stored message and its conversation as the sender saw it. */
+export interface RecordedMessage {
+  current: ConversationView;
+  message: ChatMessage;
+  author: Pick<User, 'id' | 'role'>;
+}
 
 export type ConversationStore = typeof conversationStore;

@@ -6,6 +6,7 @@ import { createBuiltinTransport } from './builtin-transport.js';
 import { ConversationEvents } from './conversation.events.js';
 import { createConversationService } from './conversation.service.js';
 import type { MessageTransport } from './conversation.types.js';
+import { conversationCache } from './conversation-cache.js';
 import { conversationStore } from './conversation.store.js';
 import type { ConversationView } from './conversation.view.js';
 import { languagePromptFor } from './language-prompt.js';
@@ -33,10 +34,15 @@ export interface ConversationsFeatureDeps {
   translationCostSummary?: () => Promise<TranslationCostSummary>;
 }
 
+const singleInstanceCacheMs = 10_000;
+
 /** Everything the conversations feature needs at runtime, built once. */
 export function createConversationsFeature(deps: ConversationsFeatureDeps) {
   const transport = deps.transport ?? createBuiltinTransport();
   const { issueToken, logger } = deps;
+  // One instance writes every conversation through its own store, so its recent views are exact
+  // but for other processes (the admin CLI), kept 10 s; several instances (REDIS_URL) see each other's changes within AUTH_CACHE_MS.
+  conversationCache.configure(deps.config.redisUrl ? deps.config.session.cacheMs : singleInstanceCacheMs);
   const events = new ConversationEvents();
   const conversations = createConversationService({ transport, events, logger });
   const pipeline = createMessagePipeline({ transport, events, translations: deps.translations, logger });

@@ -12,6 +12,7 @@ import type { MessageTransport } from './conversation.types.js';
 import type { ConversationView } from './conversation.view.js';
 import { normaliseMessageBody } from './message-body.js';
 import { messageStore, type StoredChatMessage } from './message.store.js';
+import { createMessageWriter, type MessageWriter } from './message-writer.js';
 
 /** The slice of the translation feature messaging uses (structurally its TranslationService). */
 export interface MessageTranslations {
@@ -60,8 +61,11 @@ export function createMessagePipeline(deps: {
   events: ConversationEvents;
   translations?: MessageTranslations;
   logger: Logger;
+  /** Groups the hot path's writes; the default one writes to the stores. */
+  writer?: MessageWriter;
 }) {
   const { transport, events, logger } = deps;
+  const writer = deps.writer ?? createMessageWriter();
 
   /** The few messages before this one (or the newest, for a draft), oldest first, as DeepL's (unbilled) context. */
   async function contextBefore(message: Pick<ChatMessage, 'conversationId' | 'kind'> & { id?: string }): Promise<string | undefined> {
@@ -144,21 +148,21 @@ export function createMessagePipeline(deps: {
 
   async function accept(incoming: IncomingMessage): Promise<{ message: ChatMessage; created: boolean }> {
     const { conversation, author } = incoming;
-    const stored = await messageStore.storeOnce(conversation.id, {
+    // Stored and counted together with concurrent messages (group commit, message-writer.ts).
+    const { stored, updated } = await writer.write(conversation, {
       clientId: incoming.clientId,
       body: validateBody(incoming.body),
       language: author.language,
       author: { id: author.id, username: author.username, role: author.role },
       transportSid: incoming.transportSid,
       kind: incoming.kind,
-    });
+    }, author);
     if (stored.created && isNote(stored.message)) {
       // Not `message`: every channel listens to that one, so none can hand a note to a customer.
       // The conversation (preview, unread) is what the customer sees too: a note leaves it alone.
       events.emit('note', withCarriedTranslations(conversation, stored.message), conversation);
       translateOnWrite(conversation, stored.message);
-    } else if (stored.created) {
-      const updated = await conversationStore.recordMessage(conversation, stored.message, author);
+    } else if (stored.created && updated) {
       events.emit('message', withCarriedTranslations(updated, stored.message), updated);
       translateOnWrite(updated, stored.message);
     }

@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import type { ChatMessage, HistoryPage, MessageKind, Role } from '../contract/chat.js';
 import { isDuplicateKeyError, ValidationError } from '../lib/errors.js';
 import { Message } from './message.model.js';
+import type { BatchOutcome } from '../lib/write-batcher.js';
 
 interface StoredMessage {
   _id: mongoose.Types.ObjectId;
@@ -97,6 +98,83 @@ async function storeOnce(conversationId: string, message: NewMessage): Promise<S
   }
 }
 
+/** A message of a batch: its conversation and what to store. */
+export interface BatchedMessage {
+  conversationId: string;
+  message: NewMessage;
+}
+
+/** The document `Message.create` would write, built without a mongoose document (the hot path). */
+function newDocument({ conversationId, message }: BatchedMessage) {
+  const ObjectId = mongoose.Types.ObjectId;
+  return {
+    _id: new ObjectId(),
+    conversationId: new ObjectId(conversationId),
+    clientId: message.clientId,
+    authorId: new ObjectId(message.author.id),
+    authorName: message.author.username,
+    authorRole: message.author.role,
+    body: message.body,
+    language: message.language,
+    transportSid: message.transportSid ?? null,
+    deliveryFailedAt: null,
+    kind: message.kind ?? 'message',
+    createdAt: new Date(),
+    __v: 0,
+  };
+}
+
+/** The per-item errors of an unordered insert that failed in part, by position; undefined when it failed as a whole. */
+function writeErrorsByIndex(error: unknown): Map<number, unknown> | undefined {
+  if (!(error instanceof mongoose.mongo.MongoBulkWriteError)) return undefined;
+  const list = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+  return new Map(list.map((writeError) => [writeError.index, Object.assign(new Error(writeError.errmsg ?? 'write failed'), { code: writeError.code })]));
+}
+
+/** A duplicate clientId: the stored message, if it is this sender's (as in storeOnce). */
+async function storedEarlier({ conversationId, message }: BatchedMessage, cause: unknown): Promise<StoredChatMessage> {
+  const winner = await Message.findOne({ conversationId, clientId: message.clientId }).lean<StoredMessage>();
+  if (!winner) throw cause;
+  if (winner.authorId.toString() !== message.author.id) throw new ValidationError('That message id is already used. Please send again.');
+  return asStored(winner, false);
+}
+
+/**
+ * Stores several messages in one unordered insert (one round trip, one database command). The
+ * unique (conversation, clientId) index still decides duplicates, item by item: a resend is
+ * answered with the stored message, as storeOnce does. One outcome per item, in order.
+ */
+async function storeMany(batch: readonly BatchedMessage[]): Promise<BatchOutcome<StoredChatMessage>[]> {
+  const outcomes: (BatchOutcome<StoredChatMessage> | undefined)[] = [];
+  const documents: { index: number; document: ReturnType<typeof newDocument> }[] = [];
+  batch.forEach((item, index) => {
+    try {
+      documents.push({ index, document: newDocument(item) });
+    } catch (error) {
+      outcomes[index] = { ok: false, error };
+    }
+  });
+  let failed = new Map<number, unknown>();
+  if (documents.length > 0) {
+    try {
+      await Message.collection.insertMany(documents.map((entry) => entry.document), { ordered: false });
+    } catch (error) {
+      const partial = writeErrorsByIndex(error);
+      if (!partial) throw error;
+      failed = partial;
+    }
+  }
+  await Promise.all(
+    documents.map(async ({ index, document }, position) => {
+      const error = failed.get(position);
+      if (error === undefined) outcomes[index] = { ok: true, value: asStored(document, true) };
+      else if (!isDuplicateKeyError(error)) outcomes[index] = { ok: false, error };
+      else outcomes[index] = await storedEarlier(batch[index] as BatchedMessage, error).then((value) => ({ ok: true as const, value }), (cause: unknown) => ({ ok: false as const, error: cause }));
+    }),
+  );
+  return outcomes.map((outcome) => outcome ?? { ok: false, error: new Error('not written') });
+}
+
 async function page(conversationId: string, options: { before?: string; limit: number } & Reading): Promise<HistoryPage> {
   const filter = readable(conversationId, options);
   if (options.before && mongoose.isValidObjectId(options.before)) {
@@ -110,6 +188,7 @@ async function page(conversationId: string, options: { before?: string; limit: n
 /** Messages of a conversation in the database: every transport writes and reads them here. */
 export const messageStore = {
   storeOnce,
+  storeMany,
   page,
   /** Every message, oldest first (transcripts). */
   all: async (conversationId: string, reading: Reading): Promise<ChatMessage[]> =>

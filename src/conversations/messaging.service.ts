@@ -31,7 +31,8 @@ export function createMessagingService(deps: { conversations: ConversationServic
   const sendChecks: SendCheck[] = [];
 
   async function send(user: User, input: SendInput): Promise<{ message: ChatMessage; created: boolean }> {
-    const found = await conversations.getForUser(user, input.conversationId);
+    // Authorized from the process's recent view of the conversation: no database read per message.
+    const found = await conversations.getForUser(user, input.conversationId, { recent: true });
     if (found.status === 'closed') throw new ConversationClosedError();
     for (const check of sendChecks) await check(user, found);
     const joined = user.role === 'rep' && !found.reps.some((rep) => rep.id === user.id) ? await conversations.join(user, found.id) : found;

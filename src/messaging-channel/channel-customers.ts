@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import mongoose from 'mongoose';
 import type { User } from '../contract/chat.js';
 import { isDuplicateKeyError } from '../lib/errors.js';
@@ -7,6 +8,11 @@ import { ChannelCustomer, type ChannelCustomerRecord } from './channel-customer.
 export type ChannelCustomerView = ChannelCustomerRecord & { id: string };
 
 const asView = (record: ChannelCustomerRecord): ChannelCustomerView => ({ ...record, id: record._id.toString() });
+
+/** The same id for the same address, on every instance: the first 12 bytes of its SHA-256. */
+export function idForAddress(address: string): mongoose.Types.ObjectId {
+  return new mongoose.Types.ObjectId(createHash('sha256').update(`channel-customer:${address}`).digest().subarray(0, 12));
+}
 
 /** The customer as the message pipeline knows any author. */
 export function authorOf(customer: ChannelCustomerView): User {
@@ -21,12 +27,27 @@ export const channelCustomers = {
     return found ? asView(found) : undefined;
   },
 
-  /** The record for this address; two first messages at once create it once (unique address). */
-  async findOrCreate(address: string, ourAddress: string, language: string): Promise<{ customer: ChannelCustomerView; created: boolean }> {
-    const existing = await ChannelCustomer.findOne({ address }).lean<ChannelCustomerRecord>();
-    if (existing) return { customer: asView(existing), created: false };
+  /**
+   * The record for this address, read by _id (FerretDB answers that from its index; a filter on
+   * the address is a scan): a record's _id is derived from its address. Records made before that
+   * are found by `create`'s fallback.
+   */
+  async findByAddress(address: string): Promise<ChannelCustomerView | undefined> {
+    const found = await ChannelCustomer.findById(idForAddress(address)).lean<ChannelCustomerRecord>();
+    return found ? asView(found) : undefined;
+  },
+
+  /** A first message's record; two first messages at once create it once (unique _id and address), the loser gets the winner's. */
+  async create(
+    address: string,
+    ourAddress: string,
+    language: { language: string; source: ChannelCustomerRecord['languageSource'] },
+  ): Promise<{ customer: ChannelCustomerView; created: boolean }> {
     try {
-      const created = await ChannelCustomer.create({ address, ourAddress, channel: channelOf(address), displayName: maskedName(address), language });
+      const created = await ChannelCustomer.create({
+        _id: idForAddress(address), address, ourAddress, channel: channelOf(address), displayName: maskedName(address),
+        language: language.language, languageSource: language.source,
+      });
       return { customer: asView(created.toObject()), created: true };
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;

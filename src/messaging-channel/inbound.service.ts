@@ -28,14 +28,32 @@ export function createInboundService(deps: {
 }) {
   const { conversations, logger } = deps;
 
-  /** A new customer has no conversation yet: only an existing one's conversations need the change. */
-  async function settleLanguage(customer: ChannelCustomerView, body: string, isNew: boolean): Promise<ChannelCustomerView> {
+  /** A returning customer whose language is still the default: detected again, their conversations follow. */
+  async function settleLanguage(customer: ChannelCustomerView, body: string): Promise<ChannelCustomerView> {
     if (customer.languageSource !== 'default') return customer;
     const detected = await detectLanguage(deps.translations, body, deps.rules);
     if (!detected) return customer;
     await channelCustomers.setLanguage(customer.id, detected, 'detected');
-    if (!isNew && detected !== customer.language) await conversations.conversations.setCustomerLanguage(customer.id, detected);
+    if (detected !== customer.language) await conversations.conversations.setCustomerLanguage(customer.id, detected);
     return { ...customer, language: detected, languageSource: 'detected' };
+  }
+
+  /** The sender's record (`created`: made now, with the language detected from this text: one write). */
+  async function customerFor(event: InboundMessage): Promise<{ customer: ChannelCustomerView; created: boolean }> {
+    const existing = await channelCustomers.findByAddress(event.From);
+    if (!existing) {
+      const detected = await detectLanguage(deps.translations, event.Body, deps.rules);
+      const language = detected ? { language: detected, source: 'detected' as const } : { language: deps.rules.defaultLanguage, source: 'default' as const };
+      const made = await channelCustomers.create(event.From, event.To, language);
+      if (made.created) return made;
+      return { customer: await prepared(made.customer, event), created: false };
+    }
+    return { customer: await prepared(existing, event), created: false };
+  }
+
+  async function prepared(customer: ChannelCustomerView, event: InboundMessage): Promise<ChannelCustomerView> {
+    if (customer.ourAddress !== event.To) await channelCustomers.setOurAddress(customer.id, event.To);
+    return settleLanguage({ ...customer, ourAddress: event.To }, event.Body);
   }
 
   async function recordKeyword(customer: ChannelCustomerView, body: string): Promise<void> {
@@ -47,12 +65,10 @@ export function createInboundService(deps: {
   }
 
   async function receive(event: InboundMessage): Promise<InboundOutcome> {
-    const found = await channelCustomers.findOrCreate(event.From, event.To, deps.rules.defaultLanguage);
-    if (found.customer.ourAddress !== event.To) await channelCustomers.setOurAddress(found.customer.id, event.To);
-    await recordKeyword(found.customer, event.Body);
+    const { customer, created } = await customerFor(event);
+    await recordKeyword(customer, event.Body);
     const body = bodyOf(event);
-    const customer = await settleLanguage(found.customer, event.Body, found.created);
-    const { conversation } = await conversations.conversations.startOrResume(authorOf(customer), customer.channel);
+    const { conversation } = await conversations.conversations.startOrResume(authorOf(customer), customer.channel, { noneOpen: created });
     try {
       // The MessageSid is the message's id: Twilio's retry of the same webhook is stored once.
       const result = await conversations.pipeline.accept({ conversation, author: authorOf(customer), clientId: event.MessageSid, body });

@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Message } from '../../src/conversations/message.model.js';
+import { ChannelCustomer } from '../../src/messaging-channel/channel-customer.model.js';
 import { csrfToken } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
 import { channelInfo, dashboardRows, newNumber, repSends, startPhoneHarness, SUPPORT_NUMBER, type PhoneHarness } from './phone-harness.js';
@@ -60,6 +61,26 @@ describe('a phone customer\'s language', () => {
 });
 
 describe('texts Twilio handed over', () => {
+  it('when Twilio delivers the same text twice at once, then one is accepted, the other is a duplicate, and one message is stored', async () => {
+    const from = newNumber();
+    const sid = `SM${'c'.repeat(32)}`;
+    const params = { MessageSid: sid, SmsSid: sid, AccountSid: harness.messaging.accountSid, From: from, To: SUPPORT_NUMBER, Body: 'Mi pedido llegó roto', NumMedia: '0' };
+    const answers = await Promise.all([harness.messaging.redeliver(params), harness.messaging.redeliver(params)]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
+    expect(answers.map((answer) => answer.outcome).sort()).toEqual(['accepted', 'duplicate']);
+    await harness.composition.phones!.idle();
+    expect(await Message.countDocuments({ clientId: sid })).toBe(1);
+  });
+
+  it('when a number\'s record was made before records were keyed by their address, then its texts reach that record and no second one is made', async () => {
+    const from = newNumber();
+    const earlier = await ChannelCustomer.create({ address: from, ourAddress: SUPPORT_NUMBER, channel: 'sms', displayName: `Ana ${from.slice(-4)}`, language: 'ES', languageSource: 'rep' });
+    await text(from, 'Mi pedido no ha llegado todavía');
+    const row = await rowOf(from);
+    expect(row.customer).toMatchObject({ id: earlier._id.toString(), language: 'ES' });
+    expect(await ChannelCustomer.countDocuments({ address: from })).toBe(1);
+  });
+
   it('when the server stopped after answering Twilio but before the work, then the sweep takes the text up once', async () => {
     const from = newNumber();
     const messageSid = `SM${'b'.repeat(32)}`;

@@ -1,0 +1,58 @@
+// What a newly stored message changes on its conversation (count, last activity, preview, unread),
+// as one update document and as the conversation after it. Several messages of one conversation
+// written together merge into one update that has the effect of applying them one after another.
+import type { ChatMessage, User } from '../contract/chat.js';
+import { previewOf, type ConversationView } from './conversation.view.js';
+import { unreadAfterMessage } from './unread.js';
+
+export interface ConversationUpdate {
+  $inc: Record<string, number>;
+  $set: Record<string, unknown>;
+}
+
+const unreadPrefix = 'unread.';
+
+/** The update one message makes, and the conversation as it is after it. */
+export function afterMessage(view: ConversationView, message: ChatMessage, author: Pick<User, 'id' | 'role'>) {
+  const unread = unreadAfterMessage(view, author);
+  const update: ConversationUpdate = {
+    $inc: { messageCount: 1, ...unread.$inc },
+    $set: {
+      lastActivityAt: new Date(message.createdAt),
+      lastMessagePreview: previewOf(message.body),
+      lastMessageLanguage: message.language,
+      ...unread.$set,
+    },
+  };
+  const counts = { ...view.unread };
+  for (const [key, value] of Object.entries(unread.$set)) counts[key.slice(unreadPrefix.length)] = value;
+  for (const [key, value] of Object.entries(unread.$inc)) counts[key.slice(unreadPrefix.length)] = (counts[key.slice(unreadPrefix.length)] ?? 0) + value;
+  const next: ConversationView = {
+    ...view,
+    messageCount: view.messageCount + 1,
+    lastActivityAt: new Date(message.createdAt),
+    lastMessagePreview: previewOf(message.body),
+    lastMessageLanguage: message.language,
+    unread: counts,
+  };
+  return { update, view: next };
+}
+
+/**
+ * `first` then `second` as one update: a field set by `second` takes its value (and drops what
+ * `first` added to it); a field `second` adds to is added to `first`'s value, set or added.
+ * MongoDB refuses $set and $inc on the same field, so the result never has both.
+ */
+export function mergeUpdates(first: ConversationUpdate, second: ConversationUpdate): ConversationUpdate {
+  const merged: ConversationUpdate = { $inc: { ...first.$inc }, $set: { ...first.$set } };
+  for (const [key, value] of Object.entries(second.$set)) {
+    merged.$set[key] = value;
+    delete merged.$inc[key];
+  }
+  for (const [key, value] of Object.entries(second.$inc)) {
+    const setTo = merged.$set[key];
+    if (typeof setTo === 'number') merged.$set[key] = setTo + value;
+    else merged.$inc[key] = (merged.$inc[key] ?? 0) + value;
+  }
+  return merged;
+}
