@@ -5,6 +5,7 @@ import { createApp, type AppDependencies } from './app.js';
 import { createAuth, createSessionStore, resolveSessionSecret, type Auth } from './auth/index.js';
 import type { Config } from './config.js';
 import { conversationApiRoutes, createConversationsFeature, messageSendLimit, type ConversationsFeature } from './conversations/index.js';
+import { createInterfaceLanguages } from './i18n/index.js';
 import { isDatabaseReachable } from './lib/database.js';
 import type { Logger } from './lib/logger.js';
 import { flexibleLimiters, rateLimitStores } from './lib/rate-limit-store.js';
@@ -84,6 +85,7 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
     conversationApi: conversationApiRoutes(conversations, { sendLimit: messageSendLimit(limiterStore('messages')) }),
     webhooks: [...(channel.webhookRoutes ? [channel.webhookRoutes(conversations)] : []), ...(phones ? [phones.webhookRoutes] : [])],
     featureRoutes: phones ? [phones.apiRoutes] : [],
+    i18n: createInterfaceLanguages({ translations: translation.service, logger }),
   };
   return {
     app: createApp(deps),
