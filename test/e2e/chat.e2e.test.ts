@@ -70,6 +70,7 @@ const es = {
   closed: 'Esta conversación está cerrada',
   startNew: 'Iniciar una conversación nueva',
   closedBadge: 'Cerrada',
+  showTranslation: 'Mostrar traducción',
 };
 
 async function send(page: Page, text: string, scope = 'body', label = es.yourMessage): Promise<void> {
@@ -142,7 +143,7 @@ describe('chat between a Spanish customer and an English rep', { timeout: 60_000
     await expect.poll(() => onCustomerSide.locator('[data-part="author"]').textContent()).toBe(rep.username);
     await onCustomerSide.getByRole('button', { name: /^Mostrar original \(inglés/ }).click();
     await expect.poll(() => onCustomerSide.locator('[data-part="body"]').textContent()).toBe('How can I help you?');
-    await onCustomerSide.getByRole('button', { name: 'Show translation' }).click();
+    await onCustomerSide.getByRole('button', { name: es.showTranslation }).click();
     await expect.poll(() => onCustomerSide.locator('[data-part="body"]').textContent()).toBe('¿En qué puedo ayudarle?');
     await expect.poll(() => messageWith(customer, 'Necesito ayuda con mi pedido').getAttribute('data-state')).toBe('sent');
   });
