@@ -23,7 +23,7 @@ export interface InterfaceLocals {
   uiMachineTranslated: boolean;
   /** The `client.*` messages, for the page's script (client/lib/i18n.ts). */
   uiClientStrings: Record<string, string>;
-  /** The DeepL target language the page is in: the sign-up form preselects it. */
+  /** The reader's DeepL target language (the page is in its catalog, or in English while that is being made). */
   uiLanguage: string;
 }
 
@@ -53,19 +53,26 @@ export function createInterfaceLanguages(options: InterfaceLanguagesOptions): In
     uiLanguage: code,
   });
   const englishLocals = locals('en', defaultLanguageCode);
-  const added = new Set<string>();
+  // Built once per language: every request of a page or an API call reads them.
+  const ready = new Map<string, InterfaceLocals>();
 
   async function localsFor(code: string): Promise<InterfaceLocals> {
     const language = interfaceLanguageFor(code);
-    if (language.kind === 'written') return locals(language.locale, language.code);
+    const known = ready.get(language.code);
+    if (known) return known;
+    if (language.kind === 'written') {
+      const written = locals(language.locale, language.code);
+      ready.set(language.code, written);
+      return written;
+    }
     const catalog = await machine.load(language.code, language.locale);
     // DeepL down or the budget used up: English until the next attempt.
     if (!catalog) return { ...englishLocals, uiLanguage: language.code };
-    if (!added.has(language.code)) {
+    if (!ready.has(language.code)) {
       texts.add(language.locale, catalog);
-      added.add(language.code);
+      ready.set(language.code, locals(language.locale, language.code, true));
     }
-    return locals(language.locale, language.code, true);
+    return ready.get(language.code) ?? englishLocals;
   }
 
   const middleware: RequestHandler = (req, res, next) => {
