@@ -2,7 +2,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { TranslationMemoryModel } from '../../src/translation/translation-memory.model.js';
 import { buildTestApp, testConfig } from '../support/app.js';
-import { createCustomer, csrfToken, loginAgent } from '../support/auth.js';
+import { createCustomer, createRep, csrfToken, loginAgent } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
 import { useDeeplServer } from '../translation/local-deepl.js';
 
@@ -83,6 +83,16 @@ describe('the interface in the reader\'s language', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain('>Send</button>');
     expect(page.text).not.toContain('data-part="machine-translated-interface"');
+  });
+
+  it('when a rep whose language is German opens the dashboard, then its chrome is German', async () => {
+    const app = buildTestApp();
+    const rep = await loginAgent(app, { role: 'rep', ...(await createRep({ language: 'DE' })) });
+    const dashboard = await rep.get('/support');
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.text).toContain('<title>Support-Übersicht · Parley</title>');
+    expect(dashboard.text).toContain('>Gespräche</h1>');
+    expect(dashboard.text).toContain('&#34;rowJoin&#34;:&#34;Beitreten&#34;');
   });
 
   it('when a browser sends Accept-Language: es-ES, then the sign-up form preselects Spanish and speaks Spanish', async () => {
