@@ -18,6 +18,7 @@ COPY --from=build --chown=parley:parley /app/package.json ./
 COPY --from=build --chown=parley:parley /app/node_modules ./node_modules
 COPY --from=build --chown=parley:parley /app/dist ./dist
 COPY --from=build --chown=parley:parley /app/views ./views
+COPY --from=build --chown=parley:parley /app/locales ./locales
 COPY --from=build --chown=parley:parley /app/public ./public
 # The admin CLI runs from dist/ too: `node dist/src/admin/cli.js` (or `npm run admin`, through this launcher).
 COPY --from=build --chown=parley:parley /app/scripts/admin.mjs ./scripts/admin.mjs

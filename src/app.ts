@@ -3,6 +3,7 @@ import type { Auth } from './auth/index.js';
 import type { Config } from './config.js';
 import { conversationRoutes, supportRoutes, type ConversationsFeature } from './conversations/index.js';
 import { healthRoutes, type HealthChecks } from './health/health.routes.js';
+import type { InterfaceLanguages } from './i18n/index.js';
 import { homeRoutes } from './home/home.routes.js';
 import { errorMiddleware, notFoundHandler } from './lib/error-middleware.js';
 import type { Logger } from './lib/logger.js';
@@ -28,6 +29,8 @@ export interface AppDependencies {
   webhooks: Router[];
   /** Signed-in routes of optional features (SMS and WhatsApp customers), after sessions and CSRF. */
   featureRoutes?: Router[];
+  /** The interface in the reader's language (res.locals.t): createInterfaceLanguages() in src/i18n; English without it. */
+  i18n?: InterfaceLanguages;
 }
 
 /** Builds the Express app from its dependencies (composeApplication supplies them). It never connects or listens. */
@@ -39,6 +42,7 @@ export function createApp(deps: AppDependencies): Express {
   app.set('view engine', 'ejs');
   app.set('views', viewsDir);
   app.locals.appName = 'Parley';
+  if (deps.i18n) Object.assign(app.locals, deps.i18n.englishLocals);
 
   app.use(securityHeaders({ twilioTransport: Boolean(config.twilio), https: config.session.secureCookie }));
   app.use(requestLogger(logger));
@@ -47,6 +51,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(healthRoutes(deps.health, logger));
   for (const webhooks of deps.webhooks) app.use(webhooks);
   app.use(deps.auth.sessionMiddleware);
+  if (deps.i18n) app.use(deps.i18n.middleware);
   app.use(express.urlencoded({ extended: false, limit: '32kb' }));
   app.use(express.json({ limit: '128kb' }));
   app.use(deps.auth.pageMiddleware);

@@ -6,6 +6,7 @@ import { createAuth, createSessionStore, resolveSessionSecret, type Auth } from 
 import type { Config } from './config.js';
 import { conversationApiRoutes, createConversationsFeature, messageSendLimit, type ConversationsFeature } from './conversations/index.js';
 import { createDraftPreviewService, draftPreviewRoutes } from './draft-preview/index.js';
+import { createInterfaceLanguages } from './i18n/index.js';
 import { isDatabaseReachable } from './lib/database.js';
 import type { Logger } from './lib/logger.js';
 import { flexibleLimiters, rateLimitStores } from './lib/rate-limit-store.js';
@@ -107,6 +108,7 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
       createSavedRepliesFeature({ conversations }).routes,
       createSearchFeature({ events: conversations.events, logger }).routes,
     ],
+    i18n: createInterfaceLanguages({ translations: translation.service, logger }),
   };
   return {
     app: createApp(deps),

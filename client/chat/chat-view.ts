@@ -8,6 +8,7 @@ import { PhonePanel } from './phone-panel.js';
 import { attachSavedReplies } from './rep-tools.js';
 import { TranslationRetry, type Translation, type Translations } from './translations.js';
 import { h, setText } from '../lib/dom.js';
+import { t } from '../lib/i18n.js';
 import { newClientId } from '../lib/ids.js';
 
 export interface ChatViewOptions {
@@ -49,28 +50,28 @@ export class ChatView {
   constructor(private readonly options: ChatViewOptions) {
     const id = options.conversationId;
     this.statusEl = h('p', { class: 'text-sm text-slate-600', role: 'status', 'data-part': 'connection' });
-    this.olderButton = h('button', { type: 'button', class: 'mx-auto my-2 block rounded-md border border-slate-300 bg-white px-3 py-1 text-sm hover:bg-slate-100', hidden: true }, 'Load older messages');
+    this.olderButton = h('button', { type: 'button', class: 'mx-auto my-2 block rounded-md border border-slate-300 bg-white px-3 py-1 text-sm hover:bg-slate-100', hidden: true }, t('loadOlder', 'Load older messages'));
     this.olderButton.addEventListener('click', () => void this.loadOlder());
     this.list = h('ol', {
       class: 'flex h-[55vh] min-h-[16rem] flex-col gap-3 overflow-y-auto rounded-lg border border-slate-200 bg-slate-100 p-3 sm:p-4',
       'aria-live': 'polite',
       'aria-relevant': 'additions',
-      'aria-label': 'Messages',
+      'aria-label': t('messages', 'Messages'),
       tabindex: '0',
       'data-part': 'messages',
     });
     this.list.addEventListener('scroll', () => this.isNearBottom() && (this.newBelow.hidden = true));
-    this.newBelow = h('button', { type: 'button', class: 'mx-auto -mt-12 mb-4 block rounded-full bg-indigo-600 px-3 py-1 text-sm text-white shadow', hidden: true }, 'New messages ↓');
+    this.newBelow = h('button', { type: 'button', class: 'mx-auto -mt-12 mb-4 block rounded-full bg-indigo-600 px-3 py-1 text-sm text-white shadow', hidden: true }, t('newBelow', 'New messages ↓'));
     this.newBelow.addEventListener('click', () => this.scrollToEnd());
     this.emptyEl = h('p', { class: 'py-6 text-center text-sm text-slate-600', 'data-part': 'empty', hidden: true },
-      options.me.role === 'rep' ? 'No messages yet.' : 'Say hello: a support representative will answer here, in your language.');
+      options.me.role === 'rep' ? t('emptyRep', 'No messages yet.') : t('emptyCustomer', 'Say hello: a support representative will answer here, in your language.'));
     this.typingEl = h('p', { class: 'h-5 text-sm italic text-slate-500', 'data-part': 'typing' });
     this.closedEl = h('div', { class: 'rounded-md border border-amber-300 bg-amber-50 p-3 text-amber-900', role: 'status', hidden: true, 'data-part': 'closed' });
     this.composer = new Composer(`composer-${id}`, {
       onSend: (body) => this.sendNew(body),
       onTyping: () => options.client.typing(id),
     });
-    this.element = h('section', { class: 'flex h-full min-h-0 flex-col gap-2', 'aria-label': 'Conversation', 'data-chat-view': id },
+    this.element = h('section', { class: 'flex h-full min-h-0 flex-col gap-2', 'aria-label': t('conversation', 'Conversation'), 'data-chat-view': id },
       this.statusEl, this.olderButton, this.emptyEl, this.list, this.newBelow, this.typingEl, this.closedEl, this.composer.element);
     this.retry = new TranslationRetry(options.translations, (results) => this.applyTranslations(results));
     if (options.me.role === 'rep') {
@@ -92,7 +93,7 @@ export class ChatView {
       client.on('conversationUpdated', (summary) => summary.id === conversationId && this.setSummary(summary)),
       client.on('connection', (state) => this.onConnection(state)),
     );
-    setText(this.statusEl, 'Loading messages…');
+    setText(this.statusEl, t('loading', 'Loading messages…'));
     try {
       this.setSummary(await client.join(conversationId));
       await this.loadPage();
@@ -100,7 +101,7 @@ export class ChatView {
       this.scrollToEnd();
       client.markRead(conversationId);
     } catch {
-      setText(this.statusEl, 'Could not load this conversation. Check your connection and reload the page.');
+      setText(this.statusEl, t('loadFailed', 'Could not load this conversation. Check your connection and reload the page.'));
     }
   }
 
@@ -142,7 +143,7 @@ export class ChatView {
 
   private async loadOlder(): Promise<void> {
     const height = this.list.scrollHeight;
-    await this.loadPage(this.oldestId).catch(() => setText(this.statusEl, 'Could not load older messages.'));
+    await this.loadPage(this.oldestId).catch(() => setText(this.statusEl, t('loadOlderFailed', 'Could not load older messages.')));
     this.list.scrollTop += this.list.scrollHeight - height;
   }
 
@@ -234,7 +235,7 @@ export class ChatView {
     this.composer.setDisabled(closed);
     this.closedEl.hidden = !closed;
     if (!closed) return;
-    this.closedEl.replaceChildren(h('p', { class: 'font-medium' }, 'This conversation is closed. It is read-only now.'));
+    this.closedEl.replaceChildren(h('p', { class: 'font-medium' }, t('closedReadOnly', 'This conversation is closed. It is read-only now.')));
     const actions = this.options.closedActions?.();
     if (actions) this.closedEl.append(actions);
   }
@@ -248,7 +249,7 @@ export class ChatView {
 
   private onTyping(userId: string, username: string): void {
     if (userId === this.options.me.id || this.summary?.status === 'closed') return;
-    setText(this.typingEl, `${username || 'Someone'} is typing…`);
+    setText(this.typingEl, t('typing', '{name} is typing…', { name: username || t('someone', 'Someone') }));
     clearTimeout(this.typingTimer);
     this.typingTimer = setTimeout(() => this.clearTyping(), TYPING_SHOWN_MS);
   }
@@ -260,9 +261,9 @@ export class ChatView {
 
   private onConnection(state: string): void {
     const labels: Record<string, string> = {
-      reconnecting: 'Connection lost. Reconnecting…',
-      disconnected: 'Disconnected.',
-      failed: 'Cannot reach the chat server. Reload the page to try again.',
+      reconnecting: t('reconnecting', 'Connection lost. Reconnecting…'),
+      disconnected: t('disconnected', 'Disconnected.'),
+      failed: t('connectionFailed', 'Cannot reach the chat server. Reload the page to try again.'),
     };
     setText(this.statusEl, labels[state] ?? '');
     // Messages may have arrived while we were away: fetch the newest page again (merged by clientId).

@@ -2,6 +2,7 @@
 // couple of seconds, and the box is disabled when the conversation is closed.
 import { MAX_MESSAGE_LENGTH } from '../../src/contract/chat.js';
 import { h } from '../lib/dom.js';
+import { t } from '../lib/i18n.js';
 
 const TYPING_EVERY_MS = 2_000;
 
@@ -26,11 +27,11 @@ export class Composer {
       'aria-describedby': `${id}-hint`,
       class: 'block w-full resize-y rounded-md border border-slate-300 px-3 py-2 text-base focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500',
     });
-    this.button = h('button', { type: 'submit', class: 'rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 focus:outline-none focus:ring-2 focus:ring-indigo-500 focus:ring-offset-2 disabled:cursor-not-allowed disabled:bg-slate-400' }, 'Send');
+    this.button = h('button', { type: 'submit', class: 'rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 focus:outline-none focus:ring-2 focus:ring-indigo-500 focus:ring-offset-2 disabled:cursor-not-allowed disabled:bg-slate-400' }, t('send', 'Send'));
     this.element = h('form', { class: 'flex flex-col gap-1', 'data-part': 'composer' },
-      h('label', { for: id, class: 'text-sm font-medium text-slate-700' }, 'Your message'),
+      h('label', { for: id, class: 'text-sm font-medium text-slate-700' }, t('yourMessage', 'Your message')),
       h('div', { class: 'flex items-end gap-2' }, this.input, this.button),
-      h('p', { id: `${id}-hint`, class: 'text-xs text-slate-600' }, 'Enter sends · Shift+Enter starts a new line'),
+      h('p', { id: `${id}-hint`, class: 'text-xs text-slate-600' }, t('composerHint', 'Enter sends · Shift+Enter starts a new line')),
     );
     this.element.addEventListener('submit', (event) => {
       event.preventDefault();

@@ -4,6 +4,7 @@
 import type { ChatMessage } from './chat-client.js';
 import { untranslatedNote, type ReaderRole, type Translation } from './translations.js';
 import { formatTime, h, setText } from '../lib/dom.js';
+import { languageNameInInterface, t } from '../lib/i18n.js';
 import { languageLabel } from '../lib/languages.js';
 
 export type SendState = 'sent' | 'pending' | 'failed';
@@ -47,7 +48,7 @@ export class MessageItem {
       hidden: true,
     });
     this.toggle.addEventListener('click', () => this.flip());
-    this.retryButton = h('button', { type: 'button', class: 'ml-2 font-medium text-indigo-700 underline', hidden: true }, 'Retry');
+    this.retryButton = h('button', { type: 'button', class: 'ml-2 font-medium text-indigo-700 underline', hidden: true }, t('retry', 'Retry'));
     this.retryButton.addEventListener('click', () => onRetry(this));
     this.statusEl = h('span', { class: 'text-xs', 'data-part': 'send-state' });
     this.element = h(
@@ -79,7 +80,7 @@ export class MessageItem {
 
   setSendState(state: SendState): void {
     this.element.dataset.state = state;
-    const labels: Record<SendState, string> = { sent: '', pending: 'Sending…', failed: 'Not sent.' };
+    const labels: Record<SendState, string> = { sent: '', pending: t('sending', 'Sending…'), failed: t('notSent', 'Not sent.') };
     setText(this.statusEl, labels[state]);
     this.statusEl.className = `text-xs ${state === 'failed' ? 'text-red-700' : 'text-slate-500'}`;
     this.retryButton.hidden = state !== 'failed';
@@ -118,9 +119,10 @@ export class MessageItem {
     if (original && source) this.bodyEl.lang = source.toLowerCase();
     else this.bodyEl.removeAttribute('lang');
     this.element.dataset.translated = translated ? 'true' : 'false';
-    this.renderNote(translation, languageLabel(source));
+    const sourceName = languageNameInInterface(source, languageLabel(source));
+    this.renderNote(translation, sourceName);
     this.toggle.hidden = !translated;
     this.toggle.setAttribute('aria-pressed', String(this.showingOriginal));
-    setText(this.toggle, this.showingOriginal ? 'Show translation' : `Show original (${languageLabel(source)})`);
+    setText(this.toggle, this.showingOriginal ? t('showTranslation', 'Show translation') : t('showOriginal', 'Show original ({language})', { language: sourceName }));
   }
 }

@@ -3,6 +3,7 @@
 // not translate come back marked, stay readable in the original, and are asked for again later,
 // unless the server says translation is off (not configured): then asking again cannot help.
 import type { CarriedTranslation, ConversationFormality } from '../../src/contract/chat.js';
+import { t } from '../lib/i18n.js';
 import { baseLanguage, isSameLanguage } from '../lib/languages.js';
 
 export interface Translatable {
@@ -43,11 +44,11 @@ export type ReaderRole = 'customer' | 'rep';
  * theirs to fix).
  */
 export function untranslatedNote(translation: Translation, readerRole: ReaderRole, sourceLabel: string): { text: string; tone: 'warning' | 'neutral' } {
-  if (!translation.off) return { text: `Translation unavailable: showing the original (${sourceLabel}). Retrying…`, tone: 'warning' };
+  if (!translation.off) return { text: t('translationUnavailable', 'Translation unavailable: showing the original ({language}). Retrying…', { language: sourceLabel }), tone: 'warning' };
   if (readerRole === 'rep') {
-    return { text: `Not translated (${sourceLabel}): translation is off. Set DEEPL_AUTH_KEY on the server to turn it on.`, tone: 'neutral' };
+    return { text: t('translationOff', 'Not translated ({language}): translation is off. Set DEEPL_AUTH_KEY on the server to turn it on.', { language: sourceLabel }), tone: 'neutral' };
   }
-  return { text: `Not translated (${sourceLabel}).`, tone: 'neutral' };
+  return { text: t('notTranslated', 'Not translated ({language}).', { language: sourceLabel }), tone: 'neutral' };
 }
 
 export type PostBatch = (body: BatchRequest) => Promise<BatchAnswer>;

@@ -2,10 +2,11 @@
 // of the last message, channel badge (web / SMS / WhatsApp), unread count, and the join / open / close / transcript actions.
 import type { User, ConversationSummary } from '../chat/chat-client.js';
 import { formatTime, h, setText } from '../lib/dom.js';
+import { t } from '../lib/i18n.js';
 import { languageLabel } from '../lib/languages.js';
 import { CallBadge } from './call-badge.js';
 
-const channelLabels: Record<ConversationSummary['channel'], string> = { web: 'Web', sms: 'SMS', whatsapp: 'WhatsApp', phone: 'Phone' };
+const channelLabels: Record<ConversationSummary['channel'], string> = { web: t('web', 'Web'), sms: 'SMS', whatsapp: 'WhatsApp', phone: t('phone', 'Phone') };
 
 export interface RowActions {
   open: (summary: ConversationSummary) => void;
@@ -41,9 +42,9 @@ export class ConversationRow {
     this.previewEl = h('p', { class: 'truncate text-sm text-slate-700', 'data-part': 'preview' });
     this.primary = h('button', { type: 'button', class: 'rounded-md bg-indigo-600 px-3 py-1 text-sm font-medium text-white hover:bg-indigo-700 focus:outline-none focus:ring-2 focus:ring-indigo-500' });
     this.primary.addEventListener('click', () => (this.joined ? actions.open(this.summary) : actions.join(this.summary)));
-    this.closeButton = h('button', { type: 'button', class: 'rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100' }, 'Close');
+    this.closeButton = h('button', { type: 'button', class: 'rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-100' }, t('rowClose', 'Close'));
     this.closeButton.addEventListener('click', () => actions.close(this.summary));
-    const transcript = h('a', { href: `/conversations/${encodeURIComponent(summary.id)}/transcript`, class: 'px-1 text-sm text-indigo-700 underline' }, 'Transcript');
+    const transcript = h('a', { href: `/conversations/${encodeURIComponent(summary.id)}/transcript`, class: 'px-1 text-sm text-indigo-700 underline' }, t('rowTranscript', 'Transcript'));
     this.element = h('li', { class: 'rounded-lg border border-slate-200 bg-white p-3 shadow-sm', 'data-conversation-row': summary.id },
       h('div', { class: 'flex flex-wrap items-center gap-2' }, this.nameEl, this.channelEl, this.callBadge.element, this.languageEl, this.statusEl, this.unreadEl, h('span', { class: 'ml-auto' }, this.timeEl)),
       this.previewEl,
@@ -63,9 +64,9 @@ export class ConversationRow {
     const name = summary.customer.username;
     setText(this.nameEl, name);
     setText(this.languageEl, languageLabel(summary.customer.language));
-    setText(this.channelEl, channelLabels[summary.channel] ?? 'Web');
+    setText(this.channelEl, channelLabels[summary.channel] ?? t('web', 'Web'));
     this.callBadge.show(summary.call);
-    setText(this.statusEl, open ? 'Open' : 'Closed');
+    setText(this.statusEl, open ? t('open', 'Open') : t('closed', 'Closed'));
     this.statusEl.className = `rounded-full px-2 py-0.5 text-xs font-medium ${open ? 'bg-emerald-100 text-emerald-900' : 'bg-slate-200 text-slate-700'}`;
     this.unreadEl.hidden = summary.unread === 0;
     setText(this.unreadEl, `${summary.unread} unread`);
@@ -73,11 +74,11 @@ export class ConversationRow {
     setText(this.timeEl, time.short);
     this.timeEl.dateTime = summary.lastActivityAt;
     this.renderPreview();
-    setText(this.primary, this.joined ? 'Open' : 'Join');
-    this.primary.setAttribute('aria-label', `${this.joined ? 'Open' : 'Join'} conversation with ${name}`);
+    setText(this.primary, this.joined ? t('rowOpen', 'Open') : t('rowJoin', 'Join'));
+    this.primary.setAttribute('aria-label', this.joined ? t('openWith', 'Open conversation with {name}', { name }) : t('joinWith', 'Join conversation with {name}', { name }));
     this.primary.hidden = !open && !this.joined;
     this.closeButton.hidden = !open;
-    this.closeButton.setAttribute('aria-label', `Close conversation with ${name}`);
+    this.closeButton.setAttribute('aria-label', t('closeWith', 'Close conversation with {name}', { name }));
   }
 
   setTranslatedPreview(text: string): void {
@@ -94,6 +95,6 @@ export class ConversationRow {
 
   private renderPreview(): void {
     const text = this.translatedPreview ?? this.summary.lastMessagePreview;
-    setText(this.previewEl, text || 'No messages yet');
+    setText(this.previewEl, text || t('rowNoMessages', 'No messages yet'));
   }
 }

@@ -4,6 +4,7 @@ import type { ChatClient, User, ConversationSummary } from '../chat/chat-client.
 import { ChatView } from '../chat/chat-view.js';
 import { needsTranslation, type Translations } from '../chat/translations.js';
 import { h, setText } from '../lib/dom.js';
+import { t } from '../lib/i18n.js';
 import { postAction } from '../lib/http.js';
 import { ConversationRow } from './conversation-row.js';
 
@@ -27,16 +28,16 @@ export class DashboardView {
   private selected: string | undefined;
 
   constructor(private readonly options: DashboardOptions) {
-    this.listEl = h('ul', { class: 'flex flex-col gap-2', 'aria-label': 'Conversations', 'data-part': 'conversation-list' });
-    this.emptyEl = h('p', { class: 'rounded-md border border-dashed border-slate-300 p-4 text-sm text-slate-600' }, 'No conversations yet. New ones appear here as customers start them.');
+    this.listEl = h('ul', { class: 'flex flex-col gap-2', 'aria-label': t('dashboardList', 'Conversations'), 'data-part': 'conversation-list' });
+    this.emptyEl = h('p', { class: 'rounded-md border border-dashed border-slate-300 p-4 text-sm text-slate-600' }, t('dashboardEmpty', 'No conversations yet. New ones appear here as customers start them.'));
     this.noticeEl = h('p', { class: 'text-sm text-slate-700', role: 'status', 'data-part': 'notice' });
-    this.panelTitle = h('h2', { class: 'text-lg font-semibold', tabindex: '-1' }, 'No conversation selected');
+    this.panelTitle = h('h2', { class: 'text-lg font-semibold', tabindex: '-1' }, t('noneSelected', 'No conversation selected'));
     this.panelBody = h('div', { class: 'min-h-0 flex-1' },
-      h('p', { class: 'text-sm text-slate-600' }, 'Join or open a conversation from the list.'));
+      h('p', { class: 'text-sm text-slate-600' }, t('pickOne', 'Join or open a conversation from the list.')));
     this.element = h('div', { class: 'grid gap-6 md:grid-cols-[minmax(16rem,22rem)_1fr]' },
-      h('section', { class: 'flex flex-col gap-3', 'aria-label': 'Conversation list' },
+      h('section', { class: 'flex flex-col gap-3', 'aria-label': t('listSection', 'Conversation list') },
         this.noticeEl, this.emptyEl, this.listEl),
-      h('section', { class: 'flex min-w-0 flex-col gap-3', 'aria-label': 'Selected conversation', 'data-part': 'panel' },
+      h('section', { class: 'flex min-w-0 flex-col gap-3', 'aria-label': t('selectedSection', 'Selected conversation'), 'data-part': 'panel' },
         this.panelTitle, this.panelBody),
     );
   }
@@ -49,7 +50,7 @@ export class DashboardView {
     try {
       this.upsert(await client.subscribeDashboard());
     } catch {
-      setText(this.noticeEl, 'Live updates are unavailable. Reload the page to try again.');
+      setText(this.noticeEl, t('liveUnavailable', 'Live updates are unavailable. Reload the page to try again.'));
     }
   }
 
@@ -107,7 +108,7 @@ export class DashboardView {
       this.rows.get(summary.id)?.update(joined);
       this.open(summary.id);
     } catch {
-      setText(this.noticeEl, `Could not join the conversation with ${summary.customer.username}. Try again.`);
+      setText(this.noticeEl, t('joinFailed', 'Could not join the conversation with {name}. Try again.', { name: summary.customer.username }));
     }
   }
 
@@ -115,9 +116,9 @@ export class DashboardView {
     try {
       await postAction(`/conversations/${encodeURIComponent(summary.id)}/close`);
       this.upsert([{ ...summary, status: 'closed' }]);
-      setText(this.noticeEl, `Closed the conversation with ${summary.customer.username}.`);
+      setText(this.noticeEl, t('closedWith', 'Closed the conversation with {name}.', { name: summary.customer.username }));
     } catch {
-      setText(this.noticeEl, `Could not close the conversation with ${summary.customer.username}. Try again.`);
+      setText(this.noticeEl, t('closeFailed', 'Could not close the conversation with {name}. Try again.', { name: summary.customer.username }));
     }
   }
 
@@ -136,7 +137,7 @@ export class DashboardView {
     this.selected = conversationId;
     for (const [id, other] of this.views) other.element.hidden = id !== conversationId;
     for (const [id, other] of this.rows) other.setSelected(id === conversationId);
-    setText(this.panelTitle, `Conversation with ${row.summary.customer.username}`);
+    setText(this.panelTitle, t('conversationWith', 'Conversation with {name}', { name: row.summary.customer.username }));
     view.focusComposer();
   }
 }

@@ -7,13 +7,14 @@ import { readConversation, readHistory, readPageConfig } from '../chat/page-conf
 import { enhanceNoteForm, openAtMessage } from '../chat/rep-tools.js';
 import { Translations } from '../chat/translations.js';
 import { h } from '../lib/dom.js';
+import { t } from '../lib/i18n.js';
 import { csrfToken, postJson } from '../lib/http.js';
 
 /** A closed conversation is read-only; the customer can start a new one from here. */
 function newConversationForm(): HTMLFormElement {
   return h('form', { method: 'post', action: '/conversations', class: 'mt-2' },
     h('input', { type: 'hidden', name: '_csrf', value: csrfToken() }),
-    h('button', { type: 'submit', class: 'rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 focus:outline-none focus:ring-2 focus:ring-indigo-500 focus:ring-offset-2' }, 'Start a new conversation'),
+    h('button', { type: 'submit', class: 'rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 focus:outline-none focus:ring-2 focus:ring-indigo-500 focus:ring-offset-2' }, t('startNew', 'Start a new conversation')),
   );
 }
 
@@ -22,7 +23,7 @@ function showStatus(root: HTMLElement, status: 'open' | 'closed'): void {
   root.dataset.status = status;
   const badge = document.getElementById('conversation-status');
   if (badge) {
-    badge.textContent = status === 'open' ? 'Open' : 'Closed';
+    badge.textContent = status === 'open' ? t('open', 'Open') : t('closed', 'Closed');
     badge.classList.toggle('bg-emerald-100', status === 'open');
     badge.classList.toggle('text-emerald-800', status === 'open');
     badge.classList.toggle('bg-slate-200', status === 'closed');

@@ -1,4 +1,5 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { acceptedLanguage, pageText } from '../i18n/index.js';
 import { AppError, type FieldErrors } from '../lib/errors.js';
 import type { Role, User } from '../contract/chat.js';
 import { languageName } from '../contract/languages.js';
@@ -28,7 +29,7 @@ interface FormState {
 
 const CREATE_REP_COMMAND = 'npm run admin -- rep:create --username NAME --language EN-US';
 
-const roleTitles: Record<Role, string> = { customer: 'Log in', rep: 'Representative log in' };
+const roleTitles: Record<Role, string> = { customer: 'auth.loginTitle', rep: 'auth.repLoginTitle' };
 const WRONG_CREDENTIALS = 'That username and password do not match an account. Check both and try again.';
 
 export function authRoutes(deps: AuthRoutesDeps): Router {
@@ -59,22 +60,27 @@ export function authRoutes(deps: AuthRoutesDeps): Router {
   router.get('/account', requireUser(), async (req, res) => {
     const languages = await deps.users.languages();
     const language = languageName(req.user?.language ?? '', languages);
-    res.render('auth/account', { title: 'Your account', account: req.user, language, languages });
+    res.render('auth/account', { title: pageText(res)('account.title'), account: req.user, language, languages });
   });
   return router;
 }
 
 function signUpHandlers(users: UserService): { show: RequestHandler; submit: RequestHandler } {
-  const render = async (res: Response, state: FormState = {}) =>
+  const render = async (res: Response, state: FormState = {}) => {
+    const languages = await users.languages();
+    // A first visit preselects the language the browser asks for (Accept-Language), if it is offered.
+    const accepted = acceptedLanguage(res.req);
+    const preselected = accepted && languages.some((language) => language.code === accepted) ? { language: accepted } : {};
     res.render('auth/register', {
-      title: 'Create your account',
-      languages: await users.languages(),
+      title: pageText(res)('auth.registerTitle'),
+      languages,
       passwordRule: PASSWORD_RULE,
       usernameRule: USERNAME_RULE,
-      values: state.values ?? {},
+      values: state.values ?? preselected,
       errors: state.errors ?? {},
       message: state.message,
     });
+  };
   const show: RequestHandler = async (_req, res) => render(res);
   const submit: RequestHandler = async (req, res) => {
     const form = parseForm(registerFormSchema, req.body);
@@ -98,7 +104,7 @@ function signUpHandlers(users: UserService): { show: RequestHandler; submit: Req
 
 function renderLogin(res: Response, role: Role, state: FormState = {}): void {
   res.render('auth/login', {
-    title: roleTitles[role],
+    title: pageText(res)(roleTitles[role]),
     role,
     action: loginPaths[role],
     values: state.values ?? {},

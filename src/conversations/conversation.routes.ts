@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { requireRole, requireUser } from '../auth/index.js';
+import { pageText } from '../i18n/index.js';
 import { z } from 'zod';
 import { CONVERSATION_FORMALITIES, HISTORY_PAGE_SIZE, MAX_MESSAGE_LENGTH, type User } from '../contract/chat.js';
 import { isBuiltInTargetLanguage } from '../contract/languages.js';
@@ -37,7 +38,7 @@ export function conversationRoutes(feature: ConversationsFeature): Router {
     res.render('conversations/show', {
       languagePrompt,
       translationCharacters,
-      title: user.role === 'rep' ? `Conversation with ${view.customer.username}` : 'Your conversation',
+      title: user.role === 'rep' ? pageText(res)('chat.repTitle', { name: view.customer.username }) : pageText(res)('chat.customerTitle'),
       conversation: toSummary(view, user),
       chatUser: chatUserOf(user),
       transportId: view.transportId ?? '',
@@ -57,7 +58,7 @@ export function conversationRoutes(feature: ConversationsFeature): Router {
     if (user.role === 'rep') return res.redirect(303, '/support');
     const list = await conversations.listForCustomer(user);
     res.render('conversations/index', {
-      title: 'Your conversations',
+      title: pageText(res)('conversations.title'),
       open: list.find((conversation) => conversation.status === 'open'),
       closed: list.filter((conversation) => conversation.status === 'closed'),
     });

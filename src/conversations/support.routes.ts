@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
 import { requireRole } from '../auth/index.js';
+import { pageText } from '../i18n/index.js';
 import type { User } from '../contract/chat.js';
 import type { ConversationsFeature } from './conversations.feature.js';
 import { dashboardQuerySchema, parseConversationId } from './conversation.schemas.js';
@@ -16,7 +17,7 @@ export function supportRoutes(feature: ConversationsFeature): Router {
     const { conversations, hasMore } = await feature.conversations.dashboard(actor(req), { page });
     res.render('support/index', {
       page,
-      title: 'Support dashboard',
+      title: pageText(res)('support.title'),
       conversations,
       hasMore,
       openCount: conversations.filter((conversation) => conversation.status === 'open').length,

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import mongoose from 'mongoose';
+import { ensureInterfaceLocals } from '../i18n/index.js';
 import {
   AppError,
   ConflictError,
@@ -82,11 +83,13 @@ export function errorMiddleware(options: { exposeInternals: boolean }): ErrorReq
     if (appError instanceof TooManyRequestsError) {
       res.setHeader('Retry-After', String(appError.retryAfterSeconds));
     }
+    ensureInterfaceLocals(res);
+    const translate = readerTranslation(res);
     const view: ErrorView = {
       status: appError.status,
       code: appError.code,
-      message: appError.message,
-      fields: appError.fields,
+      message: translate(appError.message),
+      fields: appError.fields && Object.fromEntries(Object.entries(appError.fields).map(([field, message]) => [field, translate(message)])),
       stack: options.exposeInternals && error instanceof Error ? error.stack : undefined,
     };
     res.status(view.status);
@@ -107,10 +110,16 @@ function sendError(res: Response, view: ErrorView, json: boolean): void {
     return;
   }
   res.format({
-    html: () => res.render('errors/error', { title: titleFor(view.status), error: view }),
+    html: () => res.render('errors/error', { title: readerTranslation(res)(titleFor(view.status)), error: view }),
     json: () => res.json(body),
     default: () => res.type('text/plain').send(view.message),
   });
+}
+
+/** The reader's language for messages written in English (src/i18n puts `tm` in res.locals); English otherwise. */
+function readerTranslation(res: Response): (text: string) => string {
+  const tm: unknown = res.locals.tm;
+  return typeof tm === 'function' ? (text) => String((tm as (text: string) => unknown)(text)) : (text) => text;
 }
 
 function titleFor(status: number): string {

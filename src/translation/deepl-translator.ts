@@ -84,6 +84,13 @@ function requestOptions(options: TranslateOptions | undefined): deepl.TranslateT
   if (options.context) result.context = options.context;
   if (options.formality) result.formality = options.formality;
   if (options.glossaryId) result.glossary = options.glossaryId;
+  if (options.xml) {
+    // Structure comes from the splitting tags alone, so DeepL never merges two of them into one sentence.
+    result.tagHandling = 'xml';
+    result.ignoreTags = [...options.xml.ignoreTags];
+    result.splittingTags = [...options.xml.splittingTags];
+    result.outlineDetection = false;
+  }
   return result;
 }
 

@@ -38,7 +38,7 @@ export {
   type TranslationOutcome,
   type TranslationService,
 } from './translation.service.js';
-export { createNoTranslator, type Formality, type TranslatedText, type TranslateOptions, type Translator } from './translator.js';
+export { createNoTranslator, type Formality, type TranslatedText, type TranslateOptions, type Translator, type XmlHandling } from './translator.js';
 export { createDeeplAccount, type DeeplAccount } from './deepl-account.js';
 export { createGlossaryDirectory, type ActiveGlossary, type GlossaryDirectory } from './glossary-directory.js';
 export { createGlossaryService, glossaryPair, glossaryVersion, parseGlossaryCsv, type GlossaryService, type GlossarySummary, type GlossaryTerm } from './glossary.service.js';

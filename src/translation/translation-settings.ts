@@ -1,7 +1,7 @@
 import type { ConversationFormality } from '../contract/chat.js';
 import { baseLanguage } from '../contract/languages.js';
 import type { GlossaryDirectory } from './glossary-directory.js';
-import type { Formality, TranslateOptions } from './translator.js';
+import type { Formality, TranslateOptions, XmlHandling } from './translator.js';
 
 /** DeepL's target languages with a formal/informal register (`supports_formality`), by base code. */
 export const formalityLanguages: ReadonlySet<string> = new Set(['DE', 'ES', 'FR', 'IT', 'JA', 'NL', 'PL', 'PT', 'RU']);
@@ -13,6 +13,8 @@ export interface SettingsRequest {
   register?: ConversationFormality;
   /** Leave `source_lang` out so DeepL says what it reads (not possible with a glossary). */
   detectSource?: boolean;
+  /** The text is XML (the interface catalog): tags kept, placeholders in ignored tags untouched. */
+  xml?: XmlHandling;
 }
 
 /** How one (source, target) call is made, and what of it the memory key must hold. */
@@ -51,6 +53,10 @@ export function resolveSettings(request: SettingsRequest, sources: SettingsSourc
   if (glossary) {
     options.glossaryId = glossary.id;
     keyOptions.glossary = glossary.version;
+  }
+  if (request.xml) {
+    options.xml = request.xml;
+    keyOptions.xml = [...request.xml.ignoreTags, '/', ...request.xml.splittingTags].join(',');
   }
   return { options, keyOptions, sendSource: !request.detectSource || glossary !== undefined };
 }

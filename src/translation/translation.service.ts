@@ -6,7 +6,7 @@ import type { ConversationFormality } from '../contract/chat.js';
 import type { GlossaryDirectory } from './glossary-directory.js';
 import { resolveSettings, type CallSettings } from './translation-settings.js';
 import type { TranslationUsage } from './translation-usage.js';
-import type { Formality, Translator } from './translator.js';
+import type { Formality, Translator, XmlHandling } from './translator.js';
 
 /** One text as the reader gets it, in the order asked. */
 export interface TranslationOutcome {
@@ -37,6 +37,8 @@ export interface TranslateRequestOptions {
   conversationId?: string;
   /** A preview or back-translation: counted apart, and refused by the feature once the budget is spent. */
   nonEssential?: boolean;
+  /** The texts are XML whose tags DeepL keeps (the interface catalog, see src/i18n). */
+  xml?: XmlHandling;
 }
 
 export interface PrefetchOptions {
@@ -119,7 +121,7 @@ export function createTranslationService(deps: TranslationServiceDeps): Translat
     const targetCode = normaliseLanguageCode(target);
     const sourceCode = source ? normaliseLanguageCode(source) : undefined;
     await deps.glossaries?.ensureFresh();
-    const settings = settingsFor({ source: sourceCode, target: targetCode, register: options.register, detectSource: options.detectSource });
+    const settings = settingsFor({ source: sourceCode, target: targetCode, register: options.register, detectSource: options.detectSource, xml: options.xml });
     const call: Call = {
       source: sourceCode,
       target: targetCode,

@@ -20,6 +20,13 @@ export interface TranslateOptions {
   formality?: Formality;
   /** A DeepL glossary for exactly this source → target pair (DeepL needs `source` with it). */
   glossaryId?: string;
+  /** The text is XML: DeepL keeps the tags, translates none of the text in `ignoreTags`, and splits sentences at `splittingTags`. */
+  xml?: XmlHandling;
+}
+
+export interface XmlHandling {
+  ignoreTags: readonly string[];
+  splittingTags: readonly string[];
 }
 
 /**

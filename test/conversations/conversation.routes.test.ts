@@ -119,14 +119,15 @@ describe('conversation routes', () => {
   });
 
   it('when a message is empty or longer than 1,600 characters, then the form comes back with the error and the text', async () => {
+    // The customer reads Spanish (createCustomer's default): so do the form's errors.
     const agent = await loginAgent(app, { role: 'customer', ...(await createCustomer()) });
     const id = await startConversation(agent);
     const empty = await sendForm(agent, id, '   ');
     expect(empty.status).toBe(400);
-    expect(empty.text).toContain('Write a message first.');
+    expect(empty.text).toContain('Escribe un mensaje primero.');
     const long = await sendForm(agent, id, 'x'.repeat(1601));
     expect(long.status).toBe(400);
-    expect(long.text).toContain('at most 1600 characters');
+    expect(long.text).toContain('como máximo 1600 caracteres');
     expect(long.text).toContain('x'.repeat(1601));
     expect((await sendForm(agent, id, 'y'.repeat(1600))).status).toBe(303);
     expect(await Message.countDocuments({ conversationId: id })).toBe(1);

@@ -62,8 +62,19 @@ async function pinnedMessage(page: Page, text: string, scope = 'body'): Promise<
   return page.locator(`${scope} li[data-client-id="${await found.getAttribute('data-client-id')}"]`);
 }
 
-async function send(page: Page, text: string, scope = 'body'): Promise<void> {
-  const box = page.locator(scope).getByLabel('Your message');
+// The customers read Spanish, interface included (locales/es.json); the rep reads English.
+const es = {
+  yourMessage: 'Tu mensaje',
+  startConversation: 'Iniciar una conversación',
+  loadOlder: 'Cargar mensajes anteriores',
+  closed: 'Esta conversación está cerrada',
+  startNew: 'Iniciar una conversación nueva',
+  closedBadge: 'Cerrada',
+  showTranslation: 'Mostrar traducción',
+};
+
+async function send(page: Page, text: string, scope = 'body', label = es.yourMessage): Promise<void> {
+  const box = page.locator(scope).getByLabel(label);
   await box.fill(text);
   await box.press('Enter');
 }
@@ -99,10 +110,10 @@ describe('chat between a Spanish customer and an English rep', { timeout: 60_000
     await customer.getByLabel('Your language').selectOption('ES');
     await customer.getByRole('button', { name: 'Create account' }).click();
     await customer.waitForURL('**/conversations');
-    await customer.getByRole('button', { name: 'Start a conversation' }).click();
+    await customer.getByRole('button', { name: es.startConversation }).click();
     await customer.waitForURL(/\/conversations\/[0-9a-f]{24}$/);
     conversationId = new URL(customer.url()).pathname.split('/').pop() ?? '';
-    await customer.locator('[data-chat-view]').getByLabel('Your message').waitFor();
+    await customer.locator('[data-chat-view]').getByLabel(es.yourMessage).waitFor();
 
     const row = repPage.locator(`[data-conversation-row="${conversationId}"]`);
     await row.waitFor();
@@ -123,16 +134,16 @@ describe('chat between a Spanish customer and an English rep', { timeout: 60_000
     await onRepSide.getByRole('button', { name: 'Show original (Spanish)' }).click();
     await expect.poll(() => onRepSide.locator('[data-part="body"]').textContent()).toBe('Necesito ayuda con mi pedido');
 
-    await customer.getByLabel('Your message').pressSequentially('Hola');
+    await customer.getByLabel(es.yourMessage).pressSequentially('Hola');
     await repPage.locator(panel).locator('[data-part="typing"]', { hasText: `${customerName} is typing` }).waitFor();
-    await customer.getByLabel('Your message').fill('');
+    await customer.getByLabel(es.yourMessage).fill('');
 
-    await send(repPage, 'How can I help you?', panel);
+    await send(repPage, 'How can I help you?', panel, 'Your message');
     const onCustomerSide = await pinnedMessage(customer, '¿En qué puedo ayudarle?');
     await expect.poll(() => onCustomerSide.locator('[data-part="author"]').textContent()).toBe(rep.username);
-    await onCustomerSide.getByRole('button', { name: /^Show original \(English/ }).click();
+    await onCustomerSide.getByRole('button', { name: /^Mostrar original \(inglés/ }).click();
     await expect.poll(() => onCustomerSide.locator('[data-part="body"]').textContent()).toBe('How can I help you?');
-    await onCustomerSide.getByRole('button', { name: 'Show translation' }).click();
+    await onCustomerSide.getByRole('button', { name: es.showTranslation }).click();
     await expect.poll(() => onCustomerSide.locator('[data-part="body"]').textContent()).toBe('¿En qué puedo ayudarle?');
     await expect.poll(() => messageWith(customer, 'Necesito ayuda con mi pedido').getAttribute('data-state')).toBe('sent');
   });
@@ -140,7 +151,7 @@ describe('chat between a Spanish customer and an English rep', { timeout: 60_000
   it('when messages look like HTML, then both sides show them as literal text and no script runs', async () => {
     const panel = `[data-chat-view="${conversationId}"]`;
     await send(customer, imgAttack);
-    await send(repPage, scriptAttack, panel);
+    await send(repPage, scriptAttack, panel, 'Your message');
     for (const [page, scope] of [[customer, 'body'], [repPage, panel]] as const) {
       await messageWith(page, imgAttack, scope).first().waitFor();
       await messageWith(page, scriptAttack, scope).first().waitFor();
@@ -150,7 +161,7 @@ describe('chat between a Spanish customer and an English rep', { timeout: 60_000
   });
 
   it('when the customer presses Shift+Enter, then the message gets a new line and Enter sends it once', async () => {
-    const box = customer.getByLabel('Your message');
+    const box = customer.getByLabel(es.yourMessage);
     const before = await messageBodies(customer).count();
     await box.pressSequentially('Línea uno');
     await box.press('Shift+Enter');
@@ -195,7 +206,7 @@ describe('chat between a Spanish customer and an English rep', { timeout: 60_000
     await customer.reload();
     await messageWith(customer, `Update number ${HISTORY_PAGE_SIZE}`).waitFor();
     let pages = 1;
-    const older = customer.getByRole('button', { name: 'Load older messages' });
+    const older = customer.getByRole('button', { name: es.loadOlder });
     while (await older.isVisible()) {
       await older.click();
       pages++;
@@ -224,7 +235,7 @@ describe('chat between a Spanish customer and an English rep', { timeout: 60_000
     await page.getByLabel('Username').fill(second.username);
     await page.getByLabel('Password').fill(second.password);
     await page.getByRole('button', { name: /log in/i }).click();
-    await page.getByRole('button', { name: 'Start a conversation' }).click();
+    await page.getByRole('button', { name: es.startConversation }).click();
     await page.waitForURL(/\/conversations\/[0-9a-f]{24}$/);
     const secondId = new URL(page.url()).pathname.split('/').pop() ?? '';
     await send(page, 'Hola');
@@ -244,12 +255,12 @@ describe('chat between a Spanish customer and an English rep', { timeout: 60_000
     await customer.evaluate('window.__samePage = true');
     await repPage.locator(`[data-conversation-row="${conversationId}"]`).getByRole('button', { name: `Close conversation with ${customerName}` }).click();
 
-    await customer.locator('[data-part="closed"]', { hasText: 'This conversation is closed' }).waitFor();
-    expect(await customer.getByLabel('Your message').isVisible()).toBe(false);
-    expect(await customer.getByLabel('Your message').isDisabled()).toBe(true);
-    await customer.getByRole('button', { name: 'Start a new conversation' }).waitFor();
+    await customer.locator('[data-part="closed"]', { hasText: es.closed }).waitFor();
+    expect(await customer.getByLabel(es.yourMessage).isVisible()).toBe(false);
+    expect(await customer.getByLabel(es.yourMessage).isDisabled()).toBe(true);
+    await customer.getByRole('button', { name: es.startNew }).waitFor();
     expect(await customer.evaluate('window.__samePage')).toBe(true);
-    await expect.poll(() => customer.locator('#conversation-status').textContent()).toBe('Closed');
+    await expect.poll(() => customer.locator('#conversation-status').textContent()).toBe(es.closedBadge);
     expect(await saveScreenshots(customer, 'chat-customer-closed')).toHaveLength(2);
   });
 });

@@ -28,7 +28,8 @@
  * base language comes back unchanged, as with DeepL. What changes a result shows in the marker:
  * `[DE formal]` / `[DE informal]` for `formality`, `+context` when `context` was given; a glossary's
  * terms replace their source terms and add `+glossary`. `context` is not counted in `characters`
- * (DeepL does not bill it).
+ * (DeepL does not bill it). With `tag_handling=xml` the tags stay and each text between them is
+ * translated on its own, except inside the `ignore_tags` (as DeepL does).
  */
 import type { Server } from 'node:http';
 import express from 'express';
@@ -51,6 +52,7 @@ export interface TranslateCall {
   context: string | undefined;
   formality: string | undefined;
   glossaryId: string | undefined;
+  tagHandling: string | undefined;
 }
 
 export interface DeeplServer {
@@ -138,6 +140,22 @@ function glossaryProblem(glossary: FakeGlossary | undefined, source: string | un
   return undefined;
 }
 
+/** Translates the text between XML tags, leaving the tags and whatever is inside an ignored tag. */
+function translateXml(xml: string, ignoreTags: ReadonlySet<string>, translate: (text: string) => string): string {
+  let ignoredDepth = 0;
+  return xml
+    .split(/(<[^>]+>)/)
+    .map((part) => {
+      const tag = /^<(\/?)([A-Za-z][\w-]*)[^>]*>$/.exec(part);
+      if (tag) {
+        if (ignoreTags.has(tag[2] ?? '')) ignoredDepth += tag[1] ? -1 : 1;
+        return part;
+      }
+      return ignoredDepth > 0 || part.trim() === '' ? part : translate(part);
+    })
+    .join('');
+}
+
 function asList(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String);
   return value === undefined ? [] : [String(value)];
@@ -206,6 +224,7 @@ export async function startDeeplServer(options: DeeplServerOptions = {}): Promis
       context: optional('context'),
       formality: optional('formality'),
       glossaryId: optional('glossary_id'),
+      tagHandling: optional('tag_handling'),
     };
     translateLog.push(call);
     const glossary = call.glossaryId === undefined ? undefined : glossaries.get(call.glossaryId);
@@ -217,7 +236,9 @@ export async function startDeeplServer(options: DeeplServerOptions = {}): Promis
     const options: CallOptions = { context: call.context, formality: call.formality, glossary };
     const results = call.text.map((text) => {
       const source = declared ?? detectLanguage(text);
-      const translated = fakeTranslate(text, source, target, translations, options);
+      const one = (part: string) => fakeTranslate(part, source, target, translations, options);
+      const ignored = new Set(asList(body.ignore_tags).flatMap((tags) => tags.split(',')));
+      const translated = call.tagHandling === 'xml' ? translateXml(text, ignored, one) : one(text);
       return { detected_source_language: source, text: translated, billed_characters: text.length };
     });
     res.json({ translations: results });
