@@ -48,10 +48,10 @@ async function signedIn(role: 'customer' | 'rep', account: TestAccount): Promise
 describe('the rep\'s workspace in a browser', { timeout: 90_000 }, () => {
   it('when the rep types / and picks a reply with the keyboard, then it is inserted, sent, and the customer reads it in Spanish; a note stays on the reps\' side', async () => {
     const customerPage = await signedIn('customer', customer);
-    await customerPage.getByRole('button', { name: 'Start a conversation' }).click();
+    await customerPage.getByRole('button', { name: 'Iniciar una conversación' }).click();
     await customerPage.waitForURL(/\/conversations\/[0-9a-f]{24}$/);
     const conversationId = new URL(customerPage.url()).pathname.split('/').pop() ?? '';
-    const customerBox = customerPage.locator('[data-chat-view]').getByLabel('Your message');
+    const customerBox = customerPage.locator('[data-chat-view]').getByLabel('Tu mensaje');
     await customerBox.fill('Hola');
     await customerBox.press('Enter');
 
