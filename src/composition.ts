@@ -4,7 +4,9 @@ import type { Store as SessionStore } from 'express-session';
 import { createApp, type AppDependencies } from './app.js';
 import { createAuth, createSessionStore, resolveSessionSecret, type Auth } from './auth/index.js';
 import type { Config } from './config.js';
-import { conversationApiRoutes, createConversationsFeature, messageSendLimit, type ConversationsFeature } from './conversations/index.js';
+import {
+  assignmentRoutes, conversationApiRoutes, createConversationsFeature, messageSendLimit, repDirectoryFrom, type ConversationsFeature,
+} from './conversations/index.js';
 import { isDatabaseReachable } from './lib/database.js';
 import type { Logger } from './lib/logger.js';
 import { flexibleLimiters, rateLimitStores } from './lib/rate-limit-store.js';
@@ -70,6 +72,7 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
       issueToken: channel.issueToken,
       changeLanguage: async (user, language) => void (await auth.users.setLanguage(user, language)),
       translationCharacters: async (id) => (await translation.usage.forConversation(id)).characters,
+      reps: repDirectoryFrom(auth.users),
     });
   const phones = config.messaging
     ? createMessagingChannel({ config: config.messaging, conversations, translations: translation.service, languages: translation.languagesProvider, logger })
@@ -83,7 +86,7 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
     conversations,
     conversationApi: conversationApiRoutes(conversations, { sendLimit: messageSendLimit(limiterStore('messages')) }),
     webhooks: [...(channel.webhookRoutes ? [channel.webhookRoutes(conversations)] : []), ...(phones ? [phones.webhookRoutes] : [])],
-    featureRoutes: phones ? [phones.apiRoutes] : [],
+    featureRoutes: [assignmentRoutes(conversations), ...(phones ? [phones.apiRoutes] : [])],
   };
   return {
     app: createApp(deps),

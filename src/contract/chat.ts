@@ -40,7 +40,11 @@ export interface ChatMessage {
    * POST /translate only for what is missing; history pages and acks never carry it.
    */
   translations?: Record<string, CarriedTranslation>;
+  /** `system`: a line Parley writes itself ("Rosa joined"), translated like any message; absent: a person's message. */
+  kind?: MessageKind;
 }
+
+export type MessageKind = 'text' | 'system';
 
 /** A translation carried in a live message event. */
 export interface CarriedTranslation {
@@ -74,7 +78,43 @@ export interface ConversationSummary {
    * other than the one they declared: the customer is asked to switch, reps see a badge.
    */
   languageSuggestion?: string | null;
+  /** Reps only (never in a customer's summary): the rep who owns the conversation, or null. */
+  assignee?: Assignee | null;
 }
+
+/** Ownership of a conversation: who handles it now, and the hand-over note they were given. */
+export interface Assignee {
+  id: string;
+  username: string;
+  since: string;
+  /** Who handed it over and their note (reps only); null when the rep took it by joining. */
+  handedOverBy: string | null;
+  note: string | null;
+}
+
+/** The dashboard's queues: the rep's own, nobody's, everything. */
+export type QueueView = 'mine' | 'unassigned' | 'all';
+export const QUEUE_VIEWS = ['mine', 'unassigned', 'all'] as const satisfies readonly QueueView[];
+/** Open conversations per queue (`all` counts every open one). */
+export type QueueCounts = Record<QueueView, number>;
+
+export type Availability = 'available' | 'away';
+/** A rep as colleagues see them on the dashboard and in the hand-over list. */
+export interface TeamMember {
+  id: string;
+  username: string;
+  language: string;
+  availability: Availability;
+}
+
+/** Sent to the one rep a conversation was handed to (their sockets only). */
+export interface HandOverNotice {
+  conversationId: string;
+  customerName: string;
+  fromName: string;
+  note: string | null;
+}
+export const MAX_HAND_OVER_NOTE_LENGTH = 500;
 
 /**
  * Every acknowledged event answers this. Error codes: `not_found` (no such conversation, or not
@@ -104,6 +144,9 @@ export interface ConversationPage {
   page: number;
   pageSize: number;
   hasMore: boolean;
+  /** Which queue these rows are (`all` when not asked) and the open conversations in each queue. */
+  view?: QueueView;
+  counts?: QueueCounts;
 }
 
 /**
@@ -200,4 +243,8 @@ export interface ServerToClientEvents {
   'conversations:updated': (update: { conversations: DashboardRow[] }) => void;
   /** A customer started a conversation (dashboard). */
   'conversation:created': (conversation: ConversationSummary) => void;
+  /** Reps only: a conversation was handed to this rep (their own sockets). */
+  'conversation:handed-over': (notice: HandOverNotice) => void;
+  /** Reps' dashboards: a colleague became available or away. */
+  'team:updated': (team: TeamMember[]) => void;
 }

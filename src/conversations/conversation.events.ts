@@ -1,11 +1,23 @@
 import { EventEmitter } from 'node:events';
-import type { ChatMessage } from '../contract/chat.js';
-import type { ConversationView } from './conversation.view.js';
+import type { ChatMessage, TeamMember } from '../contract/chat.js';
+import type { ConversationView, RepRef } from './conversation.view.js';
+
+/** A conversation got an owner: by joining it, by a colleague's hand-over, or by an admin. */
+export interface AssignmentChange {
+  to: RepRef;
+  reason: 'joined' | 'handed-over' | 'admin';
+  /** Who handed it over (a rep, or `admin`), and their note for the new owner; null when joined. */
+  byName: string | null;
+  note: string | null;
+}
 
 interface EventMap {
   created: [conversation: ConversationView];
   updated: [conversation: ConversationView];
   message: [message: ChatMessage, conversation: ConversationView];
+  assigned: [conversation: ConversationView, change: AssignmentChange];
+  /** A rep became available or away: everyone's availability, for the reps' dashboards. */
+  team: [team: TeamMember[]];
 }
 
 /**

@@ -19,6 +19,8 @@ export interface ConversationRecord {
   detectedLanguage: string | null;
   detectedStreak: number;
   languageSuggestion: string | null;
+  /** The rep who owns the conversation (see assignment.service.ts); null: in the unassigned queue. */
+  assignee: { id: Types.ObjectId; username: string; since: Date; handedOverBy: string | null; note: string | null } | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -60,6 +62,13 @@ const conversationSchema = new Schema<ConversationRecord>(
     detectedLanguage: { type: String, default: null },
     detectedStreak: { type: Number, default: 0 },
     languageSuggestion: { type: String, default: null },
+    assignee: {
+      type: new Schema(
+        { id: { type: Schema.Types.ObjectId, required: true }, username: String, since: Date, handedOverBy: String, note: String },
+        { _id: false },
+      ),
+      default: null,
+    },
   },
   { timestamps: true },
 );

@@ -1,4 +1,4 @@
-import type { Channel, ConversationFormality, ConversationStatus, ConversationSummary, User } from '../contract/chat.js';
+import type { Assignee, Channel, ConversationFormality, ConversationStatus, ConversationSummary, User } from '../contract/chat.js';
 import { unreadFor } from './unread.js';
 
 export interface RepRef {
@@ -26,6 +26,15 @@ export interface ConversationView {
   detectedLanguage: string | null;
   detectedStreak: number;
   languageSuggestion: string | null;
+  assignee: Assignee | null;
+}
+
+interface StoredAssignee {
+  id: { toString(): string };
+  username?: string | null;
+  since?: Date | null;
+  handedOverBy?: string | null;
+  note?: string | null;
 }
 
 interface StoredConversation {
@@ -46,6 +55,18 @@ interface StoredConversation {
   detectedLanguage?: string | null;
   detectedStreak?: number | null;
   languageSuggestion?: string | null;
+  assignee?: StoredAssignee | null;
+}
+
+function assigneeOf(stored: StoredAssignee | null | undefined): Assignee | null {
+  if (!stored?.id) return null;
+  return {
+    id: stored.id.toString(),
+    username: stored.username ?? '',
+    since: (stored.since ?? new Date(0)).toISOString(),
+    handedOverBy: stored.handedOverBy ?? null,
+    note: stored.note ?? null,
+  };
 }
 
 const formalityOf = (value: string | null | undefined): ConversationFormality =>
@@ -71,6 +92,7 @@ export function toConversationView(stored: StoredConversation): ConversationView
     detectedLanguage: stored.detectedLanguage ?? null,
     detectedStreak: stored.detectedStreak ?? 0,
     languageSuggestion: stored.languageSuggestion ?? null,
+    assignee: assigneeOf(stored.assignee),
   };
 }
 
@@ -87,6 +109,8 @@ export function toSummary(view: ConversationView, user: Pick<User, 'id' | 'role'
     unread: unreadFor(view, user),
     formality: view.formality,
     languageSuggestion: view.languageSuggestion,
+    // Ownership and hand-over notes are the team's business: never in a customer's summary.
+    ...(user.role === 'rep' ? { assignee: view.assignee } : {}),
   };
 }
 

@@ -1,12 +1,15 @@
 import type { AccessTokenResponse, User } from '../contract/chat.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../lib/logger.js';
+import { writeAssignmentLines } from './assignment-lines.js';
+import { createAssignmentService, type RepDirectory } from './assignment.service.js';
 import { createBuiltinTransport } from './builtin-transport.js';
 import { ConversationEvents } from './conversation.events.js';
 import { createConversationService } from './conversation.service.js';
 import type { MessageTransport } from './conversation.types.js';
 import { conversationStore } from './conversation.store.js';
 import type { ConversationView } from './conversation.view.js';
+import { customerPanelFor } from './customer-panel.js';
 import { languagePromptFor } from './language-prompt.js';
 import { createMessagePipeline, type MessageTranslations } from './message-pipeline.js';
 import { createMessagingService } from './messaging.service.js';
@@ -26,6 +29,8 @@ export interface ConversationsFeatureDeps {
   changeLanguage?: (user: User, language: string) => Promise<void>;
   /** Characters DeepL billed for a conversation (the translation feature's cost meter). */
   translationCharacters?: (conversationId: string) => Promise<number>;
+  /** The active reps (hand-over targets, the team's availability). */
+  reps?: RepDirectory;
 }
 
 /** Everything the conversations feature needs at runtime, built once. */
@@ -37,7 +42,11 @@ export function createConversationsFeature(deps: ConversationsFeatureDeps) {
   const pipeline = createMessagePipeline({ transport, events, translations: deps.translations, logger });
   const messaging = createMessagingService({ conversations, pipeline, events });
   const transcripts = createTranscriptService({ conversations, translations: deps.translations, logger });
+  const assignment = createAssignmentService({ conversations, events, reps: deps.reps });
+  writeAssignmentLines({ events, pipeline, logger });
   return {
+    assignment,
+    customerPanel: customerPanelFor,
     transport,
     events,
     conversations,

@@ -11,3 +11,6 @@ export { ConversationClosedError, type SendCheck } from './messaging.service.js'
 export type { ConversationEvents } from './conversation.events.js';
 export type { MessageTranslations } from './message-pipeline.js';
 export type { MessageTransport } from './conversation.types.js';
+export { assignmentRoutes } from './assignment.routes.js';
+export { repDirectoryFrom, type RepDirectory, type AssignmentService } from './assignment.service.js';
+export type { AssignmentChange } from './conversation.events.js';

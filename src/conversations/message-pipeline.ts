@@ -1,7 +1,7 @@
 // The one path every message takes, whatever carried it (a socket, the no-JS form, the JSON API,
 // a Twilio webhook): validate → store → update the conversation (unread, last activity) →
 // notify → translate on write into the other participants' languages → hand to the transport.
-import { MAX_MESSAGE_LENGTH, type CarriedTranslation, type ChatMessage, type ConversationFormality, type Role } from '../contract/chat.js';
+import { MAX_MESSAGE_LENGTH, type CarriedTranslation, type ChatMessage, type ConversationFormality, type MessageKind, type Role } from '../contract/chat.js';
 import { baseLanguage, normaliseLanguageCode } from '../contract/languages.js';
 import { ValidationError } from '../lib/errors.js';
 import type { PrefetchOptions } from '../translation/index.js';
@@ -39,6 +39,8 @@ export interface IncomingMessage {
   body: string;
   /** Set when the transport brought the message (it is there already: not handed back). */
   transportSid?: string;
+  /** `system` for the lines Parley writes itself (assignment-lines.ts); a person's message otherwise. */
+  kind?: MessageKind;
 }
 
 /** Checks a message body the same way for every channel (Twilio's limit is 1,600 characters). */
@@ -140,6 +142,7 @@ export function createMessagePipeline(deps: {
       language: author.language,
       author: { id: author.id, username: author.username, role: author.role },
       transportSid: incoming.transportSid,
+      kind: incoming.kind,
     });
     if (stored.created) {
       const updated = await conversationStore.recordMessage(conversation, stored.message, author);

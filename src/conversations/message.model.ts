@@ -8,6 +8,8 @@ export interface MessageRecord {
   authorRole: 'customer' | 'rep';
   body: string;
   language: string;
+  /** `system`: a line Parley wrote ("Rosa joined"); `text` a person's message. */
+  kind: 'text' | 'system';
   /** The message's id in the transport that carries it (Twilio's IM… sid); null on the built-in one. */
   transportSid: string | null;
   /** Set when handing the message to the transport failed; a resend of it tries again. */
@@ -25,6 +27,7 @@ const messageSchema = new Schema<MessageRecord>(
     authorRole: { type: String, enum: ['customer', 'rep'], required: true },
     body: { type: String, required: true },
     language: { type: String, required: true },
+    kind: { type: String, enum: ['text', 'system'], default: 'text' },
     transportSid: { type: String, default: null },
     deliveryFailedAt: { type: Date, default: null },
   },

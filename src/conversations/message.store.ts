@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import type { ChatMessage, HistoryPage, Role } from '../contract/chat.js';
+import type { ChatMessage, HistoryPage, MessageKind, Role } from '../contract/chat.js';
 import { isDuplicateKeyError, ValidationError } from '../lib/errors.js';
 import { Message } from './message.model.js';
 
@@ -12,6 +12,7 @@ interface StoredMessage {
   authorRole: string;
   body: string;
   language: string;
+  kind?: string | null;
   transportSid?: string | null;
   deliveryFailedAt?: Date | null;
   createdAt: Date;
@@ -24,6 +25,7 @@ export interface NewMessage {
   language: string;
   author: { id: string; username: string; role: Role };
   transportSid?: string;
+  kind?: MessageKind;
 }
 
 /** A stored message and what the pipeline needs to know about its delivery. */
@@ -46,6 +48,7 @@ export function toChatMessage(stored: StoredMessage): ChatMessage {
     body: stored.body,
     language: stored.language,
     createdAt: stored.createdAt.toISOString(),
+    ...(stored.kind === 'system' ? { kind: 'system' as const } : {}),
   };
 }
 
@@ -71,6 +74,7 @@ async function storeOnce(conversationId: string, message: NewMessage): Promise<S
       body: message.body,
       language: message.language,
       transportSid: message.transportSid ?? null,
+      kind: message.kind ?? 'text',
     });
     return asStored(stored.toObject() as StoredMessage, true);
   } catch (error) {

@@ -1,0 +1,29 @@
+// The short line a customer sees when a rep takes their conversation ("Rosa joined") or it is
+// handed over ("You are now talking to Ahmed"). It is a message like any other (kind `system`),
+// so it takes the one pipeline: stored, counted, translated on write into the customer's
+// language, delivered on every channel. The hand-over note is never part of it.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../lib/logger.js';
+import type { AssignmentChange, ConversationEvents } from './conversation.events.js';
+import type { ConversationView } from './conversation.view.js';
+import type { MessagePipeline } from './message-pipeline.js';
+
+/** The lines are written in English; translation on write gives each reader theirs. */
+export const SYSTEM_LINE_LANGUAGE = 'EN-US';
+
+export function systemLineFor(change: AssignmentChange): string {
+  return change.reason === 'joined' ? `${change.to.username} joined` : `You are now talking to ${change.to.username}`;
+}
+
+/** Writes the line for every assignment; answers the unsubscribe. */
+export function writeAssignmentLines(deps: { events: ConversationEvents; pipeline: MessagePipeline; logger: Logger }): () => void {
+  const { events, pipeline, logger } = deps;
+  const onAssigned = (conversation: ConversationView, change: AssignmentChange) => {
+    const author = { id: change.to.id, username: change.to.username, role: 'rep' as const, language: SYSTEM_LINE_LANGUAGE };
+    pipeline
+      .accept({ conversation, author, clientId: `system-${randomUUID()}`, body: systemLineFor(change), kind: 'system' })
+      .catch((error: unknown) => logger.warn({ err: error, conversationId: conversation.id }, 'assignment line not written'));
+  };
+  events.on('assigned', onAssigned);
+  return () => events.off('assigned', onAssigned);
+}
