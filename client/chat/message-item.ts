@@ -32,8 +32,10 @@ export class MessageItem {
     readerRole?: ReaderRole,
   ) {
     this.readerRole = readerRole ?? inferReaderRole(message, mine);
-    const side = mine ? 'ml-auto items-end' : 'mr-auto items-start';
-    const bubble = mine ? 'bg-indigo-600 text-white' : 'bg-white text-slate-900 border border-slate-200';
+    // A line Parley wrote ("Rosa joined") is nobody's bubble: centred and quiet.
+    const system = message.kind === 'system';
+    const side = system ? 'mx-auto items-center' : mine ? 'ml-auto items-end' : 'mr-auto items-start';
+    const bubble = system ? 'bg-slate-200 text-sm text-slate-800' : mine ? 'bg-indigo-600 text-white' : 'bg-white text-slate-900 border border-slate-200';
     this.timeEl = h('time', { class: 'text-slate-600' });
     this.bodyEl = h('p', { class: `whitespace-pre-wrap break-words rounded-2xl px-4 py-2 ${bubble}`, 'data-part': 'body' });
     this.noteEl = h('p', { class: 'text-xs text-amber-800', 'data-part': 'untranslated', hidden: true });
@@ -50,8 +52,8 @@ export class MessageItem {
     this.statusEl = h('span', { class: 'text-xs', 'data-part': 'send-state' });
     this.element = h(
       'li',
-      { class: `flex max-w-[85%] flex-col gap-1 sm:max-w-[75%] ${side}`, 'data-message': '' },
-      h('div', { class: 'flex flex-wrap items-baseline gap-2 text-xs' }, h('span', { class: 'font-semibold text-slate-700', 'data-part': 'author' }, message.authorName), this.timeEl),
+      { class: `flex max-w-[85%] flex-col gap-1 sm:max-w-[75%] ${side}`, 'data-message': '', 'data-kind': message.kind ?? 'text' },
+      h('div', { class: 'flex flex-wrap items-baseline gap-2 text-xs' }, h('span', { class: 'font-semibold text-slate-700', 'data-part': 'author', hidden: system }, message.authorName), this.timeEl),
       this.bodyEl,
       this.noteEl,
       this.toggle,
