@@ -6,6 +6,7 @@ import {
   countRequests,
   countSocketEvents,
   launchChromium,
+  measureAt360,
   saveScreenshots,
   seriousA11yViolations,
   startE2eServer,
@@ -72,6 +73,15 @@ async function expectNoSeriousViolations(page: Page): Promise<void> {
   expect(await seriousA11yViolations(page)).toEqual([]);
 }
 
+/** At 360 px nothing scrolls sideways: document.documentElement.scrollWidth <= innerWidth. */
+async function expectNoSidewaysScroll(page: Page): Promise<void> {
+  const measured = await measureAt360(page);
+  expect(measured.scrollWidth, `${measured.url} is ${measured.scrollWidth}px wide at 360px: ${measured.wide.join(' | ')}`).toBeLessThanOrEqual(measured.innerWidth);
+}
+
+// When the rep joins, the customer reads a system line ("<rep> joined"), translated like a rep's message.
+const JOIN_LINES = 1;
+
 describe('chat between a Spanish customer and an English rep', { timeout: 60_000 }, () => {
   it('when the sign-up and login pages are checked, then axe finds no serious or critical violation', async () => {
     const visitor = await customerContext.newPage();
@@ -79,6 +89,7 @@ describe('chat between a Spanish customer and an English rep', { timeout: 60_000
     for (const path of ['/auth/customer/register', '/auth/customer/login', '/auth/rep/login']) {
       await visitor.goto(path);
       found[path] = await seriousA11yViolations(visitor);
+      await expectNoSidewaysScroll(visitor);
     }
     await visitor.close();
     expect(found).toEqual({ '/auth/customer/register': [], '/auth/customer/login': [], '/auth/rep/login': [] });
@@ -168,6 +179,8 @@ describe('chat between a Spanish customer and an English rep', { timeout: 60_000
   it('when the chat page and the dashboard are checked, then axe finds no serious violation and screenshots are saved', async () => {
     await expectNoSeriousViolations(customer);
     await expectNoSeriousViolations(repPage);
+    await expectNoSidewaysScroll(customer);
+    await expectNoSidewaysScroll(repPage);
     const files = [
       ...(await saveScreenshots(customer, 'chat-customer')),
       ...(await saveScreenshots(repPage, 'dashboard-rep')),
@@ -176,6 +189,7 @@ describe('chat between a Spanish customer and an English rep', { timeout: 60_000
     await repChat.goto(`/conversations/${conversationId}`);
     await messageWith(repChat, 'I need help with my order').waitFor();
     await expectNoSeriousViolations(repChat);
+    await expectNoSidewaysScroll(repChat);
     files.push(...(await saveScreenshots(repChat, 'chat-rep')));
     await repChat.close();
     expect(files).toHaveLength(6);
@@ -189,7 +203,7 @@ describe('chat between a Spanish customer and an English rep', { timeout: 60_000
         server.conversations.messaging.send(rep.user, { conversationId, clientId: `seeded-${String(n).padStart(4, '0')}`, body: `Update number ${n}` })));
     }
     // Let the live copies of these messages settle first, so only the reload's requests are counted.
-    await expect.poll(() => customer.locator('li[data-translated="true"]').count()).toBe(2 + HISTORY_PAGE_SIZE);
+    await expect.poll(() => customer.locator('li[data-translated="true"]').count()).toBe(2 + JOIN_LINES + HISTORY_PAGE_SIZE);
     const translateRequests = countRequests(customer, 'POST', '/translate');
     const historyRequests = countSocketEvents(customer, 'messages:history');
     await customer.reload();
@@ -202,7 +216,7 @@ describe('chat between a Spanish customer and an English rep', { timeout: 60_000
       await expect.poll(() => translateRequests.count()).toBe(pages);
     }
 
-    const total = 5 + HISTORY_PAGE_SIZE;
+    const total = 5 + JOIN_LINES + HISTORY_PAGE_SIZE;
     await expect.poll(() => messageBodies(customer).count()).toBe(total);
     expect(pages).toBe(2);
     expect(translateRequests.count()).toBe(pages);
@@ -211,8 +225,8 @@ describe('chat between a Spanish customer and an English rep', { timeout: 60_000
     await messageWith(customer, '¿En qué puedo ayudarle?').waitFor();
     await messageWith(customer, 'Necesito ayuda con mi pedido').waitFor();
     const repMessages = customer.locator('li[data-message]').filter({ has: customer.getByText(rep.username, { exact: true }) });
-    expect(await repMessages.count()).toBe(2 + HISTORY_PAGE_SIZE);
-    await expect.poll(() => repMessages.evaluateAll((items) => items.filter((item) => item.getAttribute('data-translated') === 'true').length)).toBe(2 + HISTORY_PAGE_SIZE);
+    expect(await repMessages.count()).toBe(2 + JOIN_LINES + HISTORY_PAGE_SIZE);
+    await expect.poll(() => repMessages.evaluateAll((items) => items.filter((item) => item.getAttribute('data-translated') === 'true').length)).toBe(2 + JOIN_LINES + HISTORY_PAGE_SIZE);
   });
 
   it('when a second customer writes in, then the rep switches between both conversations without a reload', async () => {

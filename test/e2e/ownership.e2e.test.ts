@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer, createRep, type TestAccount } from '../support/auth.js';
-import { launchChromium, saveScreenshots, seriousA11yViolations, startE2eServer, type E2eServer } from '../support/browser.js';
+import { launchChromium, measureAt360, saveScreenshots, seriousA11yViolations, startE2eServer, type E2eServer } from '../support/browser.js';
 import { dictionaryKey } from '../support/deepl-server.js';
 import { useTestDatabase } from '../support/database.js';
 
@@ -51,19 +51,10 @@ async function logIn(page: Page, role: 'rep' | 'customer', account: TestAccount)
   await page.getByRole('button', { name: /log in/i }).click();
 }
 
-/** At 360 px wide the page fits: nothing scrolls sideways. Restores the viewport after. */
+/** At 360 px wide the page fits: nothing scrolls sideways (document.documentElement.scrollWidth <= innerWidth). */
 async function expectNoSidewaysScroll(page: Page): Promise<void> {
-  const original = page.viewportSize() ?? { width: 1280, height: 900 };
-  await page.setViewportSize({ width: 360, height: 780 });
-  // The widest elements are named in a failure, to say what overflows.
-  const widths = (await page.evaluate(`({
-    scroll: document.documentElement.scrollWidth,
-    inner: innerWidth,
-    wide: [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > innerWidth)
-      .slice(-5).map((el) => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right)),
-  })`)) as { scroll: number; inner: number; wide: string[] };
-  await page.setViewportSize(original);
-  expect(widths.scroll, `${page.url()} is ${widths.scroll}px wide at 360px: ${widths.wide.join(' | ')}`).toBeLessThanOrEqual(widths.inner);
+  const measured = await measureAt360(page);
+  expect(measured.scrollWidth, `${measured.url} is ${measured.scrollWidth}px wide at 360px: ${measured.wide.join(' | ')}`).toBeLessThanOrEqual(measured.innerWidth);
 }
 
 const queueCount = (page: Page, queue: string) => page.locator(`[data-queue-count="${queue}"]`).textContent();
