@@ -1,3 +1,4 @@
+import { assignmentCommands } from './assignment.commands.js';
 import type { AdminCommandModule } from './context.js';
 import { conversationCommands } from './conversation.commands.js';
 import { messagingCommands } from './messaging.commands.js';
@@ -5,4 +6,4 @@ import { repCommands } from './rep.commands.js';
 import { translationCommands } from './translation.commands.js';
 
 /** Every command group of `npm run admin`. A feature adds its module here. */
-export const commandModules: AdminCommandModule[] = [repCommands, conversationCommands, translationCommands, messagingCommands];
+export const commandModules: AdminCommandModule[] = [repCommands, conversationCommands, translationCommands, messagingCommands, assignmentCommands];

@@ -15,15 +15,24 @@ export function systemLineFor(change: AssignmentChange): string {
   return change.reason === 'joined' ? `${change.to.username} joined` : `You are now talking to ${change.to.username}`;
 }
 
-/** Writes the line for every assignment; answers the unsubscribe. */
-export function writeAssignmentLines(deps: { events: ConversationEvents; pipeline: MessagePipeline; logger: Logger }): () => void {
+/**
+ * Writes the line for every assignment. `settled` waits for the lines being written (the admin
+ * CLI exits only after them); `stop` unsubscribes.
+ */
+export function writeAssignmentLines(deps: { events: ConversationEvents; pipeline: MessagePipeline; logger: Logger }) {
   const { events, pipeline, logger } = deps;
+  const writing = new Set<Promise<unknown>>();
   const onAssigned = (conversation: ConversationView, change: AssignmentChange) => {
     const author = { id: change.to.id, username: change.to.username, role: 'rep' as const, language: SYSTEM_LINE_LANGUAGE };
-    pipeline
+    const line = pipeline
       .accept({ conversation, author, clientId: `system-${randomUUID()}`, body: systemLineFor(change), kind: 'system' })
-      .catch((error: unknown) => logger.warn({ err: error, conversationId: conversation.id }, 'assignment line not written'));
+      .catch((error: unknown) => logger.warn({ err: error, conversationId: conversation.id }, 'assignment line not written'))
+      .finally(() => writing.delete(line));
+    writing.add(line);
   };
   events.on('assigned', onAssigned);
-  return () => events.off('assigned', onAssigned);
+  return {
+    settled: async (): Promise<void> => void (await Promise.all([...writing])),
+    stop: () => events.off('assigned', onAssigned),
+  };
 }

@@ -43,9 +43,11 @@ export function createConversationsFeature(deps: ConversationsFeatureDeps) {
   const messaging = createMessagingService({ conversations, pipeline, events });
   const transcripts = createTranscriptService({ conversations, translations: deps.translations, logger });
   const assignment = createAssignmentService({ conversations, events, reps: deps.reps });
-  writeAssignmentLines({ events, pipeline, logger });
+  const assignmentLines = writeAssignmentLines({ events, pipeline, logger });
   return {
     assignment,
+    /** Resolves once the system lines of assignments made so far are stored (the admin CLI waits for it). */
+    assignmentLinesWritten: assignmentLines.settled,
     customerPanel: customerPanelFor,
     transport,
     events,
