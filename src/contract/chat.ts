@@ -158,6 +158,8 @@ export interface MessageAttributes {
   authorName?: string;
   authorRole?: Role;
   language?: string;
+  /** `system` for a line Parley wrote ("Rosa joined"). */
+  kind?: 'system';
 }
 
 /** Reads attributes that arrive parsed (browser SDK) or as JSON text (REST, webhooks); junk gives {}. */
@@ -179,6 +181,7 @@ export function parseMessageAttributes(raw: unknown): MessageAttributes {
     authorName: text('authorName'),
     authorRole: role === 'rep' || role === 'customer' ? role : undefined,
     language: text('language'),
+    ...(text('kind') === 'system' ? { kind: 'system' as const } : {}),
   };
 }
 

@@ -64,7 +64,9 @@ export function createMessagePipeline(deps: {
   /** The few messages before this one, oldest first, as DeepL's (unbilled) context. */
   async function contextBefore(message: ChatMessage): Promise<string | undefined> {
     const { messages } = await messageStore.page(message.conversationId, { before: message.id, limit: contextMessages });
-    const text = messages.map((earlier) => earlier.body).join('\n').slice(-contextCharacters);
+    // Parley's own lines ("You are now talking to Ahmed") say nothing about what a message means.
+    const said = messages.filter((earlier) => earlier.kind !== 'system');
+    const text = said.map((earlier) => earlier.body).join('\n').slice(-contextCharacters);
     return text === '' ? undefined : text;
   }
 

@@ -33,7 +33,7 @@ describe('admin CLI: who owns which conversation', { timeout: 120_000 }, () => {
     expect(assigned.output).toContain(`is now owned by "${bo.username}"`);
     expect((await Conversation.findById(conversation.id).lean())?.assignee?.username).toBe(bo.username);
     const lines = await Message.find({ conversationId: conversation.id, kind: 'system' }).sort({ _id: 1 }).lean();
-    expect(lines.map((line) => line.body)).toEqual([`${ana.username} joined`, `You are now talking to ${bo.username}`]);
+    expect(lines.map((line) => line.body)).toEqual([`You are now talking to ${bo.username}`]);
 
     await feature.assignment.setAvailability(ana.user, 'away');
     const refused = await cli(['conversations:assign', conversation.id, '--rep', ana.username]);

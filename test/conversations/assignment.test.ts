@@ -51,8 +51,7 @@ beforeAll(async () => {
 });
 
 describe('ownership of conversations', () => {
-  it('when a rep joins an unassigned conversation, then it moves from Unassigned to their Mine and the customer reads "joined" in Spanish', async () => {
-    deepl.translations.set(dictionaryKey(`${rosa.account.username} joined`, 'ES'), `${rosa.account.username} se ha unido`);
+  it('when a rep joins an unassigned conversation, then it moves from Unassigned to their Mine', async () => {
     const customer = await customerWithConversation();
     expect(ids(await queue(rosa, 'unassigned'))).toContain(customer.id);
     expect(ids(await queue(rosa, 'mine'))).not.toContain(customer.id);
@@ -66,28 +65,24 @@ describe('ownership of conversations', () => {
     expect(ids(await queue(ahmed, 'all'))).toContain(customer.id);
     expect(mine.counts?.mine).toBe(mine.conversations.length);
     expect((await summaryOf(rosa.agent, customer.id)).assignee).toMatchObject({ id: rosa.account.user.id, handedOverBy: null });
-
-    await expect.poll(async () => (await historyOf(customer.agent, customer.id)).messages.map((m) => [m.kind, m.body])).toEqual([
-      ['system', `${rosa.account.username} joined`],
-    ]);
-    await expect.poll(() => deepl.translateLog.some((call) => call.targetLang === 'ES' && call.text.includes(`${rosa.account.username} joined`))).toBe(true);
-    const read = await customer.agent.post('/translate').set('x-csrf-token', customer.csrf).send({ texts: [`${rosa.account.username} joined`], target_lang: 'ES' });
-    expect(read.body.translations[0].text).toBe(`${rosa.account.username} se ha unido`);
+    // Taking a conversation writes no line: the customer meets the rep with their first answer.
+    expect((await historyOf(customer.agent, customer.id)).messages).toEqual([]);
   });
 
-  it('when a second rep joins a conversation someone owns, then the owner stays and no second line is written', async () => {
+  it('when a second rep joins a conversation someone owns, then the owner stays and the second rep only takes part', async () => {
     const customer = await customerWithConversation();
     await join(rosa, customer.id);
-    await expect.poll(async () => (await historyOf(customer.agent, customer.id)).messages.length).toBe(1);
 
     expect((await join(ahmed, customer.id)).status).toBe(303);
 
     expect((await summaryOf(ahmed.agent, customer.id)).assignee?.id).toBe(rosa.account.user.id);
     expect((await summaryOf(ahmed.agent, customer.id)).repIds).toContain(ahmed.account.user.id);
-    expect((await historyOf(customer.agent, customer.id)).messages).toHaveLength(1);
+    expect((await historyOf(customer.agent, customer.id)).messages).toEqual([]);
   });
 
-  it('when the owner hands over with a note, then the colleague owns it, and the customer sees the line but never the note or the owner', async () => {
+  it('when the owner hands over with a note, then the colleague owns it, and the customer reads the line in Spanish but never the note or the owner', async () => {
+    const line = `You are now talking to ${ahmed.account.username}`;
+    deepl.translations.set(dictionaryKey(line, 'ES'), `Ahora está hablando con ${ahmed.account.username}`);
     const customer = await customerWithConversation();
     await join(rosa, customer.id);
 
@@ -97,10 +92,13 @@ describe('ownership of conversations', () => {
     expect(res.body.conversation.assignee).toMatchObject({ id: ahmed.account.user.id, handedOverBy: rosa.account.username, note: 'Wants a refund, order 1234' });
     expect(ids(await queue(ahmed, 'mine'))).toContain(customer.id);
     expect(ids(await queue(rosa, 'mine'))).not.toContain(customer.id);
-    await expect.poll(async () => (await historyOf(customer.agent, customer.id)).messages.map((m) => m.body)).toEqual([
-      `${rosa.account.username} joined`,
-      `You are now talking to ${ahmed.account.username}`,
-    ]);
+    await expect.poll(async () => (await historyOf(customer.agent, customer.id)).messages.map((m) => [m.kind, m.body])).toEqual([['system', line]]);
+    // Translated on write into the customer's language; their page reads it from the memory.
+    await expect.poll(() => deepl.translateLog.some((call) => call.targetLang === 'ES' && call.text.includes(line))).toBe(true);
+    const requests = deepl.translateRequests;
+    const read = await customer.agent.post('/translate').set('x-csrf-token', customer.csrf).send({ texts: [line], target_lang: 'ES' });
+    expect(read.body.translations[0].text).toBe(`Ahora está hablando con ${ahmed.account.username}`);
+    expect(deepl.translateRequests).toBe(requests);
     const seenByCustomer = JSON.stringify([await summaryOf(customer.agent, customer.id), await historyOf(customer.agent, customer.id)]);
     expect(seenByCustomer).not.toContain('refund');
     expect(seenByCustomer).not.toContain('assignee');
