@@ -96,7 +96,7 @@ describe('ownership of conversations', () => {
     // Translated on write into the customer's language; their page reads it from the memory.
     await expect.poll(() => deepl.translateLog.some((call) => call.targetLang === 'ES' && call.text.includes(line))).toBe(true);
     const requests = deepl.translateRequests;
-    const read = await customer.agent.post('/translate').set('x-csrf-token', customer.csrf).send({ texts: [line], target_lang: 'ES' });
+    const read = await customer.agent.post('/translate').set('x-csrf-token', customer.csrf).send({ texts: [line], target_lang: 'ES', source_lang: 'EN-US', formality: 'default' });
     expect(read.body.translations[0].text).toBe(`Ahora está hablando con ${ahmed.account.username}`);
     expect(deepl.translateRequests).toBe(requests);
     const seenByCustomer = JSON.stringify([await summaryOf(customer.agent, customer.id), await historyOf(customer.agent, customer.id)]);
