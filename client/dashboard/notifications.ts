@@ -69,8 +69,12 @@ export class Notifier {
     this.renderTitle();
     setText(this.noticeEl, body ? `${title}: ${body}` : title);
     if ('Notification' in window && Notification.permission === 'granted') {
-      const shown = new Notification(title, { body, tag: `parley-${conversationId}` });
-      shown.addEventListener('click', () => window.focus());
+      try {
+        const shown = new Notification(title, { body, tag: `parley-${conversationId}` });
+        shown.addEventListener('click', () => window.focus());
+      } catch {
+        // Some mobile browsers show notifications only from a service worker: the notice and title remain.
+      }
     }
     if (localStorage.getItem(soundKey) === 'on') this.beep();
   }
