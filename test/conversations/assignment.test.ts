@@ -65,6 +65,9 @@ describe('ownership of conversations', () => {
     expect(ids(await queue(ahmed, 'all'))).toContain(customer.id);
     expect(mine.counts?.mine).toBe(mine.conversations.length);
     expect((await summaryOf(rosa.agent, customer.id)).assignee).toMatchObject({ id: rosa.account.user.id, handedOverBy: null });
+    const page = await rosa.agent.get('/support?view=mine');
+    expect(page.text).toMatch(new RegExp(`data-conversation-id="${customer.id}"[\\s\\S]*?data-part="owner">Yours<`));
+    expect((await ahmed.agent.get('/support?view=unassigned')).text).not.toContain(`data-conversation-id="${customer.id}"`);
     // Taking a conversation writes no line: the customer meets the rep with their first answer.
     expect((await historyOf(customer.agent, customer.id)).messages).toEqual([]);
   });
