@@ -4,7 +4,9 @@ import type { Store as SessionStore } from 'express-session';
 import { createApp, type AppDependencies } from './app.js';
 import { createAuth, createSessionStore, resolveSessionSecret, type Auth } from './auth/index.js';
 import type { Config } from './config.js';
-import { conversationApiRoutes, createConversationsFeature, messageSendLimit, type ConversationsFeature } from './conversations/index.js';
+import {
+  assignmentRoutes, conversationApiRoutes, createConversationsFeature, messageSendLimit, repDirectoryFrom, type ConversationsFeature,
+} from './conversations/index.js';
 import { createDraftPreviewService, draftPreviewRoutes } from './draft-preview/index.js';
 import { createInterfaceLanguages } from './i18n/index.js';
 import { isDatabaseReachable } from './lib/database.js';
@@ -82,6 +84,7 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
       translationCharacters: async (id) => (await translation.usage.forConversation(id)).characters,
       translationCost: (id) => translation.usage.forConversation(id),
       translationCostSummary: () => translation.budget.summary(),
+      reps: repDirectoryFrom(auth.users),
     });
   const draftPreview = draftPreviewRoutes(createDraftPreviewService({ conversations, translation: translation.nonEssential }), {
     rateLimitStore: limiterStore('preview'),
@@ -102,6 +105,7 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
     conversationApi: conversationApiRoutes(conversations, { sendLimit: messageSendLimit(limiterStore('messages')) }),
     webhooks: [...(channel.webhookRoutes ? [channel.webhookRoutes(conversations)] : []), ...(phones ? [phones.webhookRoutes] : []), ...(voice ? [voice.webhookRoutes] : [])],
     featureRoutes: [
+      assignmentRoutes(conversations),
       ...(phones ? [phones.apiRoutes] : []),
       draftPreview,
       notesRoutes(conversations, { sendLimit: messageSendLimit(limiterStore('notes')) }),

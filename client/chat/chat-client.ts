@@ -1,8 +1,8 @@
 // The one surface page code talks to. Each transport (built-in Socket.IO, Twilio Conversations)
 // has an adapter that turns its own events into these, so pages never know which one runs.
-import type { ChatMessage, ConversationSummary, HistoryPage, User } from '../../src/contract/chat.js';
+import type { ChatMessage, ConversationSummary, HandOverNotice, HistoryPage, TeamMember, User } from '../../src/contract/chat.js';
 
-export type { ChatMessage, ConversationSummary, HistoryPage, User };
+export type { ChatMessage, ConversationSummary, HandOverNotice, HistoryPage, TeamMember, User };
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'failed';
 
@@ -27,6 +27,10 @@ export interface ChatClientEvents {
   conversationClosed: ConversationSummary;
   /** A customer started a conversation (dashboard only). */
   conversationCreated: ConversationSummary;
+  /** A colleague handed a conversation to this rep (dashboard only). */
+  handedOver: HandOverNotice;
+  /** A rep became available or away (dashboard only). */
+  team: TeamMember[];
   connection: ConnectionState;
 }
 

@@ -33,10 +33,12 @@ export class MessageItem {
     readerRole?: ReaderRole,
   ) {
     this.readerRole = readerRole ?? inferReaderRole(message, mine);
-    const side = mine ? 'ml-auto items-end' : 'mr-auto items-start';
     const note = message.kind === 'note';
+    // A line Parley wrote ("You are now talking to Ahmed") is nobody's bubble: centred and quiet.
+    const system = message.kind === 'system';
+    const side = system ? 'mx-auto items-center' : mine ? 'ml-auto items-end' : 'mr-auto items-start';
     // A private note looks like no message the customer could have read.
-    const bubble = note ? 'border border-dashed border-amber-500 bg-amber-50 text-amber-950' : mine ? 'bg-indigo-600 text-white' : 'bg-white text-slate-900 border border-slate-200';
+    const bubble = note ? 'border border-dashed border-amber-500 bg-amber-50 text-amber-950' : system ? 'bg-slate-200 text-sm text-slate-800' : mine ? 'bg-indigo-600 text-white' : 'bg-white text-slate-900 border border-slate-200';
     this.timeEl = h('time', { class: 'text-slate-600' });
     this.bodyEl = h('p', { class: `whitespace-pre-wrap break-words rounded-2xl px-4 py-2 ${bubble}`, 'data-part': 'body' });
     this.noteEl = h('p', { class: 'text-xs text-amber-800', 'data-part': 'untranslated', hidden: true });
@@ -53,10 +55,10 @@ export class MessageItem {
     this.statusEl = h('span', { class: 'text-xs', 'data-part': 'send-state' });
     this.element = h(
       'li',
-      { class: `flex max-w-[85%] flex-col gap-1 sm:max-w-[75%] ${side}`, 'data-message': '', 'data-kind': note ? 'note' : undefined },
+      { class: `flex max-w-[85%] flex-col gap-1 sm:max-w-[75%] ${side}`, 'data-message': '', 'data-kind': message.kind ?? 'message' },
       h('div', { class: 'flex flex-wrap items-baseline gap-2 text-xs' },
-        note ? h('span', { class: 'rounded bg-amber-200 px-1.5 font-semibold uppercase tracking-wide text-amber-950', 'data-part': 'note-label' }, 'Private note') : null,
-        h('span', { class: 'font-semibold text-slate-700', 'data-part': 'author' }, message.authorName), this.timeEl),
+        note ? h('span', { class: 'rounded bg-amber-200 px-1.5 font-semibold uppercase tracking-wide text-amber-950', 'data-part': 'note-label' }, t('privateNote', 'Private note')) : null,
+        h('span', { class: 'font-semibold text-slate-700', 'data-part': 'author', hidden: system }, message.authorName), this.timeEl),
       this.bodyEl,
       this.noteEl,
       this.toggle,

@@ -69,6 +69,8 @@ export class SocketChatClient implements ChatClient {
     socket.on('typing', (event) => this.events.emit('typing', event));
     socket.on('conversation:updated', (summary) => this.statuses.update(summary));
     socket.on('conversation:created', (summary) => this.events.emit('conversationCreated', summary));
+    socket.on('conversation:handed-over', (notice) => this.events.emit('handedOver', notice));
+    socket.on('team:updated', (team) => this.events.emit('team', team));
     socket.on('conversations:updated', ({ conversations }) => {
       for (const row of conversations) this.statuses.update(summaryForViewer(row, options.viewerId));
     });

@@ -143,6 +143,8 @@ export class TwilioChatClient implements ChatClient {
       this.unsubscribeDashboard.push(
         feed.on('conversationCreated', (summary) => this.events.emit('conversationCreated', summary)),
         feed.on('conversationUpdated', (summary) => this.statuses.update(summary)),
+        feed.on('handedOver', (notice) => this.events.emit('handedOver', notice)),
+        feed.on('team', (team) => this.events.emit('team', team)),
       );
     }
     const list = await feed.subscribeDashboard();

@@ -43,5 +43,6 @@ export function toChatMessage(message: TwilioMessageLike, conversationId: string
     body: message.body ?? '',
     language: attributes.language ?? '',
     createdAt: (message.dateCreated ?? new Date()).toISOString(),
+    ...(attributes.kind ? { kind: attributes.kind } : {}),
   };
 }

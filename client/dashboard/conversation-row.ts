@@ -25,6 +25,7 @@ export class ConversationRow {
   private readonly nameEl: HTMLSpanElement;
   private readonly languageEl: HTMLSpanElement;
   private readonly channelEl: HTMLSpanElement;
+  private readonly ownerEl: HTMLSpanElement;
   private translatedPreview: string | undefined;
   private readonly callBadge = new CallBadge();
 
@@ -37,6 +38,7 @@ export class ConversationRow {
     this.languageEl = h('span', { class: 'text-xs text-slate-600', 'data-part': 'language' });
     this.channelEl = h('span', { class: 'rounded bg-sky-100 px-1.5 text-xs font-medium text-sky-900', 'data-part': 'channel' });
     this.statusEl = h('span', { class: 'rounded-full px-2 py-0.5 text-xs font-medium', 'data-part': 'status' });
+    this.ownerEl = h('span', { class: 'text-xs text-slate-700', 'data-part': 'owner' });
     this.unreadEl = h('span', { class: 'rounded-full bg-indigo-600 px-2 py-0.5 text-xs font-semibold text-white', 'data-part': 'unread' });
     this.timeEl = h('time', { class: 'text-xs text-slate-600' });
     this.previewEl = h('p', { class: 'truncate text-sm text-slate-700', 'data-part': 'preview' });
@@ -46,7 +48,7 @@ export class ConversationRow {
     this.closeButton.addEventListener('click', () => actions.close(this.summary));
     const transcript = h('a', { href: `/conversations/${encodeURIComponent(summary.id)}/transcript`, class: 'px-1 text-sm text-indigo-700 underline' }, t('rowTranscript', 'Transcript'));
     this.element = h('li', { class: 'rounded-lg border border-slate-200 bg-white p-3 shadow-sm', 'data-conversation-row': summary.id },
-      h('div', { class: 'flex flex-wrap items-center gap-2' }, this.nameEl, this.channelEl, this.callBadge.element, this.languageEl, this.statusEl, this.unreadEl, h('span', { class: 'ml-auto' }, this.timeEl)),
+      h('div', { class: 'flex flex-wrap items-center gap-2' }, this.nameEl, this.channelEl, this.callBadge.element, this.languageEl, this.statusEl, this.ownerEl, this.unreadEl, h('span', { class: 'ml-auto' }, this.timeEl)),
       this.previewEl,
       h('div', { class: 'mt-2 flex flex-wrap items-center gap-2' }, this.primary, this.closeButton, transcript),
     );
@@ -68,6 +70,8 @@ export class ConversationRow {
     this.callBadge.show(summary.call);
     setText(this.statusEl, open ? t('open', 'Open') : t('closed', 'Closed'));
     this.statusEl.className = `rounded-full px-2 py-0.5 text-xs font-medium ${open ? 'bg-emerald-100 text-emerald-900' : 'bg-slate-200 text-slate-700'}`;
+    const owner = summary.assignee;
+    setText(this.ownerEl, !owner ? 'Unassigned' : owner.id === this.me.id ? 'Yours' : `Owner: ${owner.username}`);
     this.unreadEl.hidden = summary.unread === 0;
     setText(this.unreadEl, `${summary.unread} unread`);
     const time = formatTime(summary.lastActivityAt);

@@ -14,6 +14,8 @@ export interface DashboardOptions {
   translations: Translations;
   /** Called after every change to the list (e.g. to keep the page's open count current). */
   onListChanged?: (conversations: ConversationSummary[]) => void;
+  /** Called when a conversation is shown in the panel (notifications stay quiet about it). */
+  onSelected?: (conversationId: string) => void;
 }
 
 export class DashboardView {
@@ -34,8 +36,8 @@ export class DashboardView {
     this.panelTitle = h('h2', { class: 'text-lg font-semibold', tabindex: '-1' }, t('noneSelected', 'No conversation selected'));
     this.panelBody = h('div', { class: 'min-h-0 flex-1' },
       h('p', { class: 'text-sm text-slate-600' }, t('pickOne', 'Join or open a conversation from the list.')));
-    this.element = h('div', { class: 'grid gap-6 md:grid-cols-[minmax(16rem,22rem)_1fr]' },
-      h('section', { class: 'flex flex-col gap-3', 'aria-label': t('listSection', 'Conversation list') },
+    this.element = h('div', { class: 'grid grid-cols-1 gap-6 md:grid-cols-[minmax(16rem,22rem)_minmax(0,1fr)]' },
+      h('section', { class: 'flex min-w-0 flex-col gap-3', 'aria-label': t('listSection', 'Conversation list') },
         this.noticeEl, this.emptyEl, this.listEl),
       h('section', { class: 'flex min-w-0 flex-col gap-3', 'aria-label': t('selectedSection', 'Selected conversation'), 'data-part': 'panel' },
         this.panelTitle, this.panelBody),
@@ -138,6 +140,7 @@ export class DashboardView {
     for (const [id, other] of this.views) other.element.hidden = id !== conversationId;
     for (const [id, other] of this.rows) other.setSelected(id === conversationId);
     setText(this.panelTitle, t('conversationWith', 'Conversation with {name}', { name: row.summary.customer.username }));
+    this.options.onSelected?.(conversationId);
     view.focusComposer();
   }
 }

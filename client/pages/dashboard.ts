@@ -4,6 +4,7 @@ import { createChatClient } from '../chat/create-chat-client.js';
 import { readDashboardConversations, readPageConfig } from '../chat/page-config.js';
 import { Translations } from '../chat/translations.js';
 import { DashboardView } from '../dashboard/dashboard-view.js';
+import { Workspace } from '../dashboard/workspace.js';
 import { postJson } from '../lib/http.js';
 
 async function main(root: HTMLElement): Promise<void> {
@@ -11,6 +12,8 @@ async function main(root: HTMLElement): Promise<void> {
   if (!config) return;
   const initial = readDashboardConversations(root);
   const client = await createChatClient(config, { dashboard: true });
+  const workspace = new Workspace(root, config.me, client);
+  workspace.start(initial);
   const dashboard = new DashboardView({
     client,
     me: config.me,
@@ -18,7 +21,9 @@ async function main(root: HTMLElement): Promise<void> {
     onListChanged: (conversations) => {
       const openCount = document.getElementById('open-count');
       if (openCount) openCount.textContent = String(conversations.filter((c) => c.status === 'open').length);
+      workspace.listChanged(conversations);
     },
+    onSelected: (conversationId) => workspace.selectedConversation(conversationId),
   });
   const mount = root.querySelector<HTMLElement>('[data-chat-mount]') ?? root;
   mount.replaceChildren(dashboard.element);

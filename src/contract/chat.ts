@@ -53,12 +53,12 @@ export interface ChatMessage {
    * POST /translate only for what is missing; history pages and acks never carry it.
    */
   translations?: Record<string, CarriedTranslation>;
-  /** `note`: a rep's private note. Only reps ever receive it; absent on messages everyone reads. */
+  /** `note`: a rep's private note, only reps ever receive it; `system`: a line Parley writes itself
+   * ("You are now talking to Ahmed"), translated like any message; absent: a person's message. */
   kind?: MessageKind;
 }
 
-/** A message everyone in the conversation reads, or a private note between reps. */
-export type MessageKind = 'message' | 'note';
+export type MessageKind = 'message' | 'note' | 'system';
 
 /** A translation carried in a live message event. */
 export interface CarriedTranslation {
@@ -94,7 +94,43 @@ export interface ConversationSummary {
   languageSuggestion?: string | null;
   /** Phone conversations: the latest call (absent otherwise). */
   call?: CallSummary | null;
+  /** Reps only (never in a customer's summary): the rep who owns the conversation, or null. */
+  assignee?: Assignee | null;
 }
+
+/** Ownership of a conversation: who handles it now, and the hand-over note they were given. */
+export interface Assignee {
+  id: string;
+  username: string;
+  since: string;
+  /** Who handed it over and their note (reps only); null when the rep took it by joining. */
+  handedOverBy: string | null;
+  note: string | null;
+}
+
+/** The dashboard's queues: the rep's own, nobody's, everything. */
+export type QueueView = 'mine' | 'unassigned' | 'all';
+export const QUEUE_VIEWS = ['mine', 'unassigned', 'all'] as const satisfies readonly QueueView[];
+/** Open conversations per queue (`all` counts every open one). */
+export type QueueCounts = Record<QueueView, number>;
+
+export type Availability = 'available' | 'away';
+/** A rep as colleagues see them on the dashboard and in the hand-over list. */
+export interface TeamMember {
+  id: string;
+  username: string;
+  language: string;
+  availability: Availability;
+}
+
+/** Sent to the one rep a conversation was handed to (their sockets only). */
+export interface HandOverNotice {
+  conversationId: string;
+  customerName: string;
+  fromName: string;
+  note: string | null;
+}
+export const MAX_HAND_OVER_NOTE_LENGTH = 500;
 
 /**
  * Every acknowledged event answers this. Error codes: `not_found` (no such conversation, or not
@@ -124,6 +160,9 @@ export interface ConversationPage {
   page: number;
   pageSize: number;
   hasMore: boolean;
+  /** Which queue these rows are (`all` when not asked) and the open conversations in each queue. */
+  view?: QueueView;
+  counts?: QueueCounts;
 }
 
 /**
@@ -135,6 +174,8 @@ export interface MessageAttributes {
   authorName?: string;
   authorRole?: Role;
   language?: string;
+  /** `system` for a line Parley wrote ("Rosa joined"). */
+  kind?: 'system';
 }
 
 /** Reads attributes that arrive parsed (browser SDK) or as JSON text (REST, webhooks); junk gives {}. */
@@ -156,6 +197,7 @@ export function parseMessageAttributes(raw: unknown): MessageAttributes {
     authorName: text('authorName'),
     authorRole: role === 'rep' || role === 'customer' ? role : undefined,
     language: text('language'),
+    ...(text('kind') === 'system' ? { kind: 'system' as const } : {}),
   };
 }
 
@@ -220,4 +262,8 @@ export interface ServerToClientEvents {
   'conversations:updated': (update: { conversations: DashboardRow[] }) => void;
   /** A customer started a conversation (dashboard). */
   'conversation:created': (conversation: ConversationSummary) => void;
+  /** Reps only: a conversation was handed to this rep (their own sockets). */
+  'conversation:handed-over': (notice: HandOverNotice) => void;
+  /** Reps' dashboards: a colleague became available or away. */
+  'team:updated': (team: TeamMember[]) => void;
 }

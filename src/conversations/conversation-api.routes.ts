@@ -19,7 +19,7 @@ export function conversationApiRoutes(feature: ConversationsFeature, options: { 
 
   router.get('/api/conversations', requireRole('rep'), async (req, res) => {
     const query = dashboardQuerySchema.safeParse(req.query);
-    if (!query.success) throw new ValidationError('page must be a whole number from 0, limit from 1 to 100.', { page: 'Must be a whole number from 0.' });
+    if (!query.success) throw new ValidationError('page must be a whole number from 0, limit from 1 to 100, view mine, unassigned or all.', { page: 'Must be a whole number from 0.' });
     res.set('Cache-Control', 'no-store').json(await conversations.dashboard(actor(req), query.data));
   });
 

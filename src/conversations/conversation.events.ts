@@ -1,6 +1,15 @@
 import { EventEmitter } from 'node:events';
-import type { ChatMessage } from '../contract/chat.js';
-import type { ConversationView } from './conversation.view.js';
+import type { ChatMessage, TeamMember } from '../contract/chat.js';
+import type { ConversationView, RepRef } from './conversation.view.js';
+
+/** A conversation got an owner: by joining it, by a colleague's hand-over, or by an admin. */
+export interface AssignmentChange {
+  to: RepRef;
+  reason: 'joined' | 'handed-over' | 'admin';
+  /** Who handed it over (a rep, or `admin`), and their note for the new owner; null when joined. */
+  byName: string | null;
+  note: string | null;
+}
 
 interface EventMap {
   created: [conversation: ConversationView];
@@ -10,6 +19,9 @@ interface EventMap {
   note: [note: ChatMessage, conversation: ConversationView];
   /** A message (or note) was translated on write for a reader: its words in that language (search). */
   translated: [message: ChatMessage, text: string, target: string];
+  assigned: [conversation: ConversationView, change: AssignmentChange];
+  /** A rep became available or away: everyone's availability, for the reps' dashboards. */
+  team: [team: TeamMember[]];
 }
 
 /**

@@ -21,6 +21,8 @@ export interface ConversationRecord {
   languageSuggestion: string | null;
   /** Phone conversations: the latest call (src/voice writes it through conversation.store). */
   call: (Omit<CallSummary, 'startedAt' | 'endedAt'> & { sid: string; startedAt: Date; endedAt: Date | null }) | null;
+  /** The rep who owns the conversation (see assignment.service.ts); null: in the unassigned queue. */
+  assignee: { id: Types.ObjectId; username: string; since: Date; handedOverBy: string | null; note: string | null } | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -63,6 +65,13 @@ const conversationSchema = new Schema<ConversationRecord>(
     detectedStreak: { type: Number, default: 0 },
     languageSuggestion: { type: String, default: null },
     call: { type: Schema.Types.Mixed, default: null },
+    assignee: {
+      type: new Schema(
+        { id: { type: Schema.Types.ObjectId, required: true }, username: String, since: Date, handedOverBy: String, note: String },
+        { _id: false },
+      ),
+      default: null,
+    },
   },
   { timestamps: true },
 );

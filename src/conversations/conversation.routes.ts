@@ -35,7 +35,9 @@ export function conversationRoutes(feature: ConversationsFeature): Router {
     const history = await messaging.history(user, { conversationId: view.id, limit: HISTORY_PAGE_SIZE });
     const languagePrompt = await feature.languagePrompt(view, user);
     const translationCharacters = user.role === 'rep' ? await feature.translationCharacters(view.id) : undefined;
+    const repSide = user.role === 'rep' ? { customerPanel: await feature.customerPanel(view), team: await feature.assignment.team() } : {};
     res.render('conversations/show', {
+      ...repSide,
       languagePrompt,
       translationCharacters,
       title: user.role === 'rep' ? pageText(res)('chat.repTitle', { name: view.customer.username }) : pageText(res)('chat.customerTitle'),

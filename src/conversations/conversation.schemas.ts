@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { CLIENT_ID_PATTERN, DASHBOARD_PAGE_SIZE, HISTORY_PAGE_SIZE, MAX_MESSAGE_LENGTH, OBJECT_ID_PATTERN } from '../contract/chat.js';
+import { CLIENT_ID_PATTERN, DASHBOARD_PAGE_SIZE, HISTORY_PAGE_SIZE, MAX_MESSAGE_LENGTH, OBJECT_ID_PATTERN, QUEUE_VIEWS } from '../contract/chat.js';
 import { NotFoundError } from '../lib/errors.js';
 
 /** Conversation ids are MongoDB ObjectIds; anything else is simply "not found". */
@@ -29,6 +29,8 @@ export const historyQuerySchema = z.object({
 export const dashboardQuerySchema = z.object({
   page: z.coerce.number().int().min(0).max(10_000).default(0),
   limit: z.coerce.number().int().min(1).max(DASHBOARD_PAGE_SIZE).default(DASHBOARD_PAGE_SIZE),
+  /** The dashboard queue: the rep's own, nobody's, or every conversation. */
+  view: z.enum(QUEUE_VIEWS).default('all'),
 });
 
 export const transcriptQuerySchema = z.object({

@@ -1,11 +1,11 @@
-import type { Channel, ConversationFormality, ConversationPage, User } from '../contract/chat.js';
+import type { Channel, ConversationFormality, ConversationPage, QueueView, User } from '../contract/chat.js';
 import { DASHBOARD_PAGE_SIZE } from '../contract/chat.js';
 import { AppError, ForbiddenError, isDuplicateKeyError, NotFoundError, ServiceUnavailableError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import type { ConversationEvents } from './conversation.events.js';
+import type { AssignmentChange, ConversationEvents } from './conversation.events.js';
 import { conversationStore as store } from './conversation.store.js';
 import type { MessageTransport } from './conversation.types.js';
-import { canSee, toSummary, type CallView, type ConversationView } from './conversation.view.js';
+import { canSee, toSummary, type CallView, type ConversationView, type RepRef } from './conversation.view.js';
 import { messageStore } from './message.store.js';
 
 export interface ConversationServiceDeps {
@@ -79,23 +79,52 @@ export function createConversationService(deps: ConversationServiceDeps) {
     }
   }
 
-  /** The rep dashboard, a page at a time: open first, then newest activity first. */
-  async function dashboard(user: User, { page = 0, limit = DASHBOARD_PAGE_SIZE } = {}): Promise<ConversationPage> {
+  /** The rep dashboard, a page at a time: open first, then newest activity first; one queue or all. */
+  async function dashboard(user: User, { page = 0, limit = DASHBOARD_PAGE_SIZE, view = 'all' as QueueView } = {}): Promise<ConversationPage> {
     if (user.role !== 'rep') throw notFound();
     const pageSize = Math.min(Math.max(limit, 1), DASHBOARD_PAGE_SIZE);
-    const rows = await store.page({ skip: page * pageSize, limit: pageSize + 1 });
+    const [rows, counts] = await Promise.all([
+      store.page({ view, repId: user.id, skip: page * pageSize, limit: pageSize + 1 }),
+      store.queueCounts(user.id),
+    ]);
     return {
-      conversations: rows.slice(0, pageSize).map((view) => toSummary(view, user)),
+      conversations: rows.slice(0, pageSize).map((row) => toSummary(row, user)),
       page,
       pageSize,
       hasMore: rows.length > pageSize,
+      view,
+      counts,
     };
   }
 
+  /**
+   * Makes a rep the owner (and a participant) while `expectedOwner` still owns it (null: nobody);
+   * undefined when someone changed it first. Readers are told, and the customer gets a line.
+   */
+  async function assign(current: ConversationView, change: AssignmentChange, expectedOwner: string | null): Promise<ConversationView | undefined> {
+    const view = await ensureTransport(current);
+    const rep: RepRef = change.to;
+    if (!view.reps.some((joined) => joined.id === rep.id)) {
+      await unavailableOnFailure('join', view.id, () => transport.addParticipant(view.transportId, rep.id));
+    }
+    const updated = await store.assign(view, { rep, handedOverBy: change.byName, note: change.note }, expectedOwner);
+    if (!updated) return undefined;
+    events.emit('updated', updated);
+    events.emit('assigned', updated, change);
+    return updated;
+  }
+
+  /** A rep joins; joining a conversation nobody owns makes it theirs. */
   async function join(user: User, id: string): Promise<ConversationView> {
     if (user.role !== 'rep') throw notFound();
-    const view = await ensureTransport(await load(id));
+    let view = await ensureTransport(await load(id));
     if (view.status === 'closed') throw new ForbiddenError('This conversation is closed.');
+    if (!view.assignee) {
+      const rep = { id: user.id, username: user.username, language: user.language };
+      const claimed = await assign(view, { to: rep, reason: 'joined', byName: null, note: null }, null);
+      if (claimed) return claimed;
+      view = await ensureTransport(await load(id)); // a colleague took it a moment earlier: join as a participant
+    }
     if (view.reps.some((rep) => rep.id === user.id)) return view;
     await unavailableOnFailure('join', view.id, () => transport.addParticipant(view.transportId, user.id));
     const updated = (await store.addRep(view, user)) ?? view;
@@ -163,6 +192,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
     },
     dashboard,
     join,
+    assign,
     close: async (user: User, id: string) => closeConversation(await getForUser(user, id), { inTransport: true }),
     /** What the transport reported from its side (a Twilio webhook): no call back to it. */
     fromTransport: {
@@ -170,6 +200,14 @@ export function createConversationService(deps: ConversationServiceDeps) {
       closed: (view: ConversationView) => closeConversation(view, { inTransport: false }),
     },
     admin: {
+      find: load,
+      /** Back to the unassigned queue; reps are told, the customer sees nothing. */
+      unassign: async (id: string) => {
+        const updated = await store.unassign(id);
+        if (!updated) throw notFound();
+        events.emit('updated', updated);
+        return updated;
+      },
       list: async (filter: { status?: 'open' | 'closed' } = {}) => store.page({ status: filter.status, skip: 0, limit: 10_000 }),
       close: async (id: string) => closeConversation(await load(id), { inTransport: true }),
       remove: async (id: string) => {

@@ -1,7 +1,7 @@
 // The one writer of the conversations collection: every read and write of a conversation
 // document goes through here, so what a conversation holds has one owner.
 import mongoose from 'mongoose';
-import type { Channel, ChatMessage, ConversationFormality, User } from '../contract/chat.js';
+import type { Channel, ChatMessage, ConversationFormality, QueueCounts, QueueView, User } from '../contract/chat.js';
 import { baseLanguage } from '../contract/languages.js';
 import { conversationCache } from './conversation-cache.js';
 import { closedOpenKey, Conversation } from './conversation.model.js';
@@ -13,6 +13,20 @@ import type { BatchOutcome } from '../lib/write-batcher.js';
 // Every conversation read or written here refreshes the process's cache (conversation-cache.ts).
 const view = (stored: Parameters<typeof toConversationView>[0] | null) => (stored ? conversationCache.remember(toConversationView(stored)) : undefined);
 const after = { returnDocument: 'after' } as const;
+
+/** The dashboard queues as filters: "mine" and "unassigned" are open conversations; "all" is every one. */
+function queueFilter(view: QueueView | undefined, repId: string | undefined): Record<string, unknown> {
+  if (view === 'mine') return { status: 'open', 'assignee.id': repId };
+  if (view === 'unassigned') return { status: 'open', assignee: null };
+  return {};
+}
+
+/** Who owns a conversation from now on, as stored. */
+export interface NewAssignee {
+  rep: RepRef;
+  handedOverBy: string | null;
+  note: string | null;
+}
 
 export const conversationStore = {
   async findById(id: string): Promise<ConversationView | undefined> {
@@ -130,10 +144,45 @@ export const conversationStore = {
     return stored.map(toConversationView);
   },
   /** Open first, newest activity first; one more row than asked tells whether there are more. */
-  async page(options: { status?: 'open' | 'closed'; skip: number; limit: number }): Promise<ConversationView[]> {
-    const filter = options.status ? { status: options.status } : {};
+  async page(options: { status?: 'open' | 'closed'; view?: QueueView; repId?: string; skip: number; limit: number }): Promise<ConversationView[]> {
+    const filter = { ...queueFilter(options.view, options.repId), ...(options.status ? { status: options.status } : {}) };
     const stored = await Conversation.find(filter).sort({ status: -1, lastActivityAt: -1 }).skip(options.skip).limit(options.limit).lean();
     return stored.map(toConversationView);
+  },
+  /** Open conversations per dashboard queue for one rep. */
+  async queueCounts(repId: string): Promise<QueueCounts> {
+    const [mine, unassigned, all] = await Promise.all([
+      Conversation.countDocuments(queueFilter('mine', repId)),
+      Conversation.countDocuments(queueFilter('unassigned', repId)),
+      Conversation.countDocuments({ status: 'open' }),
+    ]);
+    return { mine, unassigned, all };
+  },
+  /**
+   * Makes `next.rep` the owner, and a participant, of an open conversation, only while it is still
+   * owned by `expectedOwner` (null: unassigned), so two reps joining at once cannot both take it.
+   * Undefined when someone else changed the owner first, or it is closed.
+   */
+  async assign(current: ConversationView, next: NewAssignee, expectedOwner: string | null): Promise<ConversationView | undefined> {
+    const { rep } = next;
+    const owner = expectedOwner === null ? { assignee: null } : { 'assignee.id': expectedOwner };
+    const member = current.reps.some((joined) => joined.id === rep.id);
+    const stored = await Conversation.findOneAndUpdate(
+      { _id: current.id, status: 'open', ...owner },
+      {
+        $set: {
+          assignee: { id: rep.id, username: rep.username, since: new Date(), handedOverBy: next.handedOverBy, note: next.note },
+          ...(member ? {} : unreadOnJoin(current, rep.id)),
+        },
+        $addToSet: { reps: { id: rep.id, username: rep.username, language: rep.language } },
+      },
+      after,
+    ).lean();
+    return view(stored);
+  },
+  /** Back to the unassigned queue (admin). */
+  async unassign(id: string): Promise<ConversationView | undefined> {
+    return view(await Conversation.findOneAndUpdate({ _id: id }, { $set: { assignee: null } }, after).lean());
   },
   async setFormality(id: string, formality: ConversationFormality): Promise<ConversationView | undefined> {
     return view(await Conversation.findOneAndUpdate({ _id: id }, { $set: { formality } }, after).lean());

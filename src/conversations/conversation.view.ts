@@ -1,4 +1,4 @@
-import type { CallSummary, Channel, ConversationFormality, ConversationStatus, ConversationSummary, User } from '../contract/chat.js';
+import type { Assignee, CallSummary, Channel, ConversationFormality, ConversationStatus, ConversationSummary, User } from '../contract/chat.js';
 import { unreadFor } from './unread.js';
 
 /** A phone conversation's latest call, as stored: Twilio's CallSid and dates. */
@@ -31,6 +31,15 @@ export interface ConversationView {
   languageSuggestion: string | null;
   /** Phone conversations only: the latest call. */
   call?: CallView | null;
+  assignee: Assignee | null;
+}
+
+interface StoredAssignee {
+  id: { toString(): string };
+  username?: string | null;
+  since?: Date | null;
+  handedOverBy?: string | null;
+  note?: string | null;
 }
 
 interface StoredConversation {
@@ -52,6 +61,18 @@ interface StoredConversation {
   detectedStreak?: number | null;
   languageSuggestion?: string | null;
   call?: CallView | null;
+  assignee?: StoredAssignee | null;
+}
+
+function assigneeOf(stored: StoredAssignee | null | undefined): Assignee | null {
+  if (!stored?.id) return null;
+  return {
+    id: stored.id.toString(),
+    username: stored.username ?? '',
+    since: (stored.since ?? new Date(0)).toISOString(),
+    handedOverBy: stored.handedOverBy ?? null,
+    note: stored.note ?? null,
+  };
 }
 
 const channels: readonly Channel[] = ['web', 'sms', 'whatsapp', 'phone'];
@@ -80,6 +101,7 @@ export function toConversationView(stored: StoredConversation): ConversationView
     detectedLanguage: stored.detectedLanguage ?? null,
     detectedStreak: stored.detectedStreak ?? 0,
     languageSuggestion: stored.languageSuggestion ?? null,
+    assignee: assigneeOf(stored.assignee),
     call: stored.call ?? null,
   };
 }
@@ -106,6 +128,8 @@ export function toSummary(view: ConversationView, user: Pick<User, 'id' | 'role'
     formality: view.formality,
     languageSuggestion: view.languageSuggestion,
     ...(view.channel === 'phone' ? { call: callSummaryOf(view.call) } : {}),
+    // Ownership and hand-over notes are the team's business: never in a customer's summary.
+    ...(user.role === 'rep' ? { assignee: view.assignee } : {}),
   };
 }
 

@@ -2,6 +2,8 @@ import type { AccessTokenResponse, User } from '../contract/chat.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../lib/logger.js';
 import type { TranslationCostSummary, UsageFigure } from '../translation/index.js';
+import { writeAssignmentLines } from './assignment-lines.js';
+import { createAssignmentService, type RepDirectory } from './assignment.service.js';
 import { createBuiltinTransport } from './builtin-transport.js';
 import { ConversationEvents } from './conversation.events.js';
 import { createConversationService } from './conversation.service.js';
@@ -9,6 +11,7 @@ import type { MessageTransport } from './conversation.types.js';
 import { conversationCache } from './conversation-cache.js';
 import { conversationStore } from './conversation.store.js';
 import type { ConversationView } from './conversation.view.js';
+import { customerPanelFor } from './customer-panel.js';
 import { languagePromptFor } from './language-prompt.js';
 import { createMessagePipeline, type MessageTranslations } from './message-pipeline.js';
 import { createMessagingService } from './messaging.service.js';
@@ -32,6 +35,8 @@ export interface ConversationsFeatureDeps {
   translationCost?: (conversationId: string) => Promise<UsageFigure>;
   /** Today, this month and the monthly budget (the rep dashboard shows it). */
   translationCostSummary?: () => Promise<TranslationCostSummary>;
+  /** The active reps (hand-over targets, the team's availability). */
+  reps?: RepDirectory;
 }
 
 const singleInstanceCacheMs = 10_000;
@@ -48,7 +53,13 @@ export function createConversationsFeature(deps: ConversationsFeatureDeps) {
   const pipeline = createMessagePipeline({ transport, events, translations: deps.translations, logger });
   const messaging = createMessagingService({ conversations, pipeline, events });
   const transcripts = createTranscriptService({ conversations, translations: deps.translations, logger, translationCost: deps.translationCost });
+  const assignment = createAssignmentService({ conversations, events, reps: deps.reps });
+  const assignmentLines = writeAssignmentLines({ events, pipeline, logger });
   return {
+    assignment,
+    /** Resolves once the system lines of assignments made so far are stored (the admin CLI waits for it). */
+    assignmentLinesWritten: assignmentLines.settled,
+    customerPanel: customerPanelFor,
     transport,
     events,
     conversations,

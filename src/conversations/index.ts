@@ -12,3 +12,6 @@ export type { ConversationEvents } from './conversation.events.js';
 export type { MessageTranslations } from './message-pipeline.js';
 export type { MessageTransport } from './conversation.types.js';
 export { searchSources, type SearchSources } from './search-sources.js';
+export { assignmentRoutes } from './assignment.routes.js';
+export { repDirectoryFrom, type RepDirectory, type AssignmentService } from './assignment.service.js';
+export type { AssignmentChange } from './conversation.events.js';

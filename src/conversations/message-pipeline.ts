@@ -40,7 +40,8 @@ export interface IncomingMessage {
   body: string;
   /** Set when the transport brought the message (it is there already: not handed back). */
   transportSid?: string;
-  /** `note`: a private note between reps (stored, translated for reps, never delivered). */
+  /** `note`: a private note between reps (stored, translated for reps, never delivered); `system`:
+   * the lines Parley writes itself (assignment-lines.ts); a person's message otherwise. */
   kind?: MessageKind;
 }
 
@@ -70,7 +71,9 @@ export function createMessagePipeline(deps: {
   /** The few messages before this one (or the newest, for a draft), oldest first, as DeepL's (unbilled) context. */
   async function contextBefore(message: Pick<ChatMessage, 'conversationId' | 'kind'> & { id?: string }): Promise<string | undefined> {
     const { messages } = await messageStore.page(message.conversationId, { before: message.id, limit: contextMessages, notes: message.kind === 'note' });
-    const text = messages.map((earlier) => earlier.body).join('\n').slice(-contextCharacters);
+    // Parley's own lines ("You are now talking to Ahmed") say nothing about what a message means.
+    const said = messages.filter((earlier) => earlier.kind !== 'system');
+    const text = said.map((earlier) => earlier.body).join('\n').slice(-contextCharacters);
     return text === '' ? undefined : text;
   }
 

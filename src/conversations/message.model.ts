@@ -12,8 +12,9 @@ export interface MessageRecord {
   transportSid: string | null;
   /** Set when handing the message to the transport failed; a resend of it tries again. */
   deliveryFailedAt: Date | null;
-  /** `note`: a private note between reps, never delivered to the customer. */
-  kind: 'message' | 'note';
+  /** `note`: a private note between reps, never delivered to the customer; `system`: a line Parley
+   * wrote ("You are now talking to Ahmed"); `message`: a person's message (also when absent: older ones). */
+  kind: 'message' | 'note' | 'system';
   createdAt: Date;
 }
 
@@ -29,7 +30,7 @@ const messageSchema = new Schema<MessageRecord>(
     language: { type: String, required: true },
     transportSid: { type: String, default: null },
     deliveryFailedAt: { type: Date, default: null },
-    kind: { type: String, enum: ['message', 'note'], default: 'message' },
+    kind: { type: String, enum: ['message', 'note', 'system'], default: 'message' },
   },
   { timestamps: { createdAt: true, updatedAt: false } },
 );

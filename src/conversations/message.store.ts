@@ -13,9 +13,9 @@ interface StoredMessage {
   authorRole: string;
   body: string;
   language: string;
+  kind?: string | null;
   transportSid?: string | null;
   deliveryFailedAt?: Date | null;
-  kind?: string;
   createdAt: Date;
 }
 
@@ -59,7 +59,7 @@ export function toChatMessage(stored: StoredMessage): ChatMessage {
     body: stored.body,
     language: stored.language,
     createdAt: stored.createdAt.toISOString(),
-    ...(stored.kind === 'note' ? { kind: 'note' as const } : {}),
+    ...(stored.kind === 'note' || stored.kind === 'system' ? { kind: stored.kind } : {}),
   };
 }
 

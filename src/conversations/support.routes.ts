@@ -13,10 +13,15 @@ export function supportRoutes(feature: ConversationsFeature): Router {
   const router = Router();
 
   router.get('/support', requireRole('rep'), async (req, res) => {
-    const page = dashboardQuerySchema.safeParse(req.query).data?.page ?? 0;
-    const { conversations, hasMore } = await feature.conversations.dashboard(actor(req), { page });
+    const query = dashboardQuerySchema.safeParse(req.query).data;
+    const page = query?.page ?? 0;
+    const view = query?.view ?? 'all';
+    const { conversations, hasMore, counts } = await feature.conversations.dashboard(actor(req), { page, view });
     res.render('support/index', {
       page,
+      view,
+      counts,
+      team: await feature.assignment.team(),
       title: pageText(res)('support.title'),
       conversations,
       hasMore,

@@ -252,15 +252,26 @@ function subscribeToConversationEvents(io: ChatServer, feature: ConversationsFea
     io.to(conversationRoom(view.id)).emit('message:new', message);
     dashboardFeed.changed(view);
   };
+  // Assignment news goes to reps only: the new owner's own sockets, and the reps' dashboards.
+  const onAssigned: Parameters<typeof events.on<'assigned'>>[1] = (view, change) => {
+    if (change.reason === 'joined') return;
+    const notice = { conversationId: view.id, customerName: view.customer.username, fromName: change.byName ?? '', note: change.note };
+    io.to(userRoom(change.to.id)).emit('conversation:handed-over', notice);
+  };
+  const onTeam: Parameters<typeof events.on<'team'>>[1] = (team) => io.to(dashboardRoom).emit('team:updated', team);
   events.on('created', onCreated);
   events.on('updated', onUpdated);
   events.on('message', onMessage);
   const onNote = (note: ChatMessage, view: ConversationView) => void emitNote(io, note, view);
   events.on('note', onNote);
+  events.on('assigned', onAssigned);
+  events.on('team', onTeam);
   return () => {
     events.off('note', onNote);
     events.off('created', onCreated);
     events.off('updated', onUpdated);
     events.off('message', onMessage);
+    events.off('assigned', onAssigned);
+    events.off('team', onTeam);
   };
 }

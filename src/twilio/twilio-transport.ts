@@ -12,7 +12,8 @@ export const twilioErrors = {
 
 /** What Parley's readers need beside the body: set on every message the server hands to Twilio. */
 export function attributesOf(message: ChatMessage): MessageAttributes {
-  return { clientId: message.clientId, authorName: message.authorName, authorRole: message.authorRole, language: message.language };
+  const kind = message.kind === 'system' ? { kind: 'system' as const } : {};
+  return { clientId: message.clientId, authorName: message.authorName, authorRole: message.authorRole, language: message.language, ...kind };
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   countRequests,
   countSocketEvents,
   launchChromium,
+  measureAt360,
   saveScreenshots,
   seriousA11yViolations,
   startE2eServer,
@@ -83,6 +84,12 @@ async function expectNoSeriousViolations(page: Page): Promise<void> {
   expect(await seriousA11yViolations(page)).toEqual([]);
 }
 
+/** At 360 px nothing scrolls sideways: document.documentElement.scrollWidth <= innerWidth. */
+async function expectNoSidewaysScroll(page: Page): Promise<void> {
+  const measured = await measureAt360(page);
+  expect(measured.scrollWidth, `${measured.url} is ${measured.scrollWidth}px wide at 360px: ${measured.wide.join(' | ')}`).toBeLessThanOrEqual(measured.innerWidth);
+}
+
 describe('chat between a Spanish customer and an English rep', { timeout: 60_000 }, () => {
   it('when the sign-up and login pages are checked, then axe finds no serious or critical violation', async () => {
     const visitor = await customerContext.newPage();
@@ -90,6 +97,7 @@ describe('chat between a Spanish customer and an English rep', { timeout: 60_000
     for (const path of ['/auth/customer/register', '/auth/customer/login', '/auth/rep/login']) {
       await visitor.goto(path);
       found[path] = await seriousA11yViolations(visitor);
+      await expectNoSidewaysScroll(visitor);
     }
     await visitor.close();
     expect(found).toEqual({ '/auth/customer/register': [], '/auth/customer/login': [], '/auth/rep/login': [] });
@@ -179,6 +187,8 @@ describe('chat between a Spanish customer and an English rep', { timeout: 60_000
   it('when the chat page and the dashboard are checked, then axe finds no serious violation and screenshots are saved', async () => {
     await expectNoSeriousViolations(customer);
     await expectNoSeriousViolations(repPage);
+    await expectNoSidewaysScroll(customer);
+    await expectNoSidewaysScroll(repPage);
     const files = [
       ...(await saveScreenshots(customer, 'chat-customer')),
       ...(await saveScreenshots(repPage, 'dashboard-rep')),
@@ -187,6 +197,7 @@ describe('chat between a Spanish customer and an English rep', { timeout: 60_000
     await repChat.goto(`/conversations/${conversationId}`);
     await messageWith(repChat, 'I need help with my order').waitFor();
     await expectNoSeriousViolations(repChat);
+    await expectNoSidewaysScroll(repChat);
     files.push(...(await saveScreenshots(repChat, 'chat-rep')));
     await repChat.close();
     expect(files).toHaveLength(6);

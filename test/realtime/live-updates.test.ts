@@ -88,6 +88,7 @@ const view = (id: string, overrides: Partial<ConversationView> = {}): Conversati
   detectedLanguage: null,
   detectedStreak: 0,
   languageSuggestion: null,
+  assignee: null,
   customer: { id: 'c'.repeat(24), username: 'carol', language: 'ES' },
   transportId: id,
   reps: [],

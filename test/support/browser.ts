@@ -123,3 +123,25 @@ export function countSocketEvents(page: Page, event: string): { count(): number 
   });
   return { count: () => count };
 }
+
+export interface SidewaysScroll {
+  url: string;
+  scrollWidth: number;
+  innerWidth: number;
+  /** The last few elements reaching past the viewport's right edge, to say what overflows. */
+  wide: string[];
+}
+
+/** Measures the page at 360 px wide (then restores the viewport): it fits when scrollWidth <= innerWidth. */
+export async function measureAt360(page: Page): Promise<SidewaysScroll> {
+  const original = page.viewportSize() ?? { width: 1280, height: 900 };
+  await page.setViewportSize({ width: 360, height: 780 });
+  const measured = (await page.evaluate(`({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: innerWidth,
+    wide: [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > innerWidth)
+      .slice(-5).map((el) => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right)),
+  })`)) as Omit<SidewaysScroll, 'url'>;
+  await page.setViewportSize(original);
+  return { url: page.url(), ...measured };
+}
