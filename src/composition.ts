@@ -13,6 +13,7 @@ import { createMessagingChannel, type MessagingChannel as PhoneChannel } from '.
 import { attachRealtime, createRedisAdapter, type SocketGuardSettings } from './realtime/index.js';
 import { createTranslationFeature, describeTranslator, type TranslationFeature } from './translation/index.js';
 import { chooseMessageChannel, type MessageChannel } from './twilio/index.js';
+import { createWidgetFeature } from './widget/index.js';
 
 /** What a caller may supply instead of what configuration would build (tests, mostly). */
 export interface CompositionOverrides {
@@ -74,6 +75,7 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
   const phones = config.messaging
     ? createMessagingChannel({ config: config.messaging, conversations, translations: translation.service, languages: translation.languagesProvider, logger })
     : undefined;
+  const widget = createWidgetFeature({ conversations, translation, rateLimitStore: limiterStore, demo: config.env === 'development' });
   const deps: AppDependencies = {
     config,
     logger,
@@ -84,6 +86,7 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
     conversationApi: conversationApiRoutes(conversations, { sendLimit: messageSendLimit(limiterStore('messages')) }),
     webhooks: [...(channel.webhookRoutes ? [channel.webhookRoutes(conversations)] : []), ...(phones ? [phones.webhookRoutes] : [])],
     featureRoutes: phones ? [phones.apiRoutes] : [],
+    widget,
   };
   return {
     app: createApp(deps),
@@ -95,7 +98,8 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
       const realtime = attachRealtime(server, {
         feature: conversations,
         sessionMiddleware: auth.sessionMiddleware,
-        access: auth,
+        access: widget.socketAccess(auth),
+        authenticate: widget.authenticateSocket,
         guards: { limiters, ...overrides.realtimeGuards },
         logger,
         trustProxy: config.trustProxy,

@@ -1,0 +1,130 @@
+// widget.js: the one script a site adds. It puts one element on the page (a closed shadow root
+// holds the bubble, its styles and, once opened, the iframe with Parley's chat) and touches nothing
+// else: no global styles, no listeners on window or document. The chat itself loads only when the
+// visitor opens it; it talks to this script over a MessagePort handed to Parley's origin only.
+type ToHost = { type: 'ready' } | { type: 'unread'; count: number } | { type: 'close' } | { type: 'active' };
+
+const css = `
+:host{all:initial}
+.bubble{position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;background:#4f46e5;color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);display:flex;align-items:center;justify-content:center;z-index:2147483000;padding:0}
+.bubble:hover{background:#4338ca}.bubble:focus-visible{outline:3px solid #a5b4fc;outline-offset:2px}
+.bubble svg{width:28px;height:28px;fill:currentColor}
+.badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;border-radius:10px;background:#be123c;color:#fff;font:600 12px/20px system-ui,sans-serif;text-align:center;padding:0 5px;box-sizing:border-box}
+.panel{position:fixed;right:20px;bottom:88px;width:min(380px,calc(100vw - 24px));height:min(600px,calc(100vh - 108px));border-radius:12px;overflow:hidden;box-shadow:0 8px 30px rgba(0,0,0,.3);background:#fff;z-index:2147483000;opacity:0;transform:translateY(12px);visibility:hidden;transition:opacity .18s ease,transform .18s ease,visibility 0s linear .18s}
+.panel.open{opacity:1;transform:none;visibility:visible;transition:opacity .18s ease,transform .18s ease}
+@media (max-width:480px){.panel{right:12px;bottom:84px}}
+@media (prefers-reduced-motion:reduce){.panel,.panel.open{transition:none;transform:none}}
+iframe{border:0;width:100%;height:100%;display:block}`;
+
+const icon = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>';
+
+function remember(key: string, value?: string): string | null {
+  try {
+    if (value !== undefined) localStorage.setItem(key, value);
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function styleShadow(root: ShadowRoot): void {
+  // A constructed sheet applies inside the shadow root only, and passes a host CSP without 'unsafe-inline'.
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [sheet];
+  } catch {
+    const style = document.createElement('style');
+    style.textContent = css;
+    root.append(style);
+  }
+}
+
+function start(script: HTMLScriptElement, site: string): void {
+  const app = new URL(script.src).origin;
+  const key = `parley-widget:${site}`;
+  const userId = script.dataset.parleyUserId;
+  const identity = userId ? { id: userId, hash: script.dataset.parleyUserHash } : undefined;
+  const container = document.createElement('div');
+  container.setAttribute('data-parley-widget', '');
+  const root = container.attachShadow({ mode: 'closed' });
+  styleShadow(root);
+  const bubble = document.createElement('button');
+  bubble.className = 'bubble';
+  bubble.type = 'button';
+  bubble.innerHTML = icon;
+  bubble.setAttribute('aria-expanded', 'false');
+  bubble.setAttribute('aria-controls', 'parley-panel');
+  const badge = document.createElement('span');
+  badge.className = 'badge';
+  badge.hidden = true;
+  badge.setAttribute('aria-hidden', 'true');
+  bubble.append(badge);
+  const panel = document.createElement('div');
+  panel.className = 'panel';
+  panel.id = 'parley-panel';
+  panel.setAttribute('role', 'region');
+  panel.setAttribute('aria-label', 'Support chat');
+  root.append(panel, bubble);
+
+  let open = false;
+  let frame: HTMLIFrameElement | undefined;
+  let port: MessagePort | undefined;
+  const label = (unread: number) => bubble.setAttribute('aria-label', `${open ? 'Close' : 'Open'} support chat${unread ? `, ${unread} unread` : ''}`);
+
+  const onFrame = (message: ToHost) => {
+    if (message.type === 'ready') port?.postMessage({ type: open ? 'open' : 'closed' });
+    if (message.type === 'close') setOpen(false, true);
+    if (message.type === 'active') remember(`${key}:active`, '1');
+    if (message.type === 'unread') {
+      badge.hidden = message.count === 0;
+      badge.textContent = String(message.count);
+      label(message.count);
+    }
+  };
+
+  const ensureFrame = () => {
+    if (frame) return frame;
+    frame = document.createElement('iframe');
+    frame.title = 'Support chat';
+    frame.src = `${app}/widget/frame?site=${encodeURIComponent(site)}`;
+    frame.allow = '';
+    // Every load of the frame (a reload after a language change too) gets a fresh port.
+    frame.addEventListener('load', () => {
+      const channel = new MessageChannel();
+      port = channel.port1;
+      port.onmessage = (event: MessageEvent<ToHost>) => onFrame(event.data);
+      const connect = { type: 'connect', open, page: location.href, identity };
+      frame?.contentWindow?.postMessage(connect, app, [channel.port2]);
+    });
+    panel.append(frame);
+    return frame;
+  };
+
+  function setOpen(next: boolean, moveFocus: boolean): void {
+    open = next;
+    panel.classList.toggle('open', open);
+    bubble.setAttribute('aria-expanded', String(open));
+    label(open ? 0 : Number(badge.textContent || 0));
+    remember(`${key}:open`, open ? '1' : '0');
+    const opened = open ? ensureFrame() : frame;
+    port?.postMessage({ type: open ? 'open' : 'closed' });
+    if (!moveFocus) return;
+    if (open) opened?.focus();
+    else bubble.focus();
+  }
+
+  bubble.addEventListener('click', () => setOpen(!open, true));
+  label(0);
+  document.body.append(container);
+  if (remember(`${key}:open`) === '1') setOpen(true, false);
+  // A visitor with a conversation: the frame loads in the background, so the badge counts answers.
+  else if (remember(`${key}:active`) === '1') ensureFrame();
+}
+
+const script = document.currentScript;
+if (script instanceof HTMLScriptElement && script.dataset.parleySite) {
+  const site = script.dataset.parleySite;
+  if (document.body) start(script, site);
+  else document.addEventListener('DOMContentLoaded', () => start(script, site), { once: true });
+}
