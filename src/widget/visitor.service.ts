@@ -121,7 +121,7 @@ export const visitorService = {
     if (changes.email) set.email = changes.email;
     if (changes.language) set.language = changes.language;
     if (Object.keys(set).length === 0) return visitor;
-    const updated = await WidgetVisitor.findByIdAndUpdate(visitor.id, { $set: set }, { new: true }).lean<VisitorRecord>();
+    const updated = await WidgetVisitor.findByIdAndUpdate(visitor.id, { $set: set }, { returnDocument: 'after' }).lean<VisitorRecord>();
     return updated ? asVisitor(updated) : visitor;
   },
 };
