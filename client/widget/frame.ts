@@ -34,24 +34,28 @@ interface Frame {
   focus: () => void;
 }
 
-// The frame's own storage: partitioned by the top-level site in current browsers, so the token
-// is this site's alone, and out of reach of the host page's scripts. Blocked storage: no memory.
-const storage = {
-  get: (key: string): string | undefined => {
-    try {
-      return localStorage.getItem(key) ?? undefined;
-    } catch {
-      return undefined;
-    }
-  },
-  set: (key: string, value: string): void => {
-    try {
-      localStorage.setItem(key, value);
-    } catch {
-      // Storage refused (private mode, blocked storage): the chat still works for this visit.
-    }
-  },
-};
+// Where the visitor's token is kept. First choice, the frame's own storage: browsers partition it
+// by the top-level site, so it is this site's alone and out of the host page's reach. Browsers
+// that deny a third-party frame any storage (third-party cookies blocked, private windows) leave
+// the loader's: the host page's storage, handed over the port (see README, "Chat widget").
+function ownStorage(): Storage | undefined {
+  try {
+    localStorage.setItem('parley:probe', '1');
+    localStorage.removeItem('parley:probe');
+    return localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+function tokenKeeper(siteKey: string, host: HostLink) {
+  const storage = ownStorage();
+  const key = `parley:${siteKey}:token`;
+  return {
+    stored: (): string | undefined => storage?.getItem(key) ?? host.connect.token,
+    keep: (token: string): void => (storage ? storage.setItem(key, token) : host.send({ type: 'keep', token })),
+  };
+}
 
 const userOf = (visitor: Visitor): User => ({ id: visitor.id, username: visitor.name, role: 'customer', language: visitor.language });
 
@@ -155,12 +159,12 @@ async function main(root: HTMLElement): Promise<void> {
   const languages = JSON.parse(root.dataset.languages ?? '[]') as Language[];
   const frame: Frame = { root, mount, status, siteKey, siteOrigin, languages, host, api: widgetApi(siteKey, siteOrigin), open: host.connect.open, focus: () => undefined };
   followHost(frame);
-  const tokenKey = `parley:${siteKey}:token`;
+  const tokens = tokenKeeper(siteKey, host);
   try {
     const session = await frame.api.post<{ token: string; visitor: Visitor; conversation: ConversationSummary | null }>('/widget/api/session', {
-      token: storage.get(tokenKey), language: matchLanguage(navigator.languages, languages), identity: host.connect.identity,
+      token: tokens.stored(), language: matchLanguage(navigator.languages, languages), identity: host.connect.identity,
     });
-    storage.set(tokenKey, session.token);
+    tokens.keep(session.token);
     frame.api.token = session.token;
     host.send({ type: 'ready' });
     if (session.conversation) await showChat(frame, session.conversation, session.visitor);

@@ -4,12 +4,12 @@
 
 /** What the loader tells the frame. */
 export type FromHost =
-  | { type: 'connect'; open: boolean; page: string; identity?: { id: string; hash?: string } }
+  | { type: 'connect'; open: boolean; page: string; identity?: { id: string; hash?: string }; token?: string }
   | { type: 'open' }
   | { type: 'closed' };
 
 /** What the frame tells the loader. */
-export type ToHost = { type: 'ready' } | { type: 'unread'; count: number } | { type: 'close' } | { type: 'active' };
+export type ToHost = { type: 'ready' } | { type: 'unread'; count: number } | { type: 'close' } | { type: 'active' } | { type: 'keep'; token: string };
 
 export interface HostLink {
   connect: Extract<FromHost, { type: 'connect' }>;

@@ -1,8 +1,8 @@
-// widget.js: the one script a site adds. It puts one element on the page (a closed shadow root
+// widget.js: the one script a site adds. It puts one element on the page (a shadow root
 // holds the bubble, its styles and, once opened, the iframe with Parley's chat) and touches nothing
 // else: no global styles, no listeners on window or document. The chat itself loads only when the
 // visitor opens it; it talks to this script over a MessagePort handed to Parley's origin only.
-type ToHost = { type: 'ready' } | { type: 'unread'; count: number } | { type: 'close' } | { type: 'active' };
+type ToHost = { type: 'ready' } | { type: 'unread'; count: number } | { type: 'close' } | { type: 'active' } | { type: 'keep'; token: string };
 
 const css = `
 :host{all:initial}
@@ -47,7 +47,7 @@ function start(script: HTMLScriptElement, site: string): void {
   const identity = userId ? { id: userId, hash: script.dataset.parleyUserHash } : undefined;
   const container = document.createElement('div');
   container.setAttribute('data-parley-widget', '');
-  const root = container.attachShadow({ mode: 'closed' });
+  const root = container.attachShadow({ mode: 'open' });
   styleShadow(root);
   const bubble = document.createElement('button');
   bubble.className = 'bubble';
@@ -76,6 +76,8 @@ function start(script: HTMLScriptElement, site: string): void {
     if (message.type === 'ready') port?.postMessage({ type: open ? 'open' : 'closed' });
     if (message.type === 'close') setOpen(false, true);
     if (message.type === 'active') remember(`${key}:active`, '1');
+    // Only when the browser denies the frame its own storage (third-party storage blocked).
+    if (message.type === 'keep' && /^pv_[\w-]{43}$/.test(message.token)) remember(`${key}:token`, message.token);
     if (message.type === 'unread') {
       badge.hidden = message.count === 0;
       badge.textContent = String(message.count);
@@ -94,7 +96,7 @@ function start(script: HTMLScriptElement, site: string): void {
       const channel = new MessageChannel();
       port = channel.port1;
       port.onmessage = (event: MessageEvent<ToHost>) => onFrame(event.data);
-      const connect = { type: 'connect', open, page: location.href, identity };
+      const connect = { type: 'connect', open, page: location.href, identity, token: remember(`${key}:token`) ?? undefined };
       frame?.contentWindow?.postMessage(connect, app, [channel.port2]);
     });
     panel.append(frame);
