@@ -32,6 +32,8 @@ interface Frame {
   open: boolean;
   /** Focuses what the visitor uses first: the message box, or the start form. */
   focus: () => void;
+  /** The visitor opened the panel (or acted in it) before its content was ready: focus it once shown. */
+  wantsFocus: boolean;
 }
 
 // Where the visitor's token is kept. First choice, the frame's own storage: browsers partition it
@@ -110,7 +112,7 @@ async function showChat(frame: Frame, conversation: ConversationSummary, visitor
   frame.host.send({ type: 'active' });
   window.addEventListener('pagehide', () => void client.close());
   await view.start();
-  if (frame.open) frame.focus();
+  if (frame.wantsFocus) frame.focus();
 }
 
 function startAgainButton(frame: Frame, visitor: Visitor): HTMLButtonElement {
@@ -124,6 +126,7 @@ async function start(frame: Frame, details: StartDetails): Promise<void> {
     '/widget/api/conversation', { ...details, pageUrl: frame.host.connect.page },
   );
   frame.root.querySelector('[data-part="header-actions"] span')?.remove();
+  frame.wantsFocus = true;
   await showChat(frame, conversation, visitor);
 }
 
@@ -131,7 +134,7 @@ function showStart(frame: Frame, visitor: Visitor): void {
   const form = startForm(frame.languages, visitor.language, (details) => start(frame, details));
   frame.mount.replaceChildren(form);
   frame.focus = () => form.querySelector<HTMLElement>('select, input')?.focus();
-  if (frame.open) frame.focus();
+  if (frame.wantsFocus) frame.focus();
 }
 
 function closeButton(host: HostLink): HTMLButtonElement {
@@ -144,7 +147,9 @@ function closeButton(host: HostLink): HTMLButtonElement {
 function followHost(frame: Frame): void {
   frame.host.onMessage((message) => {
     if (message.type === 'open' || message.type === 'closed') frame.open = message.type === 'open';
-    if (message.type === 'open') frame.focus();
+    if (message.type !== 'open' || !message.focus) return;
+    frame.wantsFocus = true;
+    frame.focus();
   });
   document.addEventListener('keydown', (event) => event.key === 'Escape' && frame.host.send({ type: 'close' }));
   frame.root.querySelector('[data-part="header-actions"]')?.append(closeButton(frame.host));
@@ -157,7 +162,7 @@ async function main(root: HTMLElement): Promise<void> {
   const mount = root.querySelector<HTMLElement>('[data-widget-mount]') ?? root;
   const status = root.querySelector<HTMLElement>('[data-part="widget-status"]') ?? mount;
   const languages = JSON.parse(root.dataset.languages ?? '[]') as Language[];
-  const frame: Frame = { root, mount, status, siteKey, siteOrigin, languages, host, api: widgetApi(siteKey, siteOrigin), open: host.connect.open, focus: () => undefined };
+  const frame: Frame = { root, mount, status, siteKey, siteOrigin, languages, host, api: widgetApi(siteKey, siteOrigin), open: host.connect.open, focus: () => undefined, wantsFocus: false };
   followHost(frame);
   const tokens = tokenKeeper(siteKey, host);
   try {

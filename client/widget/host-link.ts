@@ -5,7 +5,8 @@
 /** What the loader tells the frame. */
 export type FromHost =
   | { type: 'connect'; open: boolean; page: string; identity?: { id: string; hash?: string }; token?: string }
-  | { type: 'open' }
+  /** `focus`: the visitor opened it (focus moves in); a page load that restores it open does not. */
+  | { type: 'open'; focus?: boolean }
   | { type: 'closed' };
 
 /** What the frame tells the loader. */

@@ -70,10 +70,13 @@ function start(script: HTMLScriptElement, site: string): void {
   let open = false;
   let frame: HTMLIFrameElement | undefined;
   let port: MessagePort | undefined;
+  // Focus moves into the panel only when the visitor opened it, never when a page load restores it.
+  let focusOnReady = false;
   const label = (unread: number) => bubble.setAttribute('aria-label', `${open ? 'Close' : 'Open'} support chat${unread ? `, ${unread} unread` : ''}`);
 
   const onFrame = (message: ToHost) => {
-    if (message.type === 'ready') port?.postMessage({ type: open ? 'open' : 'closed' });
+    if (message.type === 'ready') port?.postMessage({ type: open ? 'open' : 'closed', focus: focusOnReady });
+    if (message.type === 'ready') focusOnReady = false;
     if (message.type === 'close') setOpen(false, true);
     if (message.type === 'active') remember(`${key}:active`, '1');
     // Only when the browser denies the frame its own storage (third-party storage blocked).
@@ -110,8 +113,9 @@ function start(script: HTMLScriptElement, site: string): void {
     label(open ? 0 : Number(badge.textContent || 0));
     remember(`${key}:open`, open ? '1' : '0');
     const opened = open ? ensureFrame() : frame;
-    port?.postMessage({ type: open ? 'open' : 'closed' });
+    port?.postMessage({ type: open ? 'open' : 'closed', focus: moveFocus });
     if (!moveFocus) return;
+    focusOnReady = open && !port;
     if (open) opened?.focus();
     else bubble.focus();
   }

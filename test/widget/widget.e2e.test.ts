@@ -129,8 +129,10 @@ describe('the chat widget on another website', { timeout: 90_000 }, () => {
     await bubble(visitor).click();
     await expect.poll(() => bubble(visitor).getAttribute('aria-expanded')).toBe('true');
     const panel = panelFrame(visitor);
-    // The browser's es-ES, matched to DeepL's ES.
+    // The browser's es-ES, matched to DeepL's ES; the focus moved into the panel, on its first field.
     await expect.poll(() => panel.getByLabel('Your language').inputValue()).toBe('ES');
+    const opened = await chatFrame(visitor);
+    await expect.poll(() => opened.evaluate('document.activeElement?.id')).toBe('visitor-language');
     await panel.getByLabel('Your name (optional)').fill('Lucía');
     await panel.getByRole('button', { name: 'Start chatting' }).click();
     const box = panel.getByLabel('Your message');
@@ -167,6 +169,8 @@ describe('the chat widget on another website', { timeout: 90_000 }, () => {
     await panel.locator('li[data-message] [data-part="body"]', { hasText: '¿En qué puedo ayudarle?' }).waitFor();
     await panel.locator('li[data-message] [data-part="body"]', { hasText: 'Necesito ayuda con mi pedido' }).waitFor();
     expect(await bubble(visitor).getAttribute('aria-expanded')).toBe('true');
+    // Restored open by a page load, the panel does not take the focus from the host page.
+    expect(await visitor.evaluate('document.activeElement === document.body')).toBe(true);
     await panel.getByLabel('Your message').click();
     await visitor.keyboard.press('Escape');
     await expect.poll(() => bubble(visitor).getAttribute('aria-expanded')).toBe('false');
@@ -212,6 +216,14 @@ describe('the chat widget on another website', { timeout: 90_000 }, () => {
     expect(seen.inside).toBeNull();
     expect(seen.page).not.toContain('puedo ayudarle');
     expect(seen.call).toBe('refused');
+  });
+
+  it('when the visitor prefers reduced motion, then the panel opens and closes without animation', async () => {
+    const transition = `getComputedStyle(document.querySelector('[data-parley-widget]').shadowRoot.querySelector('.panel')).transitionDuration`;
+    expect(await visitor.evaluate(transition)).not.toMatch(/^0s(, 0s)*$/);
+    await visitor.emulateMedia({ reducedMotion: 'reduce' });
+    expect(await visitor.evaluate(transition)).toMatch(/^0s(, 0s)*$/);
+    await visitor.emulateMedia({ reducedMotion: null });
   });
 
   it('when the panel is checked with axe at 360 px, then it has no serious or critical violation', async () => {
