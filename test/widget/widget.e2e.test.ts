@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Frame, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityHash, siteService, type Site } from '../../src/widget/index.js';
 import { createRep, type TestAccount } from '../support/auth.js';
@@ -264,6 +264,39 @@ describe('the widget where it is not allowed, and identity verification', { time
     await page.locator('[data-parley-widget]').waitFor({ state: 'attached' });
     if ((await bubble(page).getAttribute('aria-expanded')) !== 'true') await bubble(page).click();
     await panelFrame(page).getByText('This site could not confirm who you are').waitFor();
+    await context.close();
+  });
+});
+
+describe('the widget when the network drops', { timeout: 60_000 }, () => {
+  it('when the connection is lost, then the panel says it is reconnecting, and a message written meanwhile arrives once it is back', async () => {
+    const context = await browser.newContext({ locale: 'es-ES' });
+    let offline = false;
+    const open: WebSocketRoute[] = [];
+    // Playwright stands between the frame and Parley's Socket.IO: it can cut the connection and refuse new ones.
+    await context.route('**/socket.io/**', (route) => (offline ? route.abort('internetdisconnected') : route.continue()));
+    await context.routeWebSocket(/\/socket\.io\//, (ws) => {
+      if (offline) return void ws.close();
+      ws.connectToServer();
+      open.push(ws);
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT);
+    await page.goto(`${shop.origin}/offline-test`);
+    await bubble(page).click();
+    const panel = panelFrame(page);
+    await panel.getByRole('button', { name: 'Start chatting' }).click();
+    await panel.locator('[data-part="empty"]').waitFor();
+    await expect.poll(() => open.length).toBeGreaterThan(0);
+    offline = true;
+    await Promise.all(open.splice(0).map((ws) => ws.close()));
+    const status = panel.locator('[data-part="connection"]');
+    await expect.poll(() => status.textContent()).toBe('Connection lost. Reconnecting…');
+    await panel.getByLabel('Your message').fill('Hola otra vez');
+    await panel.getByLabel('Your message').press('Enter');
+    offline = false;
+    await expect.poll(() => status.textContent(), { timeout: 20_000 }).toBe('');
+    await expect.poll(() => panel.locator('li[data-message]', { hasText: 'Hola otra vez' }).getAttribute('data-state'), { timeout: 20_000 }).toBe('sent');
     await context.close();
   });
 });
