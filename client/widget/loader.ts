@@ -40,92 +40,108 @@ function styleShadow(root: ShadowRoot): void {
   }
 }
 
-function start(script: HTMLScriptElement, site: string): void {
-  const app = new URL(script.src).origin;
-  const key = `parley-widget:${site}`;
-  const userId = script.dataset.parleyUserId;
-  const identity = userId ? { id: userId, hash: script.dataset.parleyUserHash } : undefined;
-  const container = document.createElement('div');
-  container.setAttribute('data-parley-widget', '');
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string>): HTMLElementTagNameMap[K] {
+  const created = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) created.setAttribute(name, value);
+  return created;
+}
+
+/** The widget's one element on the page and, inside its shadow root, the bubble and the (empty) panel. */
+function buildParts() {
+  const container = element('div', { 'data-parley-widget': '' });
   const root = container.attachShadow({ mode: 'open' });
   styleShadow(root);
-  const bubble = document.createElement('button');
-  bubble.className = 'bubble';
-  bubble.type = 'button';
+  const bubble = element('button', { class: 'bubble', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'parley-panel' });
   bubble.innerHTML = icon;
-  bubble.setAttribute('aria-expanded', 'false');
-  bubble.setAttribute('aria-controls', 'parley-panel');
-  const badge = document.createElement('span');
-  badge.className = 'badge';
+  const badge = element('span', { class: 'badge', 'aria-hidden': 'true' });
   badge.hidden = true;
-  badge.setAttribute('aria-hidden', 'true');
   bubble.append(badge);
-  const panel = document.createElement('div');
-  panel.className = 'panel';
-  panel.id = 'parley-panel';
-  panel.setAttribute('role', 'region');
-  panel.setAttribute('aria-label', 'Support chat');
+  const panel = element('div', { class: 'panel', id: 'parley-panel', role: 'region', 'aria-label': 'Support chat' });
   root.append(panel, bubble);
+  return { container, bubble, badge, panel };
+}
 
-  let open = false;
-  let frame: HTMLIFrameElement | undefined;
-  let port: MessagePort | undefined;
+interface Options {
+  app: string;
+  site: string;
+  identity?: { id: string; hash?: string };
+}
+
+class Widget {
+  private readonly parts = buildParts();
+  private readonly key: string;
+  private open = false;
+  private frame: HTMLIFrameElement | undefined;
+  private port: MessagePort | undefined;
   // Focus moves into the panel only when the visitor opened it, never when a page load restores it.
-  let focusOnReady = false;
-  const label = (unread: number) => bubble.setAttribute('aria-label', `${open ? 'Close' : 'Open'} support chat${unread ? `, ${unread} unread` : ''}`);
+  private focusOnReady = false;
 
-  const onFrame = (message: ToHost) => {
-    if (message.type === 'ready') port?.postMessage({ type: open ? 'open' : 'closed', focus: focusOnReady });
-    if (message.type === 'ready') focusOnReady = false;
-    if (message.type === 'close') setOpen(false, true);
-    if (message.type === 'active') remember(`${key}:active`, '1');
-    // Only when the browser denies the frame its own storage (third-party storage blocked).
-    if (message.type === 'keep' && /^pv_[\w-]{43}$/.test(message.token)) remember(`${key}:token`, message.token);
-    if (message.type === 'unread') {
-      badge.hidden = message.count === 0;
-      badge.textContent = String(message.count);
-      label(message.count);
+  constructor(private readonly options: Options) {
+    this.key = `parley-widget:${options.site}`;
+    this.parts.bubble.addEventListener('click', () => this.setOpen(!this.open, true));
+    this.label(0);
+    document.body.append(this.parts.container);
+    if (remember(`${this.key}:open`) === '1') this.setOpen(true, false);
+    // A visitor with a conversation: the frame loads in the background, so the badge counts answers.
+    else if (remember(`${this.key}:active`) === '1') this.ensureFrame();
+  }
+
+  private label(unread: number): void {
+    this.parts.bubble.setAttribute('aria-label', `${this.open ? 'Close' : 'Open'} support chat${unread ? `, ${unread} unread` : ''}`);
+  }
+
+  private onFrame(message: ToHost): void {
+    if (message.type === 'ready') {
+      this.port?.postMessage({ type: this.open ? 'open' : 'closed', focus: this.focusOnReady });
+      this.focusOnReady = false;
     }
-  };
+    if (message.type === 'close') this.setOpen(false, true);
+    if (message.type === 'active') remember(`${this.key}:active`, '1');
+    // Only when the browser denies the frame its own storage (third-party storage blocked).
+    if (message.type === 'keep' && /^pv_[\w-]{43}$/.test(message.token)) remember(`${this.key}:token`, message.token);
+    if (message.type === 'unread') {
+      this.parts.badge.hidden = message.count === 0;
+      this.parts.badge.textContent = String(message.count);
+      this.label(message.count);
+    }
+  }
 
-  const ensureFrame = () => {
-    if (frame) return frame;
-    frame = document.createElement('iframe');
-    frame.title = 'Support chat';
-    frame.src = `${app}/widget/frame?site=${encodeURIComponent(site)}`;
-    frame.allow = '';
+  private ensureFrame(): HTMLIFrameElement {
+    if (this.frame) return this.frame;
+    const { app, site, identity } = this.options;
+    const frame = element('iframe', { title: 'Support chat', src: `${app}/widget/frame?site=${encodeURIComponent(site)}` });
     // Every load of the frame (a reload after a language change too) gets a fresh port.
     frame.addEventListener('load', () => {
       const channel = new MessageChannel();
-      port = channel.port1;
-      port.onmessage = (event: MessageEvent<ToHost>) => onFrame(event.data);
-      const connect = { type: 'connect', open, page: location.href, identity, token: remember(`${key}:token`) ?? undefined };
-      frame?.contentWindow?.postMessage(connect, app, [channel.port2]);
+      this.port = channel.port1;
+      this.port.onmessage = (event: MessageEvent<ToHost>) => this.onFrame(event.data);
+      const connect = { type: 'connect', open: this.open, page: location.href, identity, token: remember(`${this.key}:token`) ?? undefined };
+      frame.contentWindow?.postMessage(connect, app, [channel.port2]);
     });
-    panel.append(frame);
+    this.parts.panel.append(frame);
+    this.frame = frame;
     return frame;
-  };
-
-  function setOpen(next: boolean, moveFocus: boolean): void {
-    open = next;
-    panel.classList.toggle('open', open);
-    bubble.setAttribute('aria-expanded', String(open));
-    label(open ? 0 : Number(badge.textContent || 0));
-    remember(`${key}:open`, open ? '1' : '0');
-    const opened = open ? ensureFrame() : frame;
-    port?.postMessage({ type: open ? 'open' : 'closed', focus: moveFocus });
-    if (!moveFocus) return;
-    focusOnReady = open && !port;
-    if (open) opened?.focus();
-    else bubble.focus();
   }
 
-  bubble.addEventListener('click', () => setOpen(!open, true));
-  label(0);
-  document.body.append(container);
-  if (remember(`${key}:open`) === '1') setOpen(true, false);
-  // A visitor with a conversation: the frame loads in the background, so the badge counts answers.
-  else if (remember(`${key}:active`) === '1') ensureFrame();
+  private setOpen(open: boolean, moveFocus: boolean): void {
+    const { panel, bubble, badge } = this.parts;
+    this.open = open;
+    panel.classList.toggle('open', open);
+    bubble.setAttribute('aria-expanded', String(open));
+    this.label(open ? 0 : Number(badge.textContent || 0));
+    remember(`${this.key}:open`, open ? '1' : '0');
+    const frame = open ? this.ensureFrame() : this.frame;
+    this.port?.postMessage({ type: open ? 'open' : 'closed', focus: moveFocus });
+    if (!moveFocus) return;
+    this.focusOnReady = open && !this.port;
+    if (open) frame?.focus();
+    else bubble.focus();
+  }
+}
+
+function start(script: HTMLScriptElement, site: string): void {
+  const userId = script.dataset.parleyUserId;
+  new Widget({ app: new URL(script.src).origin, site, identity: userId ? { id: userId, hash: script.dataset.parleyUserHash } : undefined });
 }
 
 const script = document.currentScript;
