@@ -75,7 +75,7 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
   const phones = config.messaging
     ? createMessagingChannel({ config: config.messaging, conversations, translations: translation.service, languages: translation.languagesProvider, logger })
     : undefined;
-  const widget = createWidgetFeature({ conversations, translation, rateLimitStore: limiterStore, demo: config.env === 'development' });
+  const widget = createWidgetFeature({ conversations, translation, rateLimitStore: limiterStore, limiters, demo: config.env === 'development' });
   const deps: AppDependencies = {
     config,
     logger,

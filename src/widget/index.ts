@@ -8,8 +8,10 @@ import type { Router } from 'express';
 import type { ConversationsFeature } from '../conversations/index.js';
 import { TooManyRequestsError } from '../lib/errors.js';
 import { publicDir } from '../lib/paths.js';
+import type { LimiterFactory } from '../lib/rate-limit-store.js';
 import type { SocketAccess } from '../realtime/index.js';
 import { translationRoutes, type TranslationFeature } from '../translation/index.js';
+import { translateAllowance } from './translate-allowance.js';
 import { widgetPageRoutes } from './widget-pages.js';
 import { widgetSocketAuthenticator, withWidgetSignIns } from './widget-socket.js';
 import { widgetRoutes } from './widget.routes.js';
@@ -24,6 +26,8 @@ export interface WidgetFeatureDeps {
   translation: TranslationFeature;
   /** One store per limiter (rateLimitStores(redis)): shared between instances with Redis. */
   rateLimitStore: (name: string) => Store;
+  /** Weighted limits (characters to translate): flexibleLimiters(redis). */
+  limiters: LimiterFactory;
   demo: boolean;
 }
 
@@ -43,6 +47,7 @@ export function createWidgetFeature(deps: WidgetFeatureDeps) {
     service,
     sessionLimit,
     translationRoutes: translationRoutes({ ...deps.translation, rateLimitStore: deps.rateLimitStore('widget-translate') }),
+    translateAllowance: translateAllowance(deps.limiters),
     loaderFile: widgetLoaderFile,
     demo: deps.demo,
   });

@@ -13,6 +13,8 @@ export interface WidgetRoutesDeps {
   service: WidgetService;
   /** POST /translate as signed-in users have it, mounted under /widget/api for visitors. */
   translationRoutes: Router;
+  /** Checked before it: the visitor's own language, and characters per client address. */
+  translateAllowance: RequestHandler;
   /** Limits new sessions per client address (each may create a visitor). */
   sessionLimit: RequestHandler;
   /** The built loader (public/js/widget.js). */
@@ -61,7 +63,7 @@ function visitorAuth(service: WidgetService): RequestHandler {
 function apiRoutes(deps: WidgetRoutesDeps): Router {
   const { service } = deps;
   const api = Router();
-  api.use(fromFrameOnly, express.json({ limit: '16kb' }));
+  api.use(fromFrameOnly, express.json({ limit: '128kb' }));
   api.post('/session', deps.sessionLimit, async (req, res) => {
     const input = parse(sessionSchema, req.body);
     const session = await service.openSession(callerOf(req), input);
@@ -74,6 +76,7 @@ function apiRoutes(deps: WidgetRoutesDeps): Router {
   api.post('/language', async (req, res) => {
     res.json(await service.setLanguage(visitorOf(res), parse(languageChangeSchema, req.body).language));
   });
+  api.post('/translate', deps.translateAllowance);
   api.use(deps.translationRoutes);
   return api;
 }

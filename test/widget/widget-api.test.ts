@@ -101,6 +101,24 @@ describe('the chat frame and the widget API', () => {
     expect((await frameCall(app, '/widget/api/language', site, { token }).send({ language: 'XX' })).status).toBe(400);
   });
 
+  it('when a visitor asks for translations, then only into their own language, and within a budget of characters per address', async () => {
+    const site = await addSite();
+    const { token } = (await frameCall(app, '/widget/api/session', site).send({ language: 'ES' })).body as SessionAnswer;
+    const own = await frameCall(app, '/widget/api/translate', site, { token }).send({ texts: ['Hello'], target_lang: 'ES' });
+    expect(own.status).toBe(200);
+    expect((own.body as { translations: unknown[] }).translations).toHaveLength(1);
+    expect((await frameCall(app, '/widget/api/translate', site, { token }).send({ texts: ['Hello'], target_lang: 'DE' })).status).toBe(400);
+    expect((await frameCall(app, '/widget/api/translate', site).send({ texts: ['Hello'], target_lang: 'ES' })).status).toBe(403);
+    // A fresh visitor each time does not help: the address's budget is shared.
+    const statuses: number[] = [];
+    for (let i = 0; i < 2; i += 1) {
+      const visitor = (await frameCall(app, '/widget/api/session', site).send({ language: 'ES' })).body as SessionAnswer;
+      const texts = Array.from({ length: 30 }, (_, k) => `${'x'.repeat(990)} ${i}-${k}`);
+      statuses.push((await frameCall(app, '/widget/api/translate', site, { token: visitor.token }).send({ texts, target_lang: 'ES' })).status);
+    }
+    expect(statuses).toEqual([200, 429]);
+  });
+
   it('when a removed site\'s visitor comes back, then the frame and the API refuse them', async () => {
     const site = await addSite();
     const { token } = (await frameCall(app, '/widget/api/session', site).send({ language: 'ES' })).body as SessionAnswer;
