@@ -4,7 +4,7 @@ import type { Express } from 'express';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Conversation } from '../../src/conversations/conversation.model.js';
 import { isIdentityHash, siteService } from '../../src/widget/index.js';
-import { buildTestApp } from '../support/app.js';
+import { buildTestApp, testConfig } from '../support/app.js';
 import { createRep, loginAgent } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
 import { addSite, APP_HOST, frameCall, signedId } from './widget-support.js';
@@ -176,5 +176,18 @@ describe('identity verification', () => {
     expect(isIdentityHash(secret, 'user-1', hash.toUpperCase())).toBe(true);
     expect(isIdentityHash(secret, 'user-2', hash)).toBe(false);
     expect(isIdentityHash(secret, 'user-1', hash.slice(0, 62))).toBe(false);
+  });
+});
+
+describe('the demo page', () => {
+  it('when the app runs in development, then /widget/demo shows the widget for a registered own origin; elsewhere it does not exist', async () => {
+    const development = buildTestApp({ config: testConfig({ NODE_ENV: 'development' }) });
+    const unregistered = await request(development).get('/widget/demo').set('Host', 'demo.test');
+    expect(unregistered.status).toBe(200);
+    expect(unregistered.text).toContain('npm run admin -- site:add --origin http://demo.test');
+    const site = await siteService.add('http://demo.test');
+    const registered = await request(development).get('/widget/demo').set('Host', 'demo.test');
+    expect(registered.text).toContain(`<script src="/widget.js" data-parley-site="${site.key}" async></script>`);
+    expect((await request(app).get('/widget/demo').set('Accept', 'text/html')).status).toBe(404);
   });
 });
