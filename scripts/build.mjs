@@ -4,8 +4,9 @@
 //   --assets      Tailwind CSS → public/css/app.css, browser TypeScript → public/js/ (esbuild)
 //   --if-missing  build only when an output is missing (used by `npm start`)
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
@@ -22,6 +23,12 @@ function clientEntries() {
   return readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f));
 }
 
+// The chat widget: its frame app shares chunks with the pages; the loader (widget.js) stands alone.
+const widgetFrameEntry = join(root, 'client', 'widget', 'frame.ts');
+const widgetLoaderEntry = join(root, 'client', 'widget', 'loader.ts');
+const widgetLoaderOut = join(jsOutDir, 'widget.js');
+const WIDGET_LOADER_MAX_GZIP = 10 * 1024;
+
 function buildCss() {
   execFileSync(bin('tailwindcss'), ['-i', join(root, 'styles', 'app.css'), '-o', cssOut, '--minify'], {
     cwd: root,
@@ -30,8 +37,10 @@ function buildCss() {
 }
 
 async function buildClient() {
-  const entryPoints = clientEntries();
-  if (entryPoints.length === 0) return;
+  const pages = clientEntries();
+  if (pages.length === 0) return;
+  const entryPoints = Object.fromEntries(pages.map((file) => [basename(file, '.ts'), file]));
+  if (existsSync(widgetFrameEntry)) entryPoints['widget-frame'] = widgetFrameEntry;
   await esbuild.build({
     entryPoints,
     outdir: jsOutDir,
@@ -44,6 +53,29 @@ async function buildClient() {
     sourcemap: true,
     logLevel: 'warning',
   });
+  await buildWidgetLoader();
+}
+
+/** widget.js runs on other sites' pages: one small classic script, its gzipped size printed and capped. */
+async function buildWidgetLoader() {
+  if (!existsSync(widgetLoaderEntry)) return;
+  await esbuild.build({
+    entryPoints: [widgetLoaderEntry],
+    outfile: widgetLoaderOut,
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: ['es2020'],
+    minify: true,
+    logLevel: 'warning',
+  });
+  const source = readFileSync(widgetLoaderOut);
+  const gzipped = gzipSync(source, { level: 9 }).length;
+  console.log(`widget.js: ${source.length} bytes, ${gzipped} bytes gzipped (limit ${WIDGET_LOADER_MAX_GZIP})`);
+  if (gzipped > WIDGET_LOADER_MAX_GZIP) {
+    console.error(`widget.js is ${gzipped} bytes gzipped, over the ${WIDGET_LOADER_MAX_GZIP}-byte limit.`);
+    process.exit(1);
+  }
 }
 
 function buildServer() {

@@ -31,6 +31,8 @@ export interface AppDependencies {
   featureRoutes?: Router[];
   /** The interface in the reader's language (res.locals.t): createInterfaceLanguages() in src/i18n; English without it. */
   i18n?: InterfaceLanguages;
+  /** The chat widget (src/widget): `routes` before sessions (no Parley cookie), `pages` before the chat page. */
+  widget?: { routes: Router; pages: Router };
 }
 
 /** Builds the Express app from its dependencies (composeApplication supplies them). It never connects or listens. */
@@ -46,6 +48,7 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use(securityHeaders({ twilioTransport: Boolean(config.twilio), https: config.session.secureCookie }));
   app.use(requestLogger(logger));
+  if (deps.widget) app.use(deps.widget.routes);
   if (config.isProduction) app.use(refuseSourceMaps); // the bundles' maps are for development only
   app.use(express.static(publicDir, { index: false, maxAge: config.isProduction ? '1h' : 0 }));
   app.use(healthRoutes(deps.health, logger));
@@ -58,6 +61,7 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use(homeRoutes());
   app.use(deps.auth.routes);
+  if (deps.widget) app.use(deps.widget.pages);
   app.use(conversationRoutes(deps.conversations));
   app.use(deps.conversationApi);
   for (const routes of deps.featureRoutes ?? []) app.use(routes);

@@ -21,6 +21,7 @@ import { attachRealtime, createRedisAdapter, type SocketGuardSettings } from './
 import { createTranslationFeature, describeTranslator, type TranslationFeature } from './translation/index.js';
 import { chooseMessageChannel, type MessageChannel } from './twilio/index.js';
 import { createVoiceChannel, type CallUpdater, type VoiceChannel } from './voice/index.js';
+import { createWidgetFeature } from './widget/index.js';
 
 /** What a caller may supply instead of what configuration would build (tests, mostly). */
 export interface CompositionOverrides {
@@ -95,6 +96,7 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
   const voice = config.voice
     ? createVoiceChannel({ config: config.voice, conversations, translations: translation.service, logger, updater: overrides.callUpdater })
     : undefined;
+  const widget = createWidgetFeature({ conversations, translation, rateLimitStore: limiterStore, limiters, demo: config.env === 'development' });
   const deps: AppDependencies = {
     config,
     logger,
@@ -113,6 +115,7 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
       createSearchFeature({ events: conversations.events, logger }).routes,
     ],
     i18n: createInterfaceLanguages({ translations: translation.service, logger }),
+    widget,
   };
   return {
     app: createApp(deps),
@@ -126,7 +129,8 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
       const realtime = attachRealtime(server, {
         feature: conversations,
         sessionMiddleware: auth.sessionMiddleware,
-        access: auth,
+        access: widget.socketAccess(auth),
+        authenticate: widget.authenticateSocket,
         guards: { limiters, ...overrides.realtimeGuards },
         logger,
         trustProxy: config.trustProxy,

@@ -35,6 +35,11 @@ export interface RealtimeDeps {
   adapter?: ServerOptions['adapter'];
   /** How long dashboard and room updates are collected before they go out (default 250 ms). */
   updateWindowMs?: number;
+  /**
+   * Sockets without a session cookie (the chat widget's frame on another site): who the
+   * handshake's `auth` names, and the id its sign-in is re-checked by (SocketAccess answers for it).
+   */
+  authenticate?: (auth: unknown) => Promise<{ user: User; sessionId: string } | undefined>;
 }
 
 const defaultUpdateWindowMs = 250;
@@ -100,6 +105,15 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
   for (const middleware of deps.sessionMiddleware) io.engine.use(onlyForHandshake(middleware));
   io.use((socket, next) => {
     const { user, sessionID } = socket.request as IncomingMessage & { user?: User; sessionID?: string };
+    const { authenticate } = deps;
+    // A handshake naming its own credentials is judged by them alone, whatever cookie came along.
+    if (authenticate && Object.keys(socket.handshake.auth).length > 0) {
+      authenticate(socket.handshake.auth).then(
+        (found) => (found ? ((socket.data = found), next()) : next(new Error('unauthorized'))),
+        () => next(new Error('unauthorized')),
+      );
+      return;
+    }
     if (!user || !sessionID) return next(new Error('unauthorized'));
     socket.data = { user, sessionId: sessionID };
     next();

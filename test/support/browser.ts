@@ -13,7 +13,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import type { ConversationsFeature } from '../../src/conversations/index.js';
 import { closeServer, listen } from '../../src/lib/http-server.js';
 import { projectRoot } from '../../src/lib/paths.js';
@@ -75,8 +75,8 @@ interface AxeViolation {
   nodes: { target: unknown[] }[];
 }
 
-/** Runs axe-core in the page; returns the serious and critical violations, readable in a failure. */
-export async function seriousA11yViolations(page: Page): Promise<string[]> {
+/** Runs axe-core in the page (or one of its frames); returns the serious and critical violations, readable in a failure. */
+export async function seriousA11yViolations(page: Page | Frame): Promise<string[]> {
   // Evaluated through the DevTools protocol, which the page's CSP does not block (a script tag would be).
   await page.evaluate(readFileSync(axeScript, 'utf8'));
   // A string runs in the page as is (this file is typed without DOM globals).
