@@ -87,11 +87,11 @@ describe('two reps share the queue', { timeout: 90_000 }, () => {
     }
     await pageB.getByRole('link', { name: /^Unassigned/ }).click();
     await logIn(customer, 'customer', customerAccount);
-    await customer.getByRole('button', { name: 'Start a conversation' }).click();
+    await customer.getByRole('button', { name: 'Iniciar una conversación' }).click();
     await customer.waitForURL(/\/conversations\/[0-9a-f]{24}$/);
     conversationId = new URL(customer.url()).pathname.split('/').pop() ?? '';
-    await customer.getByLabel('Your message').fill('Necesito ayuda con mi pedido');
-    await customer.getByLabel('Your message').press('Enter');
+    await customer.getByLabel('Tu mensaje').fill('Necesito ayuda con mi pedido');
+    await customer.getByLabel('Tu mensaje').press('Enter');
 
     await row(pageB).waitFor();
     await expect.poll(() => queueCount(pageB, 'unassigned')).toBe('1');
@@ -136,8 +136,8 @@ describe('two reps share the queue', { timeout: 90_000 }, () => {
     await row(pageB).getByRole('button', { name: /^Open conversation with/ }).click();
     await expect.poll(() => pageB.title()).not.toMatch(/^\(/);
     const before = await pageB.evaluate('window.__notifications.length');
-    await customer.getByLabel('Your message').fill('Gracias, pero mi pedido número 1234 todavía no ha llegado y necesito saber cuándo llegará');
-    await customer.getByLabel('Your message').press('Enter');
+    await customer.getByLabel('Tu mensaje').fill('Gracias, pero mi pedido número 1234 todavía no ha llegado y necesito saber cuándo llegará');
+    await customer.getByLabel('Tu mensaje').press('Enter');
     await pageB.locator(`[data-chat-view="${conversationId}"] li[data-message]`, { hasText: 'Gracias' }).waitFor();
     // B is looking at it: no notification for this message.
     expect(await pageB.evaluate('window.__notifications.length')).toBe(before);
