@@ -85,7 +85,8 @@ export function createVoiceService(deps: VoiceServiceDeps) {
 
   async function record(call: VoiceCallRecord, body: string, clientId: string, confidence?: number): Promise<void> {
     const conversationId = String(call.conversationId);
-    const view = await service.getForUser({ id: call.callerId.toString(), role: 'customer' }, conversationId);
+    // The process's recent view of the conversation, as a chat send uses: no read per thing said.
+    const view = await service.getForUser({ id: call.callerId.toString(), role: 'customer' }, conversationId, { recent: true });
     const author = callerAuthor({ id: view.customer.id, displayName: view.customer.username, language: view.customer.language });
     const { message, created } = await conversations.pipeline.accept({ conversation: view, author, clientId, body });
     if (created && confidence !== undefined && confidence < deps.lowConfidence) {
