@@ -148,6 +148,8 @@ async function start(frame: Frame, details: StartDetails): Promise<void> {
   const { visitor, conversation } = await frame.api.post<{ visitor: Visitor; conversation: ConversationSummary }>(
     '/widget/api/conversation', { ...details, pageUrl: frame.host.connect.page },
   );
+  // Picked another language than the browser's on the start form: the panel follows it.
+  if (reloadsInto(frame.root, visitor.language)) return;
   frame.root.querySelector('[data-part="header-actions"] span')?.remove();
   frame.wantsFocus = true;
   await showChat(frame, conversation, visitor);

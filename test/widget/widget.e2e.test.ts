@@ -300,3 +300,24 @@ describe('the widget when the network drops', { timeout: 60_000 }, () => {
     await context.close();
   });
 });
+
+describe('the widget panel in the visitor\'s language', { timeout: 60_000 }, () => {
+  it('when a Spanish visitor picks German on the start form, then the panel reloads in German and stays German on the next page', async () => {
+    const context = await browser.newContext({ locale: 'es-ES' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT);
+    await page.goto(`${shop.origin}/language-test`);
+    await bubble(page).click();
+    const panel = panelFrame(page);
+    await panel.getByRole('heading', { name: 'Chatea con soporte' }).waitFor();
+    await panel.getByLabel('Tu idioma').selectOption('DE');
+    await panel.getByRole('button', { name: 'Empezar a chatear' }).click();
+    await panel.getByRole('heading', { name: 'Chat mit dem Support' }).waitFor();
+    await panel.getByLabel('Ihre Nachricht').waitFor();
+    // Another page of the site: the frame starts in the browser's Spanish and follows the visitor's German.
+    await page.goto(`${shop.origin}/language-test-2`);
+    await panelFrame(page).getByLabel('Ihre Nachricht').waitFor({ state: 'attached' });
+    expect(await panelFrame(page).locator('h1').textContent()).toBe('Chat mit dem Support');
+    await context.close();
+  });
+});
