@@ -96,7 +96,8 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
   const voice = config.voice
     ? createVoiceChannel({ config: config.voice, conversations, translations: translation.service, logger, updater: overrides.callUpdater })
     : undefined;
-  const widget = createWidgetFeature({ conversations, translation, rateLimitStore: limiterStore, limiters, demo: config.env === 'development' });
+  const i18n = createInterfaceLanguages({ translations: translation.service, logger });
+  const widget = createWidgetFeature({ conversations, translation, rateLimitStore: limiterStore, limiters, demo: config.env === 'development', interfaceFor: i18n.localsFor });
   const deps: AppDependencies = {
     config,
     logger,
@@ -114,7 +115,7 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
       createSavedRepliesFeature({ conversations }).routes,
       createSearchFeature({ events: conversations.events, logger }).routes,
     ],
-    i18n: createInterfaceLanguages({ translations: translation.service, logger }),
+    i18n,
     widget,
   };
   return {

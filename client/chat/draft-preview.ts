@@ -3,6 +3,7 @@
 // neither language can catch a wrong meaning. The markup is the page's <template> (a partial).
 import { postJson, HttpError } from '../lib/http.js';
 import { setText } from '../lib/dom.js';
+import { t } from '../lib/i18n.js';
 
 export const PREVIEW_DELAY_MS = 600;
 
@@ -19,8 +20,8 @@ interface PreviewAnswer {
 /** A refusal in words a rep can act on; the server's own message when it explains (the budget). */
 function politeError(error: unknown): string {
   if (error instanceof HttpError && error.code === 'translation_budget_exhausted') return error.message;
-  if (error instanceof HttpError && error.status === 429) return 'Previews are paused for a moment. You can still send.';
-  return 'The preview is not available right now. You can still send your message.';
+  if (error instanceof HttpError && error.status === 429) return t('rep.previewsPaused', 'Previews are paused for a moment. You can still send.');
+  return t('rep.previewUnavailable', 'The preview is not available right now. You can still send your message.');
 }
 
 class DraftPreview {
@@ -70,7 +71,7 @@ class DraftPreview {
     this.element.hidden = false;
     this.element.setAttribute('aria-busy', 'true');
     this.backButton.disabled = true;
-    setText(this.statusEl, back ? 'Translating back…' : 'Translating…');
+    setText(this.statusEl, back ? t('rep.translatingBack', 'Translating back…') : t('rep.translating', 'Translating…'));
     try {
       const { preview } = await postJson<PreviewAnswer>(`/api/conversations/${encodeURIComponent(this.conversationId)}/preview`, { text, back });
       if (mine !== this.sequence) return;
@@ -89,7 +90,7 @@ class DraftPreview {
     const { translation, back } = preview;
     setText(this.translationEl, translation.text);
     this.translationEl.lang = translation.language.toLowerCase();
-    setText(this.statusEl, translation.untranslated ? 'Translation is unavailable right now: your message will be translated when it is.' : '');
+    setText(this.statusEl, translation.untranslated ? t('rep.translationLater', 'Translation is unavailable right now: your message will be translated when it is.') : '');
     this.backEl.hidden = !back;
     if (back) {
       setText(this.backEl, back.text);

@@ -5,6 +5,7 @@ import { SavedReplyMenu } from './saved-reply-menu.js';
 import { postJson } from '../lib/http.js';
 import { newClientId } from '../lib/ids.js';
 import { setText } from '../lib/dom.js';
+import { t } from '../lib/i18n.js';
 
 /** Puts the `/` menu above the composer's message box. */
 export function attachSavedReplies(composer: HTMLElement, conversationId: string): SavedReplyMenu | undefined {
@@ -27,14 +28,14 @@ export function enhanceNoteForm(conversationId: string, show: (note: ChatMessage
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const body = input.value.trim();
-    if (!body) return setText(error, 'Write the note first.');
+    if (!body) return setText(error, t('rep.writeNoteFirst', 'Write the note first.'));
     postJson<{ message: ChatMessage }>(`/api/conversations/${conversationId}/notes`, { clientId: newClientId(), body }).then(
       ({ message }) => {
         input.value = '';
         setText(error, '');
         show(message);
       },
-      (failure: unknown) => setText(error, failure instanceof Error ? failure.message : 'The note was not saved. Try again.'),
+      (failure: unknown) => setText(error, failure instanceof Error ? failure.message : t('rep.noteNotSaved', 'The note was not saved. Try again.')),
     );
   });
 }

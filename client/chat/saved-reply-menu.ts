@@ -4,6 +4,7 @@
 import { getJson } from '../lib/http.js';
 import { h, setText } from '../lib/dom.js';
 import { matchingReplies, pickerKey, slashQuery, type PickableReply } from './saved-reply-picker.js';
+import { t } from '../lib/i18n.js';
 
 export class SavedReplyMenu {
   readonly element: HTMLDivElement;
@@ -15,7 +16,7 @@ export class SavedReplyMenu {
 
   constructor(private readonly input: HTMLTextAreaElement, private readonly conversationId: string) {
     const listId = `${input.id}-replies`;
-    this.list = h('ul', { id: listId, role: 'listbox', 'aria-label': 'Saved replies', class: 'max-h-56 overflow-y-auto rounded-md border border-slate-300 bg-white text-sm shadow-lg', 'data-part': 'saved-replies' });
+    this.list = h('ul', { id: listId, role: 'listbox', 'aria-label': t('rep.savedReplies', 'Saved replies'), class: 'max-h-56 overflow-y-auto rounded-md border border-slate-300 bg-white text-sm shadow-lg', 'data-part': 'saved-replies' });
     this.status = h('p', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
     this.element = h('div', { class: 'relative', hidden: true }, this.list);
     input.setAttribute('role', 'combobox');
@@ -64,7 +65,7 @@ export class SavedReplyMenu {
     this.input.value = reply.text;
     this.input.setSelectionRange(reply.text.length, reply.text.length);
     this.close();
-    setText(this.status, `Inserted /${reply.name}. Edit it, then send.`);
+    setText(this.status, t('rep.inserted', 'Inserted /{name}. Edit it, then send.', { name: reply.name }));
     this.input.focus();
   }
 
@@ -80,7 +81,7 @@ export class SavedReplyMenu {
         return option;
       }),
     );
-    if (this.shown.length === 0) this.list.append(h('li', { class: 'px-3 py-2 text-slate-600' }, 'No saved reply matches. Add them on the Saved replies page.'));
+    if (this.shown.length === 0) this.list.append(h('li', { class: 'px-3 py-2 text-slate-600' }, t('rep.noReplyMatches', 'No saved reply matches. Add them on the Saved replies page.')));
     this.element.hidden = false;
     this.input.setAttribute('aria-expanded', 'true');
     this.highlight(this.active);

@@ -2,6 +2,7 @@
 // "Call ended 1:13"; hidden for other conversations.
 import type { ConversationSummary } from '../chat/chat-client.js';
 import { h, setText } from '../lib/dom.js';
+import { t } from '../lib/i18n.js';
 
 type Call = NonNullable<ConversationSummary['call']>;
 
@@ -33,8 +34,8 @@ export class CallBadge {
     // A row taken off the page stops counting.
     if (this.element.isConnected) this.wasOnPage = true;
     else if (this.wasOnPage) return this.stop();
-    if (call.state === 'live') return setText(this.element, `Live call ${callDuration((Date.now() - Date.parse(call.startedAt)) / 1_000)}`);
-    setText(this.element, call.durationSeconds === null ? 'Call ended' : `Call ended ${callDuration(call.durationSeconds)}`);
+    if (call.state === 'live') return setText(this.element, t('rep.liveCall', 'Live call {duration}', { duration: callDuration((Date.now() - Date.parse(call.startedAt)) / 1_000) }));
+    setText(this.element, call.durationSeconds === null ? t('rep.callEnded', 'Call ended') : t('rep.callEndedAfter', 'Call ended {duration}', { duration: callDuration(call.durationSeconds) }));
   }
 
   private stop(): void {

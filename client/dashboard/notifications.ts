@@ -5,6 +5,7 @@
 // that conversation (the tab visible and the conversation open in the panel).
 import type { ChatClient, ConversationSummary, User } from '../chat/chat-client.js';
 import { h, setText } from '../lib/dom.js';
+import { t } from '../lib/i18n.js';
 
 const soundKey = 'parley.notifications.sound';
 
@@ -30,11 +31,11 @@ export class Notifier {
     const { client } = options;
     client.on('conversationCreated', (summary) => {
       this.unread.set(summary.id, summary.unread);
-      this.notify(summary.id, 'New conversation', `${summary.customer.username} started a conversation.`);
+      this.notify(summary.id, t('rep.newConversation', 'New conversation'), t('rep.startedConversation', '{name} started a conversation.', { name: summary.customer.username }));
     });
     client.on('conversationUpdated', (summary) => this.onUpdated(summary));
     client.on('handedOver', (notice) =>
-      this.notify(notice.conversationId, `${notice.fromName} handed you the conversation with ${notice.customerName}`, notice.note ?? ''));
+      this.notify(notice.conversationId, t('rep.handedYou', '{from} handed you the conversation with {name}', { from: notice.fromName, name: notice.customerName }), notice.note ?? ''));
     document.addEventListener('visibilitychange', () => this.seen(this.options.selected()));
   }
 
@@ -55,7 +56,7 @@ export class Notifier {
     this.unread.set(summary.id, summary.unread);
     const owned = summary.status === 'open' && summary.assignee?.id === this.options.me.id;
     if (owned && before !== undefined && summary.unread > before) {
-      this.notify(summary.id, `New message from ${summary.customer.username}`, 'In a conversation you own.');
+      this.notify(summary.id, t('rep.newMessageFrom', 'New message from {name}', { name: summary.customer.username }), t('rep.inYours', 'In a conversation you own.'));
     }
   }
 
@@ -93,18 +94,18 @@ export class Notifier {
       localStorage.setItem(soundKey, sound.checked ? 'on' : 'off');
       if (sound.checked) this.beep(); // a click: the browser lets the page start its sound now
     });
-    settings.replaceChildren(this.permissionControl(), h('span', { class: 'flex items-center gap-1' }, sound, h('label', { for: 'notification-sound' }, 'Sound')), this.noticeEl);
+    settings.replaceChildren(this.permissionControl(), h('span', { class: 'flex items-center gap-1' }, sound, h('label', { for: 'notification-sound' }, t('rep.sound', 'Sound'))), this.noticeEl);
     settings.hidden = false;
   }
 
   private permissionControl(): HTMLElement {
-    if (!('Notification' in window)) return h('span', { class: 'text-slate-600' }, 'This browser shows no notifications.');
+    if (!('Notification' in window)) return h('span', { class: 'text-slate-600' }, t('rep.noNotifications', 'This browser shows no notifications.'));
     const state = h('span', { 'data-part': 'notification-permission' });
-    const button = h('button', { type: 'button', class: 'rounded-md border border-slate-300 bg-white px-3 py-1 hover:bg-slate-100' }, 'Turn on notifications');
+    const button = h('button', { type: 'button', class: 'rounded-md border border-slate-300 bg-white px-3 py-1 hover:bg-slate-100' }, t('rep.turnOnNotifications', 'Turn on notifications'));
     const render = () => {
       const permission = Notification.permission;
       button.hidden = permission !== 'default';
-      setText(state, permission === 'granted' ? 'Notifications on.' : permission === 'denied' ? 'Notifications are blocked in this browser.' : '');
+      setText(state, permission === 'granted' ? t('rep.notificationsOn', 'Notifications on.') : permission === 'denied' ? t('rep.notificationsBlocked', 'Notifications are blocked in this browser.') : '');
     };
     button.addEventListener('click', () => void Notification.requestPermission().then(render, render));
     render();

@@ -4,6 +4,7 @@
 import type { ConversationSummary, User } from '../chat/chat-client.js';
 import type { QueueCounts, QueueView } from '../../src/contract/chat.js';
 import { h, setText } from '../lib/dom.js';
+import { t } from '../lib/i18n.js';
 
 const isQueue = (value: string | undefined): value is QueueView => value === 'mine' || value === 'unassigned' || value === 'all';
 
@@ -26,7 +27,7 @@ export class QueueFilter {
     this.links = [...root.querySelectorAll<HTMLAnchorElement>('a[data-queue]')];
     const current = this.links.find((link) => link.getAttribute('aria-current') === 'page')?.dataset.queue;
     if (isQueue(current)) this.view = current;
-    this.emptyEl = h('p', { class: 'text-sm text-slate-600', 'data-part': 'queue-empty', hidden: true }, 'Nothing in this queue right now.');
+    this.emptyEl = h('p', { class: 'text-sm text-slate-600', 'data-part': 'queue-empty', hidden: true }, t('rep.queueEmpty', 'Nothing in this queue right now.'));
     this.links[0]?.parentElement?.after(this.emptyEl);
     for (const link of this.links) {
       link.addEventListener('click', (event) => {

@@ -3,6 +3,7 @@
 import type { ChatClient, TeamMember, User } from '../chat/chat-client.js';
 import { h, setText } from '../lib/dom.js';
 import { postJson } from '../lib/http.js';
+import { t } from '../lib/i18n.js';
 
 export class TeamPanel {
   private readonly list: HTMLElement | null;
@@ -34,18 +35,18 @@ export class TeamPanel {
         const away = member.availability === 'away';
         const tone = away ? 'bg-slate-200 text-slate-700' : 'bg-emerald-100 text-emerald-900';
         return h('li', { class: `rounded-full px-2 py-0.5 text-xs ${tone}`, 'data-rep-id': member.id, 'data-availability': member.availability },
-          `${member.username}: ${away ? 'away' : 'available'}`);
+          `${member.username}: ${away ? t('rep.away', 'away') : t('rep.available', 'available')}`);
       }),
     );
     const mine = team.find((member) => member.id === this.me.id);
     if (!mine || !this.form) return;
     const away = mine.availability === 'away';
     const label = this.form.querySelector('[data-part="my-availability"]');
-    if (label) setText(label, away ? 'away' : 'available');
+    if (label) setText(label, away ? t('rep.away', 'away') : t('rep.available', 'available'));
     const button = this.form.querySelector<HTMLButtonElement>('button[name="availability"]');
     if (button) {
       button.value = away ? 'available' : 'away';
-      setText(button, away ? 'Set me available' : 'Set me away');
+      setText(button, away ? t('rep.setAvailable', 'Set me available') : t('rep.setAway', 'Set me away'));
     }
   }
 }

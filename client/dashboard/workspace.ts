@@ -5,13 +5,14 @@ import { h } from '../lib/dom.js';
 import { Notifier } from './notifications.js';
 import { QueueFilter } from './queues.js';
 import { TeamPanel } from './team.js';
+import { t } from '../lib/i18n.js';
 
 export class Workspace {
   private readonly queues: QueueFilter;
   private readonly notifier: Notifier;
   private selected: string | undefined;
   private readonly detailsLink = h('a', { class: 'text-sm text-indigo-700 underline hover:text-indigo-900', 'data-part': 'conversation-details' },
-    'Owner, hand-over and customer details');
+    t('rep.details', 'Owner, hand-over and customer details'));
 
   constructor(private readonly root: HTMLElement, me: User, client: ChatClient) {
     this.queues = new QueueFilter(root, me);

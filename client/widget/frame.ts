@@ -8,6 +8,7 @@ import { ChatView } from '../chat/chat-view.js';
 import { SocketChatClient, type ChatSocket } from '../chat/socket-chat-client.js';
 import { Translations } from '../chat/translations.js';
 import { h, setText } from '../lib/dom.js';
+import { t } from '../lib/i18n.js';
 import { waitForHost, type HostLink } from './host-link.js';
 import { matchLanguage } from './language-match.js';
 import { languageSelect, startForm, type StartDetails } from './start-form.js';
@@ -67,11 +68,33 @@ function languagePicker(frame: Frame, visitor: Visitor): HTMLElement {
   select.addEventListener('change', () => {
     select.disabled = true;
     frame.api.post('/widget/api/language', { language: select.value }).then(
-      () => window.location.reload(),
+      () => window.location.replace(addressIn(select.value)),
       () => (select.disabled = false),
     );
   });
-  return h('span', { class: 'flex items-center gap-1' }, h('label', { for: 'panel-language', class: 'sr-only' }, 'Your language'), select);
+  return h('span', { class: 'flex items-center gap-1' }, h('label', { for: 'panel-language', class: 'sr-only' }, t('widget.yourLanguage', 'Your language')), select);
+}
+
+// The written catalogs; every other language reads its own (machine-translated) one.
+const written = ['en', 'es', 'de', 'fr', 'pt'];
+const catalogOf = (code: string): string => {
+  const base = code.split('-')[0]?.toLowerCase() ?? '';
+  return written.includes(base) ? base : code.toUpperCase();
+};
+const readsOtherCatalog = (root: HTMLElement, language: string): boolean => catalogOf(root.dataset.uiLanguage ?? 'EN-US') !== catalogOf(language);
+
+/** The panel's address in `language`: the server renders the page in it. */
+function addressIn(language: string): string {
+  const url = new URL(window.location.href);
+  url.searchParams.set('lang', language);
+  return url.toString();
+}
+
+/** True when the panel is loading again in the visitor's language (never twice: no loop when that catalog is unavailable). */
+function reloadsInto(root: HTMLElement, language: string): boolean {
+  if (!readsOtherCatalog(root, language) || new URL(window.location.href).searchParams.get('lang') === language) return false;
+  window.location.replace(addressIn(language));
+  return true;
 }
 
 function connectSocket(frame: Frame, visitor: Visitor): SocketChatClient {
@@ -116,7 +139,7 @@ async function showChat(frame: Frame, conversation: ConversationSummary, visitor
 }
 
 function startAgainButton(frame: Frame, visitor: Visitor): HTMLButtonElement {
-  const button = h('button', { type: 'button', class: 'mt-2 rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700' }, 'Start a new conversation');
+  const button = h('button', { type: 'button', class: 'mt-2 rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700' }, t('startNew', 'Start a new conversation'));
   button.addEventListener('click', () => void start(frame, { name: '', email: '', language: visitor.language }).catch(() => undefined));
   return button;
 }
@@ -125,6 +148,8 @@ async function start(frame: Frame, details: StartDetails): Promise<void> {
   const { visitor, conversation } = await frame.api.post<{ visitor: Visitor; conversation: ConversationSummary }>(
     '/widget/api/conversation', { ...details, pageUrl: frame.host.connect.page },
   );
+  // Picked another language than the browser's on the start form: the panel follows it.
+  if (reloadsInto(frame.root, visitor.language)) return;
   frame.root.querySelector('[data-part="header-actions"] span')?.remove();
   frame.wantsFocus = true;
   await showChat(frame, conversation, visitor);
@@ -138,7 +163,7 @@ function showStart(frame: Frame, visitor: Visitor): void {
 }
 
 function closeButton(host: HostLink): HTMLButtonElement {
-  const button = h('button', { type: 'button', 'aria-label': 'Close chat', class: 'rounded px-2 py-0.5 text-lg leading-none hover:bg-indigo-700 focus:outline-none focus:ring-2 focus:ring-white' }, '×');
+  const button = h('button', { type: 'button', 'aria-label': t('widget.closeChat', 'Close chat'), class: 'rounded px-2 py-0.5 text-lg leading-none hover:bg-indigo-700 focus:outline-none focus:ring-2 focus:ring-white' }, '×');
   button.addEventListener('click', () => host.send({ type: 'close' }));
   return button;
 }
@@ -171,11 +196,13 @@ async function main(root: HTMLElement): Promise<void> {
     });
     tokens.keep(session.token);
     frame.api.token = session.token;
+    // The visitor chose another language earlier (on another page of the site): the panel reads it.
+    if (reloadsInto(root, session.visitor.language)) return;
     host.send({ type: 'ready' });
     if (session.conversation) await showChat(frame, session.conversation, session.visitor);
     else showStart(frame, session.visitor);
   } catch (error) {
-    setText(status, error instanceof Error ? error.message : 'The chat could not be loaded.');
+    setText(status, error instanceof Error ? error.message : t('widget.loadFailed', 'The chat could not be loaded.'));
     host.send({ type: 'ready' });
   }
 }

@@ -5,6 +5,7 @@ import { requireRole } from '../auth/index.js';
 import { MAX_MESSAGE_LENGTH, type User } from '../contract/chat.js';
 import { parseConversationId, type ConversationsFeature } from '../conversations/index.js';
 import { AppError, ValidationError } from '../lib/errors.js';
+import { pageText } from '../i18n/index.js';
 
 const actor = (req: Request): User => req.user as User;
 
@@ -34,7 +35,7 @@ export function notesRoutes(feature: ConversationsFeature, options: { sendLimit?
       if (!(error instanceof AppError) || error.status >= 500 || error.status === 404) throw error;
       res.status(error.status);
       return res.render('notes/form', {
-        title: 'Private note', conversationId: id, clientId: randomUUID(), form: { body, error: error.fields?.body ?? error.message },
+        title: pageText(res)('notes.title'), conversationId: id, clientId: randomUUID(), form: { body, error: error.fields?.body ?? error.message },
       });
     }
     res.redirect(303, `/conversations/${id}#note-form`);

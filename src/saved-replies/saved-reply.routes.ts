@@ -3,6 +3,7 @@ import { requireRole } from '../auth/index.js';
 import type { User } from '../contract/chat.js';
 import type { ConversationsFeature } from '../conversations/index.js';
 import { AppError, ValidationError } from '../lib/errors.js';
+import { pageText } from '../i18n/index.js';
 import { parseSavedReply, savedReplyQuerySchema } from './saved-reply.schemas.js';
 import { fillPlaceholders, PLACEHOLDERS, type SavedReplyService, type SavedReplyView } from './saved-reply.service.js';
 
@@ -22,7 +23,7 @@ export function savedReplyRoutes(service: SavedReplyService, conversations: Conv
   const router = Router();
 
   async function renderList(req: Request, res: Response, form: FormState = {}) {
-    res.render('saved-replies/index', { title: 'Saved replies', replies: await service.list(actor(req)), placeholders: PLACEHOLDERS, form });
+    res.render('saved-replies/index', { title: pageText(res)('savedReplies.title'), replies: await service.list(actor(req)), placeholders: PLACEHOLDERS, form });
   }
 
   /** A refused form is shown again with what was typed and a message per field. */
@@ -48,13 +49,13 @@ export function savedReplyRoutes(service: SavedReplyService, conversations: Conv
 
   router.get('/saved-replies/:id/edit', requireRole('rep'), async (req, res) => {
     const reply = await service.get(actor(req), String(req.params.id));
-    res.render('saved-replies/edit', { title: `Edit /${reply.name}`, reply, placeholders: PLACEHOLDERS, form: { values: reply } });
+    res.render('saved-replies/edit', { title: `${pageText(res)('savedReplies.edit')} /${reply.name}`, reply, placeholders: PLACEHOLDERS, form: { values: reply } });
   });
 
   router.post('/saved-replies/:id', requireRole('rep'), async (req, res) => {
     const reply = await service.get(actor(req), String(req.params.id));
     await orFormAgain(req, res, () => service.update(actor(req), reply.id, parseSavedReply(req.body)), async (form) =>
-      res.render('saved-replies/edit', { title: `Edit /${reply.name}`, reply, placeholders: PLACEHOLDERS, form }),
+      res.render('saved-replies/edit', { title: `${pageText(res)('savedReplies.edit')} /${reply.name}`, reply, placeholders: PLACEHOLDERS, form }),
     );
   });
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { requireRole } from '../auth/index.js';
 import type { User } from '../contract/chat.js';
 import { ValidationError } from '../lib/errors.js';
+import { pageText } from '../i18n/index.js';
 import type { SearchService } from './search.service.js';
 
 const actor = (req: Request): User => req.user as User;
@@ -16,11 +17,11 @@ export function searchRoutes(service: SearchService): Router {
     const parsed = querySchema.safeParse(req.query);
     if (!parsed.success) {
       res.status(400);
-      return res.render('search/index', { title: 'Search', query: '', results: undefined, error: parsed.error.issues[0]?.message });
+      return res.render('search/index', { title: pageText(res)('workspace.search'), query: '', results: undefined, error: parsed.error.issues[0]?.message });
     }
     const query = parsed.data.q;
     const results = query.trim() === '' ? undefined : await service.search(actor(req), query);
-    res.render('search/index', { title: query ? `Search: ${query}` : 'Search', query, results, error: undefined });
+    res.render('search/index', { title: query ? `${pageText(res)('workspace.search')}: ${query}` : pageText(res)('workspace.search'), query, results, error: undefined });
   });
 
   router.get('/api/search', requireRole('rep'), async (req, res) => {

@@ -14,7 +14,7 @@ import { translationRoutes, type TranslationFeature } from '../translation/index
 import { translateAllowance } from './translate-allowance.js';
 import { widgetPageRoutes } from './widget-pages.js';
 import { widgetSocketAuthenticator, withWidgetSignIns } from './widget-socket.js';
-import { widgetRoutes } from './widget.routes.js';
+import { widgetRoutes, type InterfaceFor } from './widget.routes.js';
 import { createWidgetService } from './widget.service.js';
 
 export { siteService, type Site } from './site.service.js';
@@ -29,6 +29,8 @@ export interface WidgetFeatureDeps {
   /** Weighted limits (characters to translate): flexibleLimiters(redis). */
   limiters: LimiterFactory;
   demo: boolean;
+  /** The frame's interface in the visitor's language (createInterfaceLanguages().localsFor); English without it. */
+  interfaceFor?: InterfaceFor;
 }
 
 export const widgetLoaderFile = join(publicDir, 'js', 'widget.js');
@@ -50,6 +52,7 @@ export function createWidgetFeature(deps: WidgetFeatureDeps) {
     translateAllowance: translateAllowance(deps.limiters),
     loaderFile: widgetLoaderFile,
     demo: deps.demo,
+    interfaceFor: deps.interfaceFor,
   });
   return {
     service,

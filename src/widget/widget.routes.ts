@@ -1,6 +1,7 @@
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { ZodType } from 'zod';
 import { builtInTargetLanguages } from '../contract/languages.js';
+import { acceptedLanguage, ensureInterfaceLocals, type InterfaceLocals } from '../i18n/index.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../lib/errors.js';
 import { allowCrossOriginScript, allowFramingBy } from './frame-headers.js';
 import { originOf } from './origin.js';
@@ -21,7 +22,11 @@ export interface WidgetRoutesDeps {
   loaderFile: string;
   /** /widget/demo exists in development only. */
   demo: boolean;
+  interfaceFor?: InterfaceFor;
 }
+
+/** The view locals (t, the client catalog, <html lang>) for a DeepL target language. */
+export type InterfaceFor = (code: string) => Promise<InterfaceLocals>;
 
 /** The app's own origin as the browser sees it (behind a trusted proxy, the forwarded one). */
 const ownOrigin = (req: Request): string => `${req.protocol}://${req.host}`;
@@ -99,6 +104,10 @@ export function widgetRoutes(deps: WidgetRoutesDeps): Router {
     if (!site) throw new NotFoundError('The chat is not enabled on this website.');
     allowFramingBy(res, site.origin);
     res.set('Cache-Control', 'no-store');
+    // No signed-in user here: the language the visitor chose (the frame reloads with it), else the browser's.
+    const language = query.data?.lang ?? acceptedLanguage(req);
+    if (deps.interfaceFor && language) Object.assign(res.locals, await deps.interfaceFor(language));
+    ensureInterfaceLocals(res);
     res.render('widget/frame', { site: { key: site.key, origin: site.origin }, languages: builtInTargetLanguages });
   });
 

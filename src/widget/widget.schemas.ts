@@ -3,7 +3,7 @@ import { isBuiltInTargetLanguage } from '../contract/languages.js';
 
 export const languageSchema = z.string().trim().toUpperCase().refine(isBuiltInTargetLanguage, 'Not a supported language.');
 
-export const frameQuerySchema = z.object({ site: z.string().max(64) });
+export const frameQuerySchema = z.object({ site: z.string().max(64), lang: languageSchema.optional().catch(undefined) });
 
 export const sessionSchema = z.object({
   token: z.string().max(100).optional(),

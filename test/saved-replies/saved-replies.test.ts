@@ -28,6 +28,17 @@ const listed = async (agent: TestAgent, query = '') =>
   (await agent.get(`/api/saved-replies${query}`).set('Accept', 'application/json')).body.replies as { id: string; name: string; text: string; mine: boolean }[];
 
 describe('saved replies: a rep\'s short answers', () => {
+  it('when a German rep opens the saved replies and search pages, then they are in German', async () => {
+    const { agent } = await repAgent('DE');
+    const page = await agent.get('/saved-replies');
+    expect(page.text).toContain('<title>Gespeicherte Antworten');
+    expect(page.text).toContain('Noch keine gespeicherten Antworten.');
+    expect(page.text).toContain('Antwort speichern');
+    expect(page.text).not.toContain('Save reply');
+    const search = await agent.get('/search');
+    expect(search.text).toContain('Unterhaltungen durchsuchen');
+  });
+
   it('when a rep adds, edits and removes a reply with the forms, then each step redirects and the list follows; a bad one re-renders with the field\'s message', async () => {
     const { agent } = await repAgent();
     const csrf = await csrfToken(agent);

@@ -40,6 +40,26 @@ describe('the chat frame and the widget API', () => {
     expect(login.headers['content-security-policy']).not.toContain(site.origin);
   });
 
+  it('when a Spanish visitor opens the panel, then its chrome and its script catalog are Spanish; a chosen language wins over the browser', async () => {
+    const site = await addSite();
+    const spanish = await request(app).get(`/widget/frame?site=${site.key}`).set('Host', APP_HOST).set('Accept-Language', 'es-ES,es;q=0.9');
+    expect(spanish.status).toBe(200);
+    expect(spanish.text).toContain('<html lang="es"');
+    expect(spanish.text).toContain('Chatea con soporte');
+    expect(spanish.text).not.toContain('Chat with support');
+    expect(spanish.text).toContain('data-ui-language="ES"');
+    // The start form's labels come from the page's client catalog (client/lib/i18n.ts).
+    expect(spanish.text).toContain('Empezar a chatear');
+    expect(spanish.text).toContain('Tu idioma');
+
+    const chosen = await request(app).get(`/widget/frame?site=${site.key}&lang=de`).set('Host', APP_HOST).set('Accept-Language', 'es-ES');
+    expect(chosen.text).toContain('Chat mit dem Support');
+    const english = await request(app).get(`/widget/frame?site=${site.key}&lang=nonsense`).set('Host', APP_HOST);
+    expect(english.status).toBe(200);
+    expect(english.text).toContain('Chat with support');
+    expect(english.text).toContain('<html lang="en"');
+  });
+
   it('when widget.js is fetched, then other sites may load it as a script', async () => {
     const res = await request(app).get('/widget.js');
     expect(res.status).toBe(200);

@@ -130,12 +130,12 @@ describe('the chat widget on another website', { timeout: 90_000 }, () => {
     await expect.poll(() => bubble(visitor).getAttribute('aria-expanded')).toBe('true');
     const panel = panelFrame(visitor);
     // The browser's es-ES, matched to DeepL's ES; the focus moved into the panel, on its first field.
-    await expect.poll(() => panel.getByLabel('Your language').inputValue()).toBe('ES');
+    await expect.poll(() => panel.getByLabel('Tu idioma').inputValue()).toBe('ES');
     const opened = await chatFrame(visitor);
     await expect.poll(() => opened.evaluate('document.activeElement?.id')).toBe('visitor-language');
-    await panel.getByLabel('Your name (optional)').fill('Lucía');
-    await panel.getByRole('button', { name: 'Start chatting' }).click();
-    const box = panel.getByLabel('Your message');
+    await panel.getByLabel('Tu nombre (opcional)').fill('Lucía');
+    await panel.getByRole('button', { name: 'Empezar a chatear' }).click();
+    const box = panel.getByLabel('Tu mensaje');
     await box.waitFor();
     const frame = await chatFrame(visitor);
     await expect.poll(() => frame.evaluate('document.activeElement?.tagName')).toBe('TEXTAREA');
@@ -171,7 +171,7 @@ describe('the chat widget on another website', { timeout: 90_000 }, () => {
     expect(await bubble(visitor).getAttribute('aria-expanded')).toBe('true');
     // Restored open by a page load, the panel does not take the focus from the host page.
     expect(await visitor.evaluate('document.activeElement === document.body')).toBe(true);
-    await panel.getByLabel('Your message').click();
+    await panel.getByLabel('Tu mensaje').click();
     await visitor.keyboard.press('Escape');
     await expect.poll(() => bubble(visitor).getAttribute('aria-expanded')).toBe('false');
     await expect.poll(() => visitor.evaluate(`document.querySelector('[data-parley-widget]')?.shadowRoot?.activeElement?.className`)).toBe('bubble');
@@ -229,7 +229,7 @@ describe('the chat widget on another website', { timeout: 90_000 }, () => {
   it('when the panel is checked with axe at 360 px, then it has no serious or critical violation', async () => {
     await visitor.setViewportSize({ width: 360, height: 780 });
     const frame = await chatFrame(visitor);
-    await panelFrame(visitor).getByLabel('Your message').waitFor();
+    await panelFrame(visitor).getByLabel('Tu mensaje').waitFor();
     expect(await seriousA11yViolations(frame)).toEqual([]);
     expect(await seriousA11yViolations(visitor)).toEqual([]);
     await saveScreenshots(visitor, 'widget-host');
@@ -259,7 +259,7 @@ describe('the widget where it is not allowed, and identity verification', { time
     const page = await context.newPage();
     await page.goto(`${shop.origin}/account?user=customer-42`);
     await bubble(page).click();
-    await panelFrame(page).getByRole('button', { name: 'Start chatting' }).waitFor();
+    await panelFrame(page).getByRole('button', { name: 'Empezar a chatear' }).waitFor();
     await page.goto(`${shop.origin}/account?user=customer-42&hash=${'0'.repeat(64)}`);
     await page.locator('[data-parley-widget]').waitFor({ state: 'attached' });
     if ((await bubble(page).getAttribute('aria-expanded')) !== 'true') await bubble(page).click();
@@ -285,18 +285,39 @@ describe('the widget when the network drops', { timeout: 60_000 }, () => {
     await page.goto(`${shop.origin}/offline-test`);
     await bubble(page).click();
     const panel = panelFrame(page);
-    await panel.getByRole('button', { name: 'Start chatting' }).click();
+    await panel.getByRole('button', { name: 'Empezar a chatear' }).click();
     await panel.locator('[data-part="empty"]').waitFor();
     await expect.poll(() => open.length).toBeGreaterThan(0);
     offline = true;
     await Promise.all(open.splice(0).map((ws) => ws.close()));
     const status = panel.locator('[data-part="connection"]');
-    await expect.poll(() => status.textContent()).toBe('Connection lost. Reconnecting…');
-    await panel.getByLabel('Your message').fill('Hola otra vez');
-    await panel.getByLabel('Your message').press('Enter');
+    await expect.poll(() => status.textContent()).toBe('Se perdió la conexión. Reconectando…');
+    await panel.getByLabel('Tu mensaje').fill('Hola otra vez');
+    await panel.getByLabel('Tu mensaje').press('Enter');
     offline = false;
     await expect.poll(() => status.textContent(), { timeout: 20_000 }).toBe('');
     await expect.poll(() => panel.locator('li[data-message]', { hasText: 'Hola otra vez' }).getAttribute('data-state'), { timeout: 20_000 }).toBe('sent');
+    await context.close();
+  });
+});
+
+describe('the widget panel in the visitor\'s language', { timeout: 60_000 }, () => {
+  it('when a Spanish visitor picks German on the start form, then the panel reloads in German and stays German on the next page', async () => {
+    const context = await browser.newContext({ locale: 'es-ES' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT);
+    await page.goto(`${shop.origin}/language-test`);
+    await bubble(page).click();
+    const panel = panelFrame(page);
+    await panel.getByRole('heading', { name: 'Chatea con soporte' }).waitFor();
+    await panel.getByLabel('Tu idioma').selectOption('DE');
+    await panel.getByRole('button', { name: 'Empezar a chatear' }).click();
+    await panel.getByRole('heading', { name: 'Chat mit dem Support' }).waitFor();
+    await panel.getByLabel('Ihre Nachricht').waitFor();
+    // Another page of the site: the frame starts in the browser's Spanish and follows the visitor's German.
+    await page.goto(`${shop.origin}/language-test-2`);
+    await panelFrame(page).getByLabel('Ihre Nachricht').waitFor({ state: 'attached' });
+    expect(await panelFrame(page).locator('h1').textContent()).toBe('Chat mit dem Support');
     await context.close();
   });
 });
