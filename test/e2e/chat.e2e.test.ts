@@ -211,7 +211,8 @@ describe('chat between a Spanish customer and an English rep', { timeout: 60_000
         server.conversations.messaging.send(rep.user, { conversationId, clientId: `seeded-${String(n).padStart(4, '0')}`, body: `Update number ${n}` })));
     }
     // Let the live copies of these messages settle first, so only the reload's requests are counted.
-    await expect.poll(() => customer.locator('li[data-translated="true"]').count()).toBe(2 + HISTORY_PAGE_SIZE);
+    // Fifty translations on write take longer than the poll's default second on a busy machine.
+    await expect.poll(() => customer.locator('li[data-translated="true"]').count(), { timeout: 15_000 }).toBe(2 + HISTORY_PAGE_SIZE);
     const translateRequests = countRequests(customer, 'POST', '/translate');
     const historyRequests = countSocketEvents(customer, 'messages:history');
     await customer.reload();
