@@ -3,7 +3,7 @@ import type { Auth } from './auth/index.js';
 import type { Config } from './config.js';
 import { conversationRoutes, supportRoutes, type ConversationsFeature } from './conversations/index.js';
 import { healthRoutes, type HealthChecks } from './health/health.routes.js';
-import type { InterfaceLanguages } from './i18n/index.js';
+import { ensureInterfaceLocals, type InterfaceLanguages } from './i18n/index.js';
 import { homeRoutes } from './home/home.routes.js';
 import { errorMiddleware, notFoundHandler } from './lib/error-middleware.js';
 import type { Logger } from './lib/logger.js';
@@ -69,6 +69,6 @@ export function createApp(deps: AppDependencies): Express {
   app.use(translationRoutes(deps.translation));
 
   app.use(notFoundHandler);
-  app.use(errorMiddleware({ exposeInternals: !config.isProduction }));
+  app.use(errorMiddleware({ exposeInternals: !config.isProduction, ensureInterfaceLocals }));
   return app;
 }

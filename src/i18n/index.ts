@@ -2,7 +2,7 @@
 // Signed-in users read their own language; anonymous pages follow Accept-Language; else English.
 import type { RequestHandler, Response } from 'express';
 import type { Logger } from '../lib/logger.js';
-import type { TranslationService } from '../translation/index.js';
+import type { CatalogTranslator } from './catalog-translator.js';
 import { acceptedLanguage, defaultLanguageCode, interfaceLanguageFor } from './interface-language.js';
 import { createInterfaceTexts, type Translate, type TranslateText } from './interface-text.js';
 import { createMachineCatalogs } from './machine-catalogs.js';
@@ -36,7 +36,7 @@ export interface InterfaceLanguages {
 }
 
 export interface InterfaceLanguagesOptions {
-  translations: Pick<TranslationService, 'translate'>;
+  translations: CatalogTranslator;
   logger: Logger;
   retryMs?: number;
 }

@@ -1,6 +1,6 @@
 import IntlMessageFormat from 'intl-messageformat';
 import type { Logger } from '../lib/logger.js';
-import type { TranslationService } from '../translation/index.js';
+import type { CatalogTranslator } from './catalog-translator.js';
 import type { FlatCatalog } from './catalogs.js';
 import { catalogFromXml, catalogToXml, keepTag, messageTag, placeholdersOf } from './icu-xml.js';
 
@@ -14,7 +14,7 @@ export interface MachineCatalogs {
 
 export interface MachineCatalogOptions {
   english: FlatCatalog;
-  translations: Pick<TranslationService, 'translate'>;
+  translations: CatalogTranslator;
   logger: Logger;
   /** After a failed attempt (DeepL down, budget used up), pages read English this long before the next try. */
   retryMs?: number;

@@ -1,6 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import mongoose from 'mongoose';
-import { ensureInterfaceLocals } from '../i18n/index.js';
 import {
   AppError,
   ConflictError,
@@ -72,7 +71,13 @@ export const notFoundHandler: RequestHandler = (_req, _res, next) => {
  * The single place errors become responses. Unexpected errors are attached to `res.err`, which
  * pino-http logs with the request id, so each error is logged exactly once.
  */
-export function errorMiddleware(options: { exposeInternals: boolean }): ErrorRequestHandler {
+export interface ErrorMiddlewareOptions {
+  exposeInternals: boolean;
+  /** Gives the response the reader's interface text when no earlier middleware did (src/i18n). */
+  ensureInterfaceLocals?: (res: Response) => void;
+}
+
+export function errorMiddleware(options: ErrorMiddlewareOptions): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       next(error);
@@ -83,7 +88,7 @@ export function errorMiddleware(options: { exposeInternals: boolean }): ErrorReq
     if (appError instanceof TooManyRequestsError) {
       res.setHeader('Retry-After', String(appError.retryAfterSeconds));
     }
-    ensureInterfaceLocals(res);
+    options.ensureInterfaceLocals?.(res);
     const translate = readerTranslation(res);
     const view: ErrorView = {
       status: appError.status,

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError, NotFoundError, TooManyRequestsError, ValidationError } from '../../src/lib/errors.js';
 import { errorMiddleware, toAppError } from '../../src/lib/error-middleware.js';
 import { viewsDir } from '../../src/lib/paths.js';
+import { ensureInterfaceLocals } from '../../src/i18n/index.js';
 
 function appThrowing(error: unknown, exposeInternals = false) {
   const app = express();
@@ -17,7 +18,8 @@ function appThrowing(error: unknown, exposeInternals = false) {
   app.get('/api/boom', () => {
     throw error;
   });
-  app.use(errorMiddleware({ exposeInternals }));
+  // As the app wires it: the error page is rendered with the interface text (English here).
+  app.use(errorMiddleware({ exposeInternals, ensureInterfaceLocals }));
   return app;
 }
 
