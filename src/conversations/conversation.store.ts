@@ -6,8 +6,8 @@ import { baseLanguage } from '../contract/languages.js';
 import { conversationCache } from './conversation-cache.js';
 import { closedOpenKey, Conversation } from './conversation.model.js';
 import { afterMessage, mergeUpdates, type ConversationUpdate } from './message-record.js';
-import { previewOf, toConversationView, type CallView, type ConversationView, type RepRef } from './conversation.view.js';
-import { unreadAfterMessage, unreadAfterRead, unreadOnJoin } from './unread.js';
+import { toConversationView, type CallView, type ConversationView, type RepRef } from './conversation.view.js';
+import { unreadAfterRead, unreadOnJoin } from './unread.js';
 import type { BatchOutcome } from '../lib/write-batcher.js';
 
 // Every conversation read or written here refreshes the process's cache (conversation-cache.ts).
@@ -89,26 +89,8 @@ export const conversationStore = {
     ).lean();
     return view(stored);
   },
-  /** Last activity, preview, count and unread after a newly stored message. */
-  async recordMessage(current: ConversationView, message: ChatMessage, author: Pick<User, 'id' | 'role'>): Promise<ConversationView> {
-    const unread = unreadAfterMessage(current, author);
-    const stored = await Conversation.findOneAndUpdate(
-      { _id: current.id },
-      {
-        $inc: { messageCount: 1, ...unread.$inc },
-        $set: {
-          lastActivityAt: new Date(message.createdAt),
-          lastMessagePreview: previewOf(message.body),
-          lastMessageLanguage: message.language,
-          ...unread.$set,
-        },
-      },
-      after,
-    ).lean();
-    return view(stored) ?? current;
-  },
   /**
-   * recordMessage for several messages at once (group commit): one update per conversation, the
+   * Last activity, preview, count and unread after newly stored messages (group commit): one update per conversation, the
    * merge of its messages in order, all in one bulk write. Each conversation is counted from the
    * newest view this process has of it. One outcome per item, in order: a conversation whose
    * update failed fails its messages' outcomes.
