@@ -70,34 +70,6 @@ const asStored = (stored: StoredMessage, created: boolean): StoredChatMessage =>
   deliveryFailed: Boolean(stored.deliveryFailedAt),
 });
 
-/**
- * Inserts first: a first send (the common case) costs one write, and the unique index on
- * (conversation, clientId) turns a resend into a duplicate-key error, answered with the stored one.
- */
-async function storeOnce(conversationId: string, message: NewMessage): Promise<StoredChatMessage> {
-  try {
-    const stored = await Message.create({
-      conversationId,
-      clientId: message.clientId,
-      authorId: message.author.id,
-      authorName: message.author.username,
-      authorRole: message.author.role,
-      body: message.body,
-      language: message.language,
-      transportSid: message.transportSid ?? null,
-      kind: message.kind ?? 'message',
-    });
-    return asStored(stored.toObject() as StoredMessage, true);
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) throw error;
-    const winner = await Message.findOne({ conversationId, clientId: message.clientId }).lean<StoredMessage>();
-    if (!winner) throw error;
-    // A client id is the sender's own: someone else's message is never returned as "yours".
-    if (winner.authorId.toString() !== message.author.id) throw new ValidationError('That message id is already used. Please send again.');
-    return asStored(winner, false);
-  }
-}
-
 /** A message of a batch: its conversation and what to store. */
 export interface BatchedMessage {
   conversationId: string;
@@ -131,7 +103,7 @@ function writeErrorsByIndex(error: unknown): Map<number, unknown> | undefined {
   return new Map(list.map((writeError) => [writeError.index, Object.assign(new Error(writeError.errmsg ?? 'write failed'), { code: writeError.code })]));
 }
 
-/** A duplicate clientId: the stored message, if it is this sender's (as in storeOnce). */
+/** A duplicate clientId: the stored message, if it is this sender's; someone else's is never returned as "yours". */
 async function storedEarlier({ conversationId, message }: BatchedMessage, cause: unknown): Promise<StoredChatMessage> {
   const winner = await Message.findOne({ conversationId, clientId: message.clientId }).lean<StoredMessage>();
   if (!winner) throw cause;
@@ -141,8 +113,8 @@ async function storedEarlier({ conversationId, message }: BatchedMessage, cause:
 
 /**
  * Stores several messages in one unordered insert (one round trip, one database command). The
- * unique (conversation, clientId) index still decides duplicates, item by item: a resend is
- * answered with the stored message, as storeOnce does. One outcome per item, in order.
+ * unique (conversation, clientId) index decides duplicates, item by item: a first send costs one
+ * write, a resend is answered with the stored message. One outcome per item, in order.
  */
 async function storeMany(batch: readonly BatchedMessage[]): Promise<BatchOutcome<StoredChatMessage>[]> {
   const outcomes: (BatchOutcome<StoredChatMessage> | undefined)[] = [];
@@ -187,7 +159,6 @@ async function page(conversationId: string, options: { before?: string; limit: n
 
 /** Messages of a conversation in the database: every transport writes and reads them here. */
 export const messageStore = {
-  storeOnce,
   storeMany,
   page,
   /** Every message, oldest first (transcripts). */
