@@ -82,7 +82,6 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
       transport: channel.transport,
       issueToken: channel.issueToken,
       changeLanguage: async (user, language) => void (await auth.users.setLanguage(user, language)),
-      translationCharacters: async (id) => (await translation.usage.forConversation(id)).characters,
       translationCost: (id) => translation.usage.forConversation(id),
       translationCostSummary: () => translation.budget.summary(),
       reps: repDirectoryFrom(auth.users),

@@ -29,9 +29,7 @@ export interface ConversationsFeatureDeps {
   issueToken?: AccessTokenIssuer;
   /** Changes a user's account language (the customer accepted the suggested one). */
   changeLanguage?: (user: User, language: string) => Promise<void>;
-  /** Characters DeepL billed for a conversation (the translation feature's cost meter). */
-  translationCharacters?: (conversationId: string) => Promise<number>;
-  /** The cost meter's figure for one conversation (the rep's JSON transcript shows it). */
+  /** The cost meter's figure for one conversation (the rep's chat page and JSON transcript show it). */
   translationCost?: (conversationId: string) => Promise<UsageFigure>;
   /** Today, this month and the monthly budget (the rep dashboard shows it). */
   translationCostSummary?: () => Promise<TranslationCostSummary>;
@@ -66,7 +64,7 @@ export function createConversationsFeature(deps: ConversationsFeatureDeps) {
     pipeline,
     messaging,
     transcripts,
-    translationCharacters: async (conversationId: string) => deps.translationCharacters?.(conversationId),
+    translationCharacters: async (conversationId: string) => (await deps.translationCost?.(conversationId))?.characters,
     /** A meter that cannot be read leaves the dashboard without its summary, never without its list. */
     translationCostSummary: async () =>
       deps.translationCostSummary?.().catch((error: unknown) => {
