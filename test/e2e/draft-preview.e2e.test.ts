@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomer, createRep, type TestAccount } from '../support/auth.js';
-import { countRequests, launchChromium, seriousA11yViolations, startE2eServer, type E2eServer } from '../support/browser.js';
+import { countRequests, launchChromium, seriousA11yViolations, startE2eServer, type E2eServer, signInRep } from '../support/browser.js';
 import { useTestDatabase } from '../support/database.js';
 
 // A rep checks a draft before sending it to a Spanish customer: the preview follows the typing,
@@ -23,11 +23,7 @@ beforeAll(async () => {
   const context = await browser.newContext({ baseURL: server.baseUrl, viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
-  await page.goto('/auth/rep/login');
-  await page.getByLabel('Username').fill(rep.username);
-  await page.getByLabel('Password').fill(rep.password);
-  await page.getByRole('button', { name: /log in/i }).click();
-  await page.waitForURL('**/support');
+  await signInRep(page, rep);
 });
 
 afterAll(async () => {

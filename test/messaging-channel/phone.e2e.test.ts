@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, signInRep } from '../support/browser.js';
 import { useTestDatabase } from '../support/database.js';
 import { newNumber, startPhoneHarness, SUPPORT_NUMBER, type PhoneHarness } from './phone-harness.js';
 
@@ -26,11 +26,7 @@ afterAll(async () => {
 
 describe('a rep answering a text message', { timeout: 60_000 }, () => {
   it('when a customer texts in Spanish, then the conversation appears live with an SMS badge and the rep\'s English answer reaches the phone in Spanish, then shows as delivered', async () => {
-    await repPage.goto('/auth/rep/login');
-    await repPage.getByLabel('Username').fill(harness.rep.username);
-    await repPage.getByLabel('Password').fill(harness.rep.password);
-    await repPage.getByRole('button', { name: /log in/i }).click();
-    await repPage.waitForURL('**/support');
+    await signInRep(repPage, harness.rep);
     await repPage.locator('#dashboard[data-live]').waitFor();
 
     const from = newNumber();

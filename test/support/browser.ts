@@ -145,3 +145,12 @@ export async function measureAt360(page: Page): Promise<SidewaysScroll> {
   await page.setViewportSize(original);
   return { url: page.url(), ...measured };
 }
+
+/** Signs a rep in through the login form and waits for their dashboard. */
+export async function signInRep(page: Page, rep: { username: string; password: string }): Promise<void> {
+  await page.goto('/auth/rep/login');
+  await page.getByLabel('Username').fill(rep.username);
+  await page.getByLabel('Password').fill(rep.password);
+  await page.getByRole('button', { name: /log in/i }).click();
+  await page.waitForURL('**/support');
+}

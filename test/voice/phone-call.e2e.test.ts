@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, signInRep } from '../support/browser.js';
 import { useTestDatabase } from '../support/database.js';
 import { parseTwiml, phoneCall, startVoiceHarness, type VoiceHarness } from './voice-harness.js';
 
@@ -26,11 +26,7 @@ afterAll(async () => {
 
 describe('a rep answering a phone call', { timeout: 60_000 }, () => {
   it('when a caller speaks Spanish, then the row shows a live call with its duration, the rep\'s answer is spoken in Spanish, and the ended call shows its length', async () => {
-    await repPage.goto('/auth/rep/login');
-    await repPage.getByLabel('Username').fill(harness.rep.username);
-    await repPage.getByLabel('Password').fill(harness.rep.password);
-    await repPage.getByRole('button', { name: /log in/i }).click();
-    await repPage.waitForURL('**/support');
+    await signInRep(repPage, harness.rep);
     await repPage.locator('#dashboard[data-live]').waitFor();
 
     const call = phoneCall(harness);
