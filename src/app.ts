@@ -9,9 +9,9 @@ import { errorMiddleware, notFoundHandler } from './lib/error-middleware.js';
 import type { Logger } from './lib/logger.js';
 import { publicDir, viewsDir } from './lib/paths.js';
 import { requestLogger } from './lib/request-logger.js';
-import { securityHeaders } from './lib/security-headers.js';
+import { fixedSecurityHeaders, securityHeaders } from './lib/security-headers.js';
 import { refuseSourceMaps } from './lib/source-maps.js';
-import { translationRoutes, type TranslationFeature } from './translation/index.js';
+import { translateFastPath, translationRoutes, type TranslationFeature } from './translation/index.js';
 
 export interface AppDependencies {
   config: Readonly<Config>;
@@ -46,7 +46,11 @@ export function createApp(deps: AppDependencies): Express {
   app.locals.appName = 'Parley';
   if (deps.i18n) Object.assign(app.locals, deps.i18n.englishLocals);
 
-  app.use(securityHeaders({ twilioTransport: Boolean(config.twilio), https: config.session.secureCookie }));
+  const headers = securityHeaders({ twilioTransport: Boolean(config.twilio), https: config.session.secureCookie });
+  const translation = translationRoutes(deps.translation);
+  // Readers' POST /translate calls, ahead of the page stack; what it cannot sign in goes on below.
+  app.use(translateFastPath({ apiUser: deps.auth.apiUser, routes: translation, headers: fixedSecurityHeaders(headers), logger, beforeError: deps.i18n?.middleware }));
+  app.use(headers);
   app.use(requestLogger(logger));
   if (deps.widget) app.use(deps.widget.routes);
   if (config.isProduction) app.use(refuseSourceMaps); // the bundles' maps are for development only
@@ -66,7 +70,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(deps.conversationApi);
   for (const routes of deps.featureRoutes ?? []) app.use(routes);
   app.use(supportRoutes(deps.conversations));
-  app.use(translationRoutes(deps.translation));
+  app.use(translation);
 
   app.use(notFoundHandler);
   app.use(errorMiddleware({ exposeInternals: !config.isProduction, ensureInterfaceLocals }));

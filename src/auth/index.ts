@@ -1,7 +1,9 @@
 // The door to the accounts feature: other features import from here only.
 import type { Request, RequestHandler, Router } from 'express';
+import type { User } from '../contract/chat.js';
 import type { Store as SessionStore } from 'express-session';
 import type { Config } from '../config.js';
+import { createApiSignIn } from './api-sign-in.js';
 import { createCsrfProtection } from './csrf.js';
 import { createPassport, type AuthPassport } from './passport.js';
 import { createAuthRateLimits, type AuthRateLimitOptions } from './rate-limits.js';
@@ -40,6 +42,12 @@ export interface Auth {
   sessionMiddleware: RequestHandler[];
   /** CSRF check on state-changing requests, then res.locals.csrfToken / currentUser for pages. */
   pageMiddleware: RequestHandler[];
+  /**
+   * For a JSON API path served ahead of the page stack: the user when the session cookie holds a
+   * current login and the `x-csrf-token` header matches it; undefined for anything else (the
+   * request then goes through the full stack, which answers it as before).
+   */
+  apiUser(req: Request): Promise<User | undefined>;
   /** /auth/* pages and POSTs, and GET /account. */
   routes: Router;
   /**
@@ -90,6 +98,12 @@ export function createAuth(options: AuthOptions): Auth {
     passport,
     sessionMiddleware,
     pageMiddleware,
+    apiUser: createApiSignIn({
+      store: options.sessionStore,
+      secret: options.sessionSecret,
+      users,
+      absoluteMs: options.config.session.absoluteMs,
+    }),
     routes,
     isSignedIn: signInCheck(options.sessionStore, users, options.config.session.absoluteMs),
     signedInAmong: signedInAmong(options.sessionStore, users, options.config.session.absoluteMs),

@@ -5,16 +5,19 @@ import type { Logger } from './logger.js';
 
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
 
-/** Request logging with a request id (the caller's X-Request-Id when well-formed, else a UUID). */
+/** The caller's X-Request-Id when well-formed, else a UUID; answered in the response's X-Request-Id. */
+export function assignRequestId(req: IncomingMessage, res: ServerResponse): string {
+  const incoming = req.headers['x-request-id'];
+  const id = typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
+  res.setHeader('X-Request-Id', id);
+  return id;
+}
+
+/** Request logging with a request id (assignRequestId). */
 export function requestLogger(logger: Logger) {
   return pinoHttp({
     logger,
-    genReqId: (req: IncomingMessage, res: ServerResponse) => {
-      const incoming = req.headers['x-request-id'];
-      const id = typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
+    genReqId: assignRequestId,
     customLogLevel: (_req, res, error) => {
       if (error || res.statusCode >= 500) return 'error';
       if (res.statusCode >= 400) return 'warn';

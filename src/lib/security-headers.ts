@@ -1,5 +1,5 @@
 import helmet from 'helmet';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 
 /** Hosts the @twilio/conversations browser SDK talks to. */
 export const twilioBrowserHosts = [
@@ -30,4 +30,20 @@ export function securityHeaders(options: { twilioTransport: boolean; https: bool
     strictTransportSecurity: options.https,
     crossOriginEmbedderPolicy: false,
   });
+}
+
+/**
+ * The headers a securityHeaders() middleware sets, worked out once: its policy has no nonce or
+ * other per-request part, so a hot JSON path can set the very same headers without running helmet.
+ */
+export function fixedSecurityHeaders(middleware: RequestHandler): readonly (readonly [string, string])[] {
+  const headers = new Map<string, string>();
+  const recorder = {
+    setHeader: (name: string, value: unknown) => headers.set(name, String(value)),
+    removeHeader: (name: string) => headers.delete(name),
+  };
+  let done = false;
+  void middleware({} as Request, recorder as unknown as Response, () => (done = true));
+  if (!done) throw new Error('The security headers depend on the request; they cannot be fixed once.');
+  return [...headers];
 }

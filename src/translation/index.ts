@@ -30,6 +30,7 @@ export {
   type TranslationFeatureOptions,
 } from './translation-feature.js';
 export { translationRoutes, type TranslationRoutesDeps } from './translation.routes.js';
+export { translateFastPath, type TranslateFastPathDeps } from './translate-fast-path.js';
 export {
   createTranslationService,
   type PrefetchOptions,

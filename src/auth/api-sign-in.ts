@@ -1,0 +1,102 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Request } from 'express';
+import type { SessionData, Store } from 'express-session';
+import type { User } from '../contract/chat.js';
+import type { Logger } from '../lib/logger.js';
+import { isLoginCurrent } from './login-lifetime.js';
+import { SESSION_COOKIE } from './session.js';
+import type { UserService } from './user.service.js';
+
+/** What express-session, passport and csrf-sync keep in a logged-in session. */
+type LoggedInSession = SessionData & { passport?: { user?: unknown }; csrfToken?: unknown; lastModified?: Date };
+
+export interface ApiSignInOptions {
+  store: Store;
+  /** The session secret(s), as express-session is given them (the first one signs). */
+  secret: string | string[];
+  users: Pick<UserService, 'findActiveAccount'>;
+  absoluteMs: number;
+  logger?: Logger;
+}
+
+/**
+ * The user a JSON API call acts for, read from the signed session cookie with the same rules as
+ * the page stack (express-session, passport, endDroppedLogins, the CSRF check), without their
+ * per-request work: no session object, no hashing it twice, no second cookie parse. It only ever
+ * says yes: anything it cannot confirm (no or badly signed cookie, unknown or expired session,
+ * login dropped or revoked, token missing, only in the body, or wrong) answers undefined, and the
+ * caller hands the request to the full stack, which answers as it always has (401, 403, the
+ * dropped session deleted).
+ */
+export function createApiSignIn(options: ApiSignInOptions): (req: Request) => Promise<User | undefined> {
+  const secrets = Array.isArray(options.secret) ? options.secret : [options.secret];
+  return async (req) => {
+    const token = req.headers['x-csrf-token'];
+    if (typeof token !== 'string' || token === '') return undefined;
+    const sessionId = signedSessionId(req.headers.cookie, secrets);
+    if (!sessionId) return undefined;
+    const session = await loadSession(options.store, sessionId);
+    if (!session || !sameToken(session.csrfToken, token)) return undefined;
+    const userId = session.passport?.user;
+    if (typeof userId !== 'string') return undefined;
+    const account = await options.users.findActiveAccount(userId);
+    if (!account || !isLoginCurrent(session.loginAt, account.sessionsValidAfter, options.absoluteMs)) return undefined;
+    touch(options, sessionId, session);
+    return account.user;
+  };
+}
+
+/** The first `parley.sid` cookie, decoded as express-session reads it (cookie.parse keeps the first). */
+function sessionCookie(header: string | undefined): string | undefined {
+  for (const pair of header?.split(';') ?? []) {
+    const equals = pair.indexOf('=');
+    if (equals === -1 || pair.slice(0, equals).trim() !== SESSION_COOKIE) continue;
+    const raw = pair.slice(equals + 1).trim();
+    try {
+      return decodeURIComponent(raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1) : raw);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** cookie-signature's `s:<id>.<base64 HMAC-SHA256 without padding>`, checked against each secret. */
+function signedSessionId(header: string | undefined, secrets: readonly string[]): string | undefined {
+  const value = sessionCookie(header);
+  if (!value?.startsWith('s:')) return undefined;
+  const dot = value.lastIndexOf('.');
+  if (dot <= 2) return undefined;
+  const id = value.slice(2, dot);
+  const signature = Buffer.from(value.slice(dot + 1));
+  for (const secret of secrets) {
+    const expected = Buffer.from(createHmac('sha256', secret).update(id).digest('base64').replace(/=+$/, ''));
+    if (expected.length === signature.length && timingSafeEqual(expected, signature)) return id;
+  }
+  return undefined;
+}
+
+function sameToken(stored: unknown, received: string): boolean {
+  if (typeof stored !== 'string' || stored.length !== received.length) return false;
+  return timingSafeEqual(Buffer.from(stored), Buffer.from(received));
+}
+
+function loadSession(store: Store, sessionId: string): Promise<LoggedInSession | undefined> {
+  return new Promise((done) => {
+    // A store error is left to the full stack to report (it reads the session again).
+    store.get(sessionId, (error: unknown, session?: SessionData | null) => done(error || !session ? undefined : (session as LoggedInSession)));
+  });
+}
+
+/**
+ * What express-session does at the end of every request on an unchanged session: the idle
+ * lifetime starts again (the store writes that at most once per `touchAfter`).
+ */
+function touch(options: ApiSignInOptions, sessionId: string, session: LoggedInSession): void {
+  const maxAge = session.cookie?.originalMaxAge;
+  if (!options.store.touch || typeof maxAge !== 'number') return;
+  const touched = { ...session, cookie: { ...session.cookie, expires: new Date(Date.now() + maxAge) } };
+  options.store.touch(sessionId, touched as SessionData, (error?: unknown) => {
+    if (error) options.logger?.warn({ err: error }, 'could not extend a session');
+  });
+}
