@@ -169,11 +169,21 @@ async function upstreamCost(deepl: DeeplServer, baseUrl: string, messages: Messa
 
 type Servers = Record<'app' | 'routes' | 'echo', ServerProcess>;
 
+/** What each server spends with nobody calling (timers, database heartbeats): part of every phase's figure. */
+async function idleCpu(servers: Servers): Promise<void> {
+  const before = Object.entries(servers).map(([name, server]) => [name, server, server.cpuMs()] as const);
+  const idleSeconds = 3;
+  await new Promise((done) => setTimeout(done, idleSeconds * 1000));
+  const figures = before.map(([name, server, cpu]) => `${name} ${((server.cpuMs() - cpu) / idleSeconds).toFixed(0)} ms/s`);
+  console.log(`\nidle CPU, nobody calling (${idleSeconds} s): ${figures.join(', ')}`);
+}
+
 async function memoryHits(deepl: DeeplServer, servers: Servers, reader: Reader, messages: Message[]) {
   deepl.resetCounts();
   const englishTexts = messages.filter((message) => message.language === 'EN-US').map((message) => message.text);
   const single = englishTexts.map((text) => ({ text, target_lang: 'ES', source_lang: 'EN' }));
   const batches = [0, 50].map((start) => ({ texts: englishTexts.slice(start, start + 50), target_lang: 'ES', source_lang: 'EN' }));
+  await idleCpu(servers);
   console.log(`\n/translate on memory hits (HTTP on loopback, autocannon, ${concurrency} connections, ${seconds} s each after a 1 s warm-up; each server is its own process)`);
   const phases: [string, ServerProcess, object[]][] = [
     ['single text, whole app', servers.app, single],

@@ -26,15 +26,34 @@ export function normaliseText(text: string): string {
   return text.normalize('NFC').trim();
 }
 
-export function memoryKey(parts: MemoryKeyParts): string {
+/** Plain key → its hash; bounded by count and by the texts' size. */
+const hashedKeys = new LRUCache<string, string>({ max: 20_000, maxSize: 16 * 1024 * 1024, sizeCalculation: (_hash, plain) => plain.length * 2 + 128 });
+
+/**
+ * The keys of one request's texts: what does not depend on the text is joined once, and each
+ * key's SHA-256 is remembered for a while (the same few texts are asked for again and again as
+ * pages render them; hashing was a large share of a memory hit's cost).
+ */
+export function memoryKeyer(parts: Omit<MemoryKeyParts, 'text'>): (normalisedText: string) => string {
   const options = Object.entries(parts.options ?? {})
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, value]) => `${name}=${value}`)
     .join('&');
   const source = parts.source ? baseLanguage(parts.source) : 'auto';
-  return createHash('sha256')
-    .update([normaliseText(parts.text), source, normaliseLanguageCode(parts.target), options].join('\u0000'))
-    .digest('hex');
+  const rest = ['', source, normaliseLanguageCode(parts.target), options].join('\u0000');
+  return (normalisedText) => {
+    const plain = normalisedText + rest;
+    let key = hashedKeys.get(plain);
+    if (key === undefined) {
+      key = createHash('sha256').update(plain).digest('hex');
+      hashedKeys.set(plain, key);
+    }
+    return key;
+  };
+}
+
+export function memoryKey(parts: MemoryKeyParts): string {
+  return memoryKeyer(parts)(normaliseText(parts.text));
 }
 
 export interface TranslationMemory {

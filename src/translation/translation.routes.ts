@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { Store } from 'express-rate-limit';
 import { z } from 'zod';
 import { requireUser } from '../auth/index.js';
@@ -96,6 +96,12 @@ function toBatchItem(outcome: TranslationOutcome) {
   return { text: outcome.text, detected_source_lang: outcome.detectedSourceLang ?? null, ...untranslatedMark(outcome) };
 }
 
+/** res.json's answer without its ETag (a `no-store` answer to a POST is never revalidated). */
+function sendJson(res: Response, body: object): void {
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
+}
+
 /**
  * Reserves the characters before DeepL is called, so parallel requests cannot overrun the budget
  * together, and settles with what was really sent (memory hits are given back) before answering.
@@ -129,14 +135,17 @@ export function translationRoutes(deps: TranslationRoutesDeps): Router {
     translationRateLimit(limits, deps.rateLimitStore),
     async (req, res) => {
       const request = parseTranslateRequest(req.body, deps.languages);
-      const batch = await translateWithinBudget(deps, budget, userKey(req), request);
+      // Memory hits send nothing to DeepL: nothing to reserve from the budget, nothing to wait for.
+      const translations =
+        (await deps.service.remembered(request.texts, request.target, request.source, request.register)) ??
+        (await translateWithinBudget(deps, budget, userKey(req), request)).translations;
       res.set('Cache-Control', 'no-store');
       if (request.kind === 'batch') {
-        res.json({ translations: batch.translations.map(toBatchItem) });
+        sendJson(res, { translations: translations.map(toBatchItem) });
         return;
       }
-      const [outcome] = batch.translations;
-      res.json({ response_text: outcome?.text ?? '', ...untranslatedMark(outcome) });
+      const [outcome] = translations;
+      sendJson(res, { response_text: outcome?.text ?? '', ...untranslatedMark(outcome) });
     },
   );
 

@@ -1,7 +1,7 @@
 import type { Logger } from '../lib/logger.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { baseLanguage, isSameLanguage, normaliseLanguageCode } from '../contract/languages.js';
-import { memoryKey, normaliseText, type MemoryEntry, type TranslationMemory } from './translation-memory.js';
+import { memoryKeyer, normaliseText, type MemoryEntry, type TranslationMemory } from './translation-memory.js';
 import type { ConversationFormality } from '../contract/chat.js';
 import type { GlossaryDirectory } from './glossary-directory.js';
 import { resolveSettings, type CallSettings } from './translation-settings.js';
@@ -65,6 +65,12 @@ export interface TranslationService {
   prefetch(text: string, source: string | undefined, targets: readonly string[], options?: PrefetchOptions): void;
   /** Whether this process's memory holds a text's translation as `translate` would key it. */
   isRemembered(text: string, target: string, source: string | undefined, register?: ConversationFormality): boolean;
+  /**
+   * The answer `translate` would give when this process can give it without DeepL or the
+   * database (every text blank, in the reader's language or in the memory): nothing to reserve,
+   * nothing to wait for. Undefined otherwise.
+   */
+  remembered(texts: readonly string[], target: string, source?: string, register?: ConversationFormality): Promise<TranslationOutcome[] | undefined>;
   /** The translation when this process's memory already has it, without waiting; else undefined. */
   cached(text: string, target: string, source?: string, register?: ConversationFormality): TranslationOutcome | undefined;
 }
@@ -114,15 +120,34 @@ export function createTranslationService(deps: TranslationServiceDeps): Translat
    * later reader (who cannot know that context) must hit that translation instead of paying for a
    * context-free one. Context improves the one translation made; it never makes a second one.
    */
-  const keyOf = (text: string, call: Pick<Call, 'source' | 'target' | 'settings'>) =>
-    memoryKey({ text, source: call.source, target: call.target, options: call.settings.keyOptions });
+  const keyerOf = (call: Pick<Call, 'source' | 'target' | 'settings'>) =>
+    memoryKeyer({ source: call.source, target: call.target, options: call.settings.keyOptions });
 
-  async function translate(texts: readonly string[], target: string, source?: string, options: TranslateRequestOptions = {}): Promise<TranslationBatch> {
+  /** Each text's memory key, or undefined when it needs no translation (blank, or in the reader's language). */
+  function keysOf(texts: readonly string[], call: Pick<Call, 'source' | 'target' | 'settings'>): { keys: (string | undefined)[]; normalised: string[] } {
+    const same = isSameLanguage(call.source, call.target);
+    const keyOf = keyerOf(call);
+    const normalised = texts.map(normaliseText);
+    return { keys: normalised.map((text) => (text === '' || same ? undefined : keyOf(text))), normalised };
+  }
+
+  function outcomes(texts: readonly string[], keys: readonly (string | undefined)[], entries: ReadonlyMap<string, MemoryEntry>, source: string | undefined): TranslationOutcome[] {
+    const detectedFallback = source ? baseLanguage(source) : undefined;
+    return texts.map((text, index): TranslationOutcome => {
+      const key = keys[index];
+      if (key === undefined) return { text, detectedSourceLang: detectedFallback };
+      const entry = entries.get(key);
+      if (!entry) return { text, detectedSourceLang: detectedFallback, untranslated: true, ...offReason };
+      return { text: entry.translation, detectedSourceLang: entry.detectedSourceLang ?? detectedFallback };
+    });
+  }
+
+  async function callFor(target: string, source: string | undefined, options: TranslateRequestOptions): Promise<Call> {
     const targetCode = normaliseLanguageCode(target);
     const sourceCode = source ? normaliseLanguageCode(source) : undefined;
     await deps.glossaries?.ensureFresh();
     const settings = settingsFor({ source: sourceCode, target: targetCode, register: options.register, detectSource: options.detectSource, xml: options.xml });
-    const call: Call = {
+    return {
       source: sourceCode,
       target: targetCode,
       settings,
@@ -130,27 +155,35 @@ export function createTranslationService(deps: TranslationServiceDeps): Translat
       conversationId: options.conversationId,
       nonEssential: options.nonEssential === true,
     };
+  }
+
+  async function translate(texts: readonly string[], target: string, source?: string, options: TranslateRequestOptions = {}): Promise<TranslationBatch> {
+    const call = await callFor(target, source, options);
     const entries = new Map<string, MemoryEntry>();
     const wanted = new Map<string, string>();
-    const keys = texts.map((text) => {
-      if (normaliseText(text) === '' || isSameLanguage(sourceCode, targetCode)) return undefined;
-      const key = keyOf(text, call);
+    const { keys, normalised } = keysOf(texts, call);
+    keys.forEach((key, index) => {
+      if (key === undefined) return;
       const cached = deps.memory.peek(key);
       if (cached) entries.set(key, cached);
-      else wanted.set(key, normaliseText(text));
-      return key;
+      else wanted.set(key, normalised[index] ?? '');
     });
     const fetched = wanted.size > 0 ? await resolve(wanted, call) : undefined;
     fetched?.entries.forEach((entry, key) => entries.set(key, entry));
-    const detectedFallback = sourceCode ? baseLanguage(sourceCode) : undefined;
-    const translations = texts.map((text, index): TranslationOutcome => {
-      const key = keys[index];
-      if (key === undefined) return { text, detectedSourceLang: detectedFallback };
-      const entry = entries.get(key);
-      if (!entry) return { text, detectedSourceLang: detectedFallback, untranslated: true, ...offReason };
-      return { text: entry.translation, detectedSourceLang: entry.detectedSourceLang ?? detectedFallback };
-    });
-    return { translations, upstreamCharacters: fetched?.upstreamCharacters ?? 0 };
+    return { translations: outcomes(texts, keys, entries, call.source), upstreamCharacters: fetched?.upstreamCharacters ?? 0 };
+  }
+
+  async function remembered(texts: readonly string[], target: string, source?: string, register?: ConversationFormality): Promise<TranslationOutcome[] | undefined> {
+    const call = await callFor(target, source, { register });
+    const { keys } = keysOf(texts, call);
+    const entries = new Map<string, MemoryEntry>();
+    for (const key of keys) {
+      if (key === undefined) continue;
+      const cached = deps.memory.peek(key);
+      if (!cached) return undefined;
+      entries.set(key, cached);
+    }
+    return outcomes(texts, keys, entries, call.source);
   }
 
   /** Shares one lookup (and at most one upstream call) between concurrent requests for a text. */
@@ -277,9 +310,10 @@ export function createTranslationService(deps: TranslationServiceDeps): Translat
   function cached(text: string, target: string, source?: string, register?: ConversationFormality): TranslationOutcome | undefined {
     const sourceCode = source ? normaliseLanguageCode(source) : undefined;
     const targetCode = normaliseLanguageCode(target);
-    if (normaliseText(text) === '' || isSameLanguage(sourceCode, targetCode)) return undefined;
+    const normalised = normaliseText(text);
+    if (normalised === '' || isSameLanguage(sourceCode, targetCode)) return undefined;
     const call = { source: sourceCode, target: targetCode, settings: settingsFor({ source: sourceCode, target: targetCode, register }) };
-    const entry = deps.memory.peek(keyOf(text, call));
+    const entry = deps.memory.peek(keyerOf(call)(normalised));
     const detectedFallback = sourceCode ? baseLanguage(sourceCode) : undefined;
     return entry ? { text: entry.translation, detectedSourceLang: entry.detectedSourceLang ?? detectedFallback } : undefined;
   }
@@ -287,7 +321,7 @@ export function createTranslationService(deps: TranslationServiceDeps): Translat
   const isRemembered = (text: string, target: string, source: string | undefined, register?: ConversationFormality) =>
     cached(text, target, source, register) !== undefined;
 
-  return { translate, prefetch, isRemembered, cached };
+  return { translate, remembered, prefetch, isRemembered, cached };
 }
 
 /** Resolves with `fallback` when `promise` takes longer than `ms`; the promise keeps running. */
