@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import type { SessionData, Store } from 'express-session';
+import { LRUCache } from 'lru-cache';
 import type { User } from '../contract/chat.js';
 import type { Logger } from '../lib/logger.js';
 import { isLoginCurrent } from './login-lifetime.js';
@@ -30,18 +31,31 @@ export interface ApiSignInOptions {
  */
 export function createApiSignIn(options: ApiSignInOptions): (req: Request) => Promise<User | undefined> {
   const secrets = Array.isArray(options.secret) ? options.secret : [options.secret];
+  // Cookie values whose signature was checked (the same value always checks the same way), and
+  // the sessions touched in the last second: a reader's page calls many times a second.
+  const verified = new LRUCache<string, string>({ max: 10_000 });
+  const touched = new LRUCache<string, true>({ max: 10_000, ttl: 1_000 });
   return async (req) => {
     const token = req.headers['x-csrf-token'];
     if (typeof token !== 'string' || token === '') return undefined;
-    const sessionId = signedSessionId(req.headers.cookie, secrets);
-    if (!sessionId) return undefined;
+    const cookie = sessionCookie(req.headers.cookie);
+    if (!cookie) return undefined;
+    let sessionId = verified.get(cookie);
+    if (sessionId === undefined) {
+      sessionId = signedSessionId(cookie, secrets);
+      if (!sessionId) return undefined;
+      verified.set(cookie, sessionId);
+    }
     const session = await loadSession(options.store, sessionId);
     if (!session || !sameToken(session.csrfToken, token)) return undefined;
     const userId = session.passport?.user;
     if (typeof userId !== 'string') return undefined;
     const account = await options.users.findActiveAccount(userId);
     if (!account || !isLoginCurrent(session.loginAt, account.sessionsValidAfter, options.absoluteMs)) return undefined;
-    touch(options, sessionId, session);
+    if (!touched.has(sessionId)) {
+      touched.set(sessionId, true);
+      touch(options, sessionId, session);
+    }
     return account.user;
   };
 }
@@ -62,9 +76,8 @@ function sessionCookie(header: string | undefined): string | undefined {
 }
 
 /** cookie-signature's `s:<id>.<base64 HMAC-SHA256 without padding>`, checked against each secret. */
-function signedSessionId(header: string | undefined, secrets: readonly string[]): string | undefined {
-  const value = sessionCookie(header);
-  if (!value?.startsWith('s:')) return undefined;
+function signedSessionId(value: string, secrets: readonly string[]): string | undefined {
+  if (!value.startsWith('s:')) return undefined;
   const dot = value.lastIndexOf('.');
   if (dot <= 2) return undefined;
   const id = value.slice(2, dot);
@@ -81,7 +94,17 @@ function sameToken(stored: unknown, received: string): boolean {
   return timingSafeEqual(Buffer.from(stored), Buffer.from(received));
 }
 
+/** A store that lends the session it holds without copying it (CachedSessionStore). */
+interface PeekableStore {
+  peek(sid: string): Readonly<SessionData> | undefined;
+}
+
+const canPeek = (store: Store): store is Store & PeekableStore => typeof (store as Partial<PeekableStore>).peek === 'function';
+
+/** Read only: the session is never changed here (touch() writes a changed copy). */
 function loadSession(store: Store, sessionId: string): Promise<LoggedInSession | undefined> {
+  const held = canPeek(store) ? store.peek(sessionId) : undefined;
+  if (held) return Promise.resolve(held as LoggedInSession);
   return new Promise((done) => {
     // A store error is left to the full stack to report (it reads the session again).
     store.get(sessionId, (error: unknown, session?: SessionData | null) => done(error || !session ? undefined : (session as LoggedInSession)));
@@ -90,7 +113,8 @@ function loadSession(store: Store, sessionId: string): Promise<LoggedInSession |
 
 /**
  * What express-session does at the end of every request on an unchanged session: the idle
- * lifetime starts again (the store writes that at most once per `touchAfter`).
+ * lifetime starts again (the store writes that at most once per `touchAfter`; here it is asked
+ * at most once a second per session).
  */
 function touch(options: ApiSignInOptions, sessionId: string, session: LoggedInSession): void {
   const maxAge = session.cookie?.originalMaxAge;

@@ -67,6 +67,15 @@ export class CachedSessionStore extends Store {
     });
   }
 
+  /**
+   * The copy held here, not cloned, for a caller that only reads it (and must not change it);
+   * undefined when there is none or it has expired.
+   */
+  peek(sid: string): Readonly<SessionData> | undefined {
+    const cached = this.cache.get(sid);
+    return cached && !hasExpired(cached) ? cached : undefined;
+  }
+
   /** Fresh from the inner store, never from the copies here (which are refreshed). */
   async getMany(sessionIds: readonly string[]): Promise<Map<string, SessionData>> {
     const writesBefore = this.writes;

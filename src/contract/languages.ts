@@ -55,7 +55,9 @@ export function normaliseLanguageCode(code: string): string {
 
 /** The base language of a code: `EN-GB` → `EN`, `zh-hant` → `ZH`. */
 export function baseLanguage(code: string): string {
-  return normaliseLanguageCode(code).split('-')[0] ?? '';
+  const normalised = normaliseLanguageCode(code);
+  const dash = normalised.indexOf('-');
+  return dash === -1 ? normalised : normalised.slice(0, dash);
 }
 
 /** True when text in `source` needs no translation for a reader of `target` (same base language). */
