@@ -207,7 +207,9 @@ async function main(): Promise<void> {
   const database = await startEmbeddedMongo({ dataDir: join(dataDir, 'db') });
   const deepl = await startDeeplServer();
   const servers: ServerProcess[] = [];
-  const profileDir = process.env.BENCH_CPU_PROF ? join(dataDir, 'profile') : undefined;
+  // BENCH_CPU_PROF=1 summarises the profile; a directory instead also keeps the .cpuprofile files there.
+  const keptProfiles = process.env.BENCH_CPU_PROF && process.env.BENCH_CPU_PROF !== '1' ? process.env.BENCH_CPU_PROF : undefined;
+  const profileDir = process.env.BENCH_CPU_PROF ? (keptProfiles ?? join(dataDir, 'profile')) : undefined;
   try {
     const mongodbUri = database.uriFor('parley_bench');
     await connectDatabase(mongodbUri);

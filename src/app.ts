@@ -11,7 +11,7 @@ import { publicDir, viewsDir } from './lib/paths.js';
 import { requestLogger } from './lib/request-logger.js';
 import { fixedSecurityHeaders, securityHeaders } from './lib/security-headers.js';
 import { refuseSourceMaps } from './lib/source-maps.js';
-import { translateFastPath, translationRoutes, type TranslationFeature } from './translation/index.js';
+import { translateFastPath, translateHandlers, translationRoutes, type TranslationFeature } from './translation/index.js';
 
 export interface AppDependencies {
   config: Readonly<Config>;
@@ -47,9 +47,9 @@ export function createApp(deps: AppDependencies): Express {
   if (deps.i18n) Object.assign(app.locals, deps.i18n.englishLocals);
 
   const headers = securityHeaders({ twilioTransport: Boolean(config.twilio), https: config.session.secureCookie });
-  const translation = translationRoutes(deps.translation);
+  const translate = translateHandlers(deps.translation);
   // Readers' POST /translate calls, ahead of the page stack; what it cannot sign in goes on below.
-  app.use(translateFastPath({ apiUser: deps.auth.apiUser, routes: translation, headers: fixedSecurityHeaders(headers), logger, beforeError: deps.i18n?.middleware }));
+  app.post('/translate', ...translateFastPath({ apiUser: deps.auth.apiUser, handlers: translate, headers: fixedSecurityHeaders(headers), logger, beforeError: deps.i18n?.middleware }));
   app.use(headers);
   app.use(requestLogger(logger));
   if (deps.widget) app.use(deps.widget.routes);
@@ -70,7 +70,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(deps.conversationApi);
   for (const routes of deps.featureRoutes ?? []) app.use(routes);
   app.use(supportRoutes(deps.conversations));
-  app.use(translation);
+  app.use(translationRoutes(deps.translation, translate));
 
   app.use(notFoundHandler);
   app.use(errorMiddleware({ exposeInternals: !config.isProduction, ensureInterfaceLocals }));

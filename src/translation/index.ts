@@ -29,7 +29,7 @@ export {
   type TranslationFeature,
   type TranslationFeatureOptions,
 } from './translation-feature.js';
-export { translationRoutes, type TranslationRoutesDeps } from './translation.routes.js';
+export { translateHandlers, translationRoutes, type TranslationRoutesDeps } from './translation.routes.js';
 export { translateFastPath, type TranslateFastPathDeps } from './translate-fast-path.js';
 export {
   createTranslationService,

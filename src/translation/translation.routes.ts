@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import type { Store } from 'express-rate-limit';
 import { z } from 'zod';
 import { requireUser } from '../auth/index.js';
@@ -119,35 +119,38 @@ async function translateWithinBudget(deps: TranslationRoutesDeps, budget: Charac
 }
 
 /**
+ * `POST /translate`'s handlers: login required, the per-user request limit, then the answer. One
+ * set per app, so the fast path (translate-fast-path.ts) and the full stack share their limits.
+ */
+export function translateHandlers(deps: TranslationRoutesDeps): RequestHandler[] {
+  const limits = deps.limits ?? defaultTranslationLimits;
+  const budget =
+    deps.characterBudget ?? createMemoryCharacterBudget({ limit: limits.charactersPerWindow, windowMs: limits.windowMs });
+  const answer: RequestHandler = async (req, res) => {
+    const request = parseTranslateRequest(req.body, deps.languages);
+    // Memory hits send nothing to DeepL: nothing to reserve from the budget, nothing to wait for.
+    const translations =
+      (await deps.service.remembered(request.texts, request.target, request.source, request.register)) ??
+      (await translateWithinBudget(deps, budget, userKey(req), request)).translations;
+    res.set('Cache-Control', 'no-store');
+    if (request.kind === 'batch') {
+      sendJson(res, { translations: translations.map(toBatchItem) });
+      return;
+    }
+    const [outcome] = translations;
+    sendJson(res, { response_text: outcome?.text ?? '', ...untranslatedMark(outcome) });
+  };
+  return [requireUser(), translationRateLimit(limits, deps.rateLimitStore), answer];
+}
+
+/**
  * `POST /translate` (the seed's `{text, target_lang}` → `{response_text}` and the batch
  * `{texts, target_lang}` → `{translations}`), for logged-in users; `GET /api/languages` for
  * everyone (the sign-up form needs it).
  */
-export function translationRoutes(deps: TranslationRoutesDeps): Router {
-  const limits = deps.limits ?? defaultTranslationLimits;
-  const budget =
-    deps.characterBudget ?? createMemoryCharacterBudget({ limit: limits.charactersPerWindow, windowMs: limits.windowMs });
+export function translationRoutes(deps: TranslationRoutesDeps, handlers: RequestHandler[] = translateHandlers(deps)): Router {
   const router = Router();
-
-  router.post(
-    '/translate',
-    requireUser(),
-    translationRateLimit(limits, deps.rateLimitStore),
-    async (req, res) => {
-      const request = parseTranslateRequest(req.body, deps.languages);
-      // Memory hits send nothing to DeepL: nothing to reserve from the budget, nothing to wait for.
-      const translations =
-        (await deps.service.remembered(request.texts, request.target, request.source, request.register)) ??
-        (await translateWithinBudget(deps, budget, userKey(req), request)).translations;
-      res.set('Cache-Control', 'no-store');
-      if (request.kind === 'batch') {
-        sendJson(res, { translations: translations.map(toBatchItem) });
-        return;
-      }
-      const [outcome] = translations;
-      sendJson(res, { response_text: outcome?.text ?? '', ...untranslatedMark(outcome) });
-    },
-  );
+  router.post('/translate', ...handlers);
 
   router.get('/api/languages', async (_req, res) => {
     const languages = await deps.languages.targetLanguages();
