@@ -31,20 +31,21 @@ export interface ApiSignInOptions {
  */
 export function createApiSignIn(options: ApiSignInOptions): (req: Request) => Promise<User | undefined> {
   const secrets = Array.isArray(options.secret) ? options.secret : [options.secret];
-  // Cookie values whose signature was checked (the same value always checks the same way), and
-  // the sessions touched in the last second: a reader's page calls many times a second.
-  const verified = new LRUCache<string, string>({ max: 10_000 });
+  // Cookie headers whose session cookie's signature was checked (the same header always checks
+  // the same way; bounded by their size too), and the sessions touched in the last second: a
+  // reader's page calls many times a second.
+  const verified = new LRUCache<string, string>({ max: 10_000, maxSize: 8 * 1024 * 1024, sizeCalculation: (sid, header) => (header.length + sid.length) * 2 + 64 });
   const touched = new LRUCache<string, true>({ max: 10_000, ttl: 1_000 });
   return async (req) => {
     const token = req.headers['x-csrf-token'];
     if (typeof token !== 'string' || token === '') return undefined;
-    const cookie = sessionCookie(req.headers.cookie);
-    if (!cookie) return undefined;
-    let sessionId = verified.get(cookie);
+    const header = req.headers.cookie;
+    if (!header) return undefined;
+    let sessionId = verified.get(header);
     if (sessionId === undefined) {
-      sessionId = signedSessionId(cookie, secrets);
+      sessionId = signedSessionId(sessionCookie(header), secrets);
       if (!sessionId) return undefined;
-      verified.set(cookie, sessionId);
+      verified.set(header, sessionId);
     }
     const session = await loadSession(options.store, sessionId);
     if (!session || !sameToken(session.csrfToken, token)) return undefined;
@@ -76,8 +77,8 @@ function sessionCookie(header: string | undefined): string | undefined {
 }
 
 /** cookie-signature's `s:<id>.<base64 HMAC-SHA256 without padding>`, checked against each secret. */
-function signedSessionId(value: string, secrets: readonly string[]): string | undefined {
-  if (!value.startsWith('s:')) return undefined;
+function signedSessionId(value: string | undefined, secrets: readonly string[]): string | undefined {
+  if (!value?.startsWith('s:')) return undefined;
   const dot = value.lastIndexOf('.');
   if (dot <= 2) return undefined;
   const id = value.slice(2, dot);
