@@ -199,7 +199,30 @@ async function memoryHits(deepl: DeeplServer, servers: Servers, reader: Reader, 
     const cpuPerRequest = (server.cpuMs() - cpuBefore) / result.requests;
     console.log(`${describeLoad(label, result)}  server CPU ${cpuPerRequest.toFixed(2)} ms/req`);
   }
+  await pairedRatio(servers.app, servers.echo, reader, single, englishTexts.map((text) => ({ text })));
   console.log(`upstream requests during the load phases: ${deepl.requests}\n`);
+}
+
+/**
+ * Acceptance 3's ratio with the machine's load drifting: the whole app (single text) and the echo
+ * take turns in 1 s slices, so both see the same moments of a shared machine.
+ */
+async function pairedRatio(app: ServerProcess, echo: ServerProcess, reader: Reader, appBodies: object[], echoBodies: object[]): Promise<void> {
+  const slices = Math.max(2, seconds);
+  const totals = { app: { cpu: 0, requests: 0 }, echo: { cpu: 0, requests: 0 } };
+  for (let slice = 0; slice < slices; slice++) {
+    for (const [name, server, bodies] of [['app', app, appBodies], ['echo', echo, echoBodies]] as const) {
+      const cpuBefore = server.cpuMs();
+      const result = await load(server.url, reader, bodies, 1);
+      totals[name].cpu += server.cpuMs() - cpuBefore;
+      totals[name].requests += result.requests;
+    }
+  }
+  const appMs = totals.app.cpu / totals.app.requests;
+  const echoMs = totals.echo.cpu / totals.echo.requests;
+  console.log(
+    `paired, ${slices} alternating 1 s slices: whole app (single text) ${appMs.toFixed(2)} ms/req, echo ${echoMs.toFixed(2)} ms/req: ${(appMs / echoMs).toFixed(2)}× the echo`,
+  );
 }
 
 async function main(): Promise<void> {
