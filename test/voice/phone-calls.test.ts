@@ -30,10 +30,12 @@ describe('phone callers', () => {
     return { call, twiml: parseTwiml(chosen.text) };
   }
 
-  /** The caller says something; answers the webhook's TwiML and the conversation's dashboard row. */
+  /** The caller says something; answers the webhook's TwiML and the conversation's dashboard row once the message is stored. */
   async function say(call: ReturnType<typeof phoneCall>, gatherAction: string, speech: string, confidence = '0.91') {
     const answer = await call.follow(gatherAction, { SpeechResult: speech, Confidence: confidence });
     expect(answer.status).toBe(200);
+    // The webhook answers once the result is recorded; its message follows.
+    await harness.composition.voice?.idle();
     const voiceCall = await VoiceCall.findById(call.sid).lean();
     const row = (await dashboardRows(harness)).find((candidate) => candidate.id === String(voiceCall?.conversationId));
     return { answer, twiml: parseTwiml(answer.text), row: row! };
