@@ -74,11 +74,11 @@ function insertOutcomes(count: number, error: unknown): BatchOutcome<boolean>[] 
   });
 }
 
-/** A record to work on; `claimed` when recorded by this process's webhook (the sweep's must claim first). */
+/** A record to work on: claimed when this process's webhook recorded it; else the sweep's, to claim as of `now`. */
 interface Entry<E> {
   id: InboxRecord['_id'];
   event: E;
-  claimed: boolean;
+  claimed: true | { now: number };
 }
 
 export function createDurableInbox<E extends object>(options: DurableInboxOptions<E>) {
@@ -112,8 +112,9 @@ export function createDurableInbox<E extends object>(options: DurableInboxOption
   const finisher = createWriteBatcher<InboxRecord['_id'], void>({ write: markDone, maxItems: 200, concurrency: 4 });
 
   async function claim(entry: Entry<E>): Promise<boolean> {
-    if (entry.claimed) return true;
-    const claimed = await records().findOneAndUpdate({ _id: entry.id, ...claimable(Date.now()) }, { $set: { claimedAt: new Date() }, $inc: { attempts: 1 } });
+    if (entry.claimed === true) return true;
+    const { now } = entry.claimed;
+    const claimed = await records().findOneAndUpdate({ _id: entry.id, ...claimable(now) }, { $set: { claimedAt: new Date(now) }, $inc: { attempts: 1 } });
     return Boolean(claimed);
   }
 
@@ -147,7 +148,7 @@ export function createDurableInbox<E extends object>(options: DurableInboxOption
     async sweep(now = Date.now()): Promise<number> {
       // Only records older than a claim's lifetime: younger ones are still in their first attempt.
       const stale = await model.find({ ...claimable(now), createdAt: mongoose.trusted({ $lt: new Date(now - ABANDONED_AFTER_MS) }) }).limit(100).lean<InboxRecord[]>();
-      for (const record of stale) schedule({ id: record._id, event: record.event as E, claimed: false });
+      for (const record of stale) schedule({ id: record._id, event: record.event as E, claimed: { now } });
       return stale.length;
     },
     /** Resolves when the work of every record taken so far is done (or failed). */
