@@ -22,6 +22,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Command } from 'commander';
+import mongoose from 'mongoose';
 import { io, type Socket } from 'socket.io-client';
 import { createUserService } from '../src/auth/index.js';
 import { composeApplication, type Composition } from '../src/composition.js';
@@ -73,6 +74,27 @@ async function tracked<T>(what: string, request: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Database commands on their way (request id → what, since when), to name what a stalled request waits for. */
+const commands = new Map<number, { what: string; since: number }>();
+let commandsSeen = 0;
+
+function watchDatabase(): void {
+  const client = mongoose.connection.getClient();
+  client.on('commandStarted', (event) => {
+    commandsSeen += 1;
+    const target = (event.command as Record<string, unknown>)[event.commandName];
+    commands.set(event.requestId, { what: `${event.commandName} ${typeof target === 'string' ? target : ''}`.trim(), since: performance.now() });
+  });
+  const done = (event: { requestId: number }) => void commands.delete(event.requestId);
+  client.on('commandSucceeded', done);
+  client.on('commandFailed', done);
+}
+
+function slowCommands(): string {
+  const slow = [...commands.values()].filter((command) => performance.now() - command.since > 10_000);
+  return slow.length === 0 ? 'no database command older than 10 s' : `database commands older than 10 s: ${slow.slice(0, 8).map((command) => `${command.what} (${((performance.now() - command.since) / 1000).toFixed(0)} s)`).join(', ')}`;
+}
+
 /** A request unanswered this long ends the run (tidily, naming it) instead of waiting for the HTTP client's 300 s. */
 const STALL_LIMIT_MS = 60_000;
 
@@ -83,7 +105,7 @@ function watchStalls(): { stop(): void; stalled: Promise<never> } {
       const waiting = [...outstanding].filter(([, since]) => performance.now() - since > 20_000);
       if (waiting.length === 0) return;
       const names = waiting.slice(0, 5).map(([what, since]) => `${what} (${((performance.now() - since) / 1000).toFixed(0)} s)`).join(', ');
-      console.error(`still waiting for ${waiting.length} request(s): ${names}`);
+      console.error(`still waiting for ${waiting.length} request(s): ${names}; ${slowCommands()} (of ${commandsSeen} sent)`);
       if (waiting.some(([, since]) => performance.now() - since > STALL_LIMIT_MS)) fail(new Error(`bench:voice stopped: a request got no answer within ${STALL_LIMIT_MS / 1000} s`));
     }, 10_000);
   });
@@ -93,7 +115,10 @@ function watchStalls(): { stop(): void; stalled: Promise<never> } {
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-voice-'));
   const database = await startEmbeddedMongo({ dataDir, port: await freePort() });
-  await connectDatabase(database.uriFor('parley_bench_voice'));
+  const uri = database.uriFor('parley_bench_voice');
+  // Command events, so that a stalled run can say which database command it waits for.
+  await connectDatabase(`${uri}${uri.includes('?') ? '&' : '?'}monitorCommands=true`);
+  watchDatabase();
   const deepl = await startDeeplServer();
   const fake = await startTwilioMessagingFake({
     onCallUpdate: (update: CallUpdate) => {
@@ -190,8 +215,7 @@ async function run(url: string, fake: TwilioMessagingFake, composition: Composit
     await timed(`speech alone ${sid}`, () => fake.webhook(nextSpeech.get(sid) ?? '', { ...params(sid, index), SpeechResult: `Una cosa más, ${index}`, Confidence: '0.9' }), alone, failures);
   }
   await tracked('the last messages', async () => composition.voice?.idle());
-  await smsReference(fake, socket, conversationOf, composition, failures);
-  socket.disconnect();
+  // Printed before the reference runs: a stall there does not lose the calls' figures.
   console.log(`${calls} simultaneous calls, ${rounds} rounds (every caller speaks, then the rep answers every call${settleMs > 0 ? `, then ${settleMs} ms pause` : ''})`);
   console.log(line('speech webhook answer time', speech));
   perRound.forEach((times, round) => console.log(line(`  round ${round + 1}`, times)));
@@ -199,6 +223,9 @@ async function run(url: string, fake: TwilioMessagingFake, composition: Composit
   console.log(line('rep send to call update request', callUpdateTimes));
   console.log(`call updates: ${fake.callUpdates.length} of ${calls * rounds}   webhook errors: ${JSON.stringify(failures)}`);
   console.log(`target, speech webhook p99 < 200 ms: ${percentile(speech, 0.99) < 200 ? 'met' : 'not met'} (p99 ${percentile(speech, 0.99).toFixed(0)} ms)`);
+  await smsReference(fake, socket, conversationOf, composition, failures);
+  socket.disconnect();
+  console.log(`webhook errors, calls and texts: ${JSON.stringify(failures)}   database commands sent: ${commandsSeen}`);
   console.log(`load average at the end (1, 5, 15 min): ${loadavg().map((value) => value.toFixed(2)).join(', ')} on ${availableParallelism()} cores`);
 }
 
