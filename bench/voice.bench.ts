@@ -5,21 +5,24 @@
  * caller speaks at the same moment and the rep answers every call at once over the dashboard
  * socket; the local Calls API records each call update.
  *
- * Prints the speech webhook's answer time (the caller hears silence meanwhile: target p99 < 200 ms)
- * and the time from the rep's send to the call update request. As a reference measured in the
+ * Prints the speech webhook's answer time (the caller hears silence meanwhile: target p99 < 200 ms),
+ * overall and per round, whether the target is met, the time from the rep's send to the call
+ * update request, and the load average. A request unanswered for 60 s ends the run, naming it. As a reference measured in the
  * same run, on the same app, the same is done for 50 SMS customers at once (inbound webhook answer,
  * rep answer to Messages.json). The generator shares the process with the app, so the times include
  * its own work.
  *
  *   npm run bench:voice                        # 50 calls, 5 rounds
  *   npm run bench:voice -- --calls 20 --rounds 3
+ *   npm run bench:voice -- --settle 3000       # callers speak again once the app's background work is done
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Command } from 'commander';
+import mongoose from 'mongoose';
 import { io, type Socket } from 'socket.io-client';
 import { createUserService } from '../src/auth/index.js';
 import { composeApplication, type Composition } from '../src/composition.js';
@@ -33,9 +36,15 @@ import { signIn } from '../test/support/chat-users.js';
 import { startDeeplServer } from '../test/support/deepl-server.js';
 import { startTwilioMessagingFake, type CallUpdate, type SentMessage, type TwilioMessagingFake } from '../test/support/twilio-messaging-server.js';
 
-const options = new Command().option('--calls <n>', 'simultaneous calls', '50').option('--rounds <n>', 'times each caller speaks', '5').parse().opts<{ calls: string; rounds: string }>();
+const options = new Command()
+  .option('--calls <n>', 'simultaneous calls', '50')
+  .option('--rounds <n>', 'times each caller speaks', '5')
+  .option('--settle <ms>', "pause after the rep's answers before the callers speak again (the app's background work, such as search indexing, finishes)", '0')
+  .parse()
+  .opts<{ calls: string; rounds: string; settle: string }>();
 const calls = Number(options.calls);
 const rounds = Number(options.rounds);
+const settleMs = Number(options.settle);
 const PUBLIC_URL = 'https://bench.parley.test';
 const SUPPORT = '+15550001111';
 
@@ -52,11 +61,64 @@ const sentAt = new Map<string, number>();
 const callUpdateTimes: number[] = [];
 const messagesTimes: number[] = [];
 const nextSpeech = new Map<string, string>();
+/** Requests on their way (what → since when): a run that stalls says what it is waiting for. */
+const outstanding = new Map<string, number>();
+
+async function tracked<T>(what: string, request: () => Promise<T>): Promise<T> {
+  const key = `${what} #${outstanding.size}-${performance.now().toFixed(3)}`;
+  outstanding.set(key, performance.now());
+  try {
+    return await request();
+  } finally {
+    outstanding.delete(key);
+  }
+}
+
+/** Database commands on their way (request id → what, since when), to name what a stalled request waits for. */
+const commands = new Map<number, { what: string; since: number }>();
+let commandsSeen = 0;
+
+function watchDatabase(): void {
+  const client = mongoose.connection.getClient();
+  client.on('commandStarted', (event) => {
+    commandsSeen += 1;
+    const target = (event.command as Record<string, unknown>)[event.commandName];
+    commands.set(event.requestId, { what: `${event.commandName} ${typeof target === 'string' ? target : ''}`.trim(), since: performance.now() });
+  });
+  const done = (event: { requestId: number }) => void commands.delete(event.requestId);
+  client.on('commandSucceeded', done);
+  client.on('commandFailed', done);
+}
+
+function slowCommands(): string {
+  const slow = [...commands.values()].filter((command) => performance.now() - command.since > 10_000);
+  return slow.length === 0 ? 'no database command older than 10 s' : `database commands older than 10 s: ${slow.slice(0, 8).map((command) => `${command.what} (${((performance.now() - command.since) / 1000).toFixed(0)} s)`).join(', ')}`;
+}
+
+/** A request unanswered this long ends the run (tidily, naming it) instead of waiting for the HTTP client's 300 s. */
+const STALL_LIMIT_MS = 60_000;
+
+function watchStalls(): { stop(): void; stalled: Promise<never> } {
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_, fail) => {
+    timer = setInterval(() => {
+      const waiting = [...outstanding].filter(([, since]) => performance.now() - since > 20_000);
+      if (waiting.length === 0) return;
+      const names = waiting.slice(0, 5).map(([what, since]) => `${what} (${((performance.now() - since) / 1000).toFixed(0)} s)`).join(', ');
+      console.error(`still waiting for ${waiting.length} request(s): ${names}; ${slowCommands()} (of ${commandsSeen} sent)`);
+      if (waiting.some(([, since]) => performance.now() - since > STALL_LIMIT_MS)) fail(new Error(`bench:voice stopped: a request got no answer within ${STALL_LIMIT_MS / 1000} s`));
+    }, 10_000);
+  });
+  return { stop: () => clearInterval(timer), stalled };
+}
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-voice-'));
   const database = await startEmbeddedMongo({ dataDir, port: await freePort() });
-  await connectDatabase(database.uriFor('parley_bench_voice'));
+  const uri = database.uriFor('parley_bench_voice');
+  // Command events, so that a stalled run can say which database command it waits for.
+  await connectDatabase(`${uri}${uri.includes('?') ? '&' : '?'}monitorCommands=true`);
+  watchDatabase();
   const deepl = await startDeeplServer();
   const fake = await startTwilioMessagingFake({
     onCallUpdate: (update: CallUpdate) => {
@@ -80,7 +142,8 @@ async function main(): Promise<void> {
   fake.deliverTo(url, PUBLIC_URL);
   await composition.voice?.warm();
   try {
-    await run(url, fake, composition);
+    const watchdog = watchStalls();
+    await Promise.race([run(url, fake, composition), watchdog.stalled]).finally(() => watchdog.stop());
   } finally {
     await realtime.close();
     await closeServer(server, 1_000);
@@ -106,9 +169,9 @@ async function repSocket(url: string): Promise<{ socket: RepSocket; conversation
   return { socket, conversationOf };
 }
 
-async function timed(send: () => Promise<{ status: number }>, into: number[], failures: number[]): Promise<void> {
+async function timed(what: string, send: () => Promise<{ status: number }>, into: number[], failures: number[]): Promise<void> {
   const started = performance.now();
-  const answer = await send();
+  const answer = await tracked(what, send);
   into.push(performance.now() - started);
   if (answer.status !== 200) failures.push(answer.status);
 }
@@ -128,31 +191,42 @@ async function run(url: string, fake: TwilioMessagingFake, composition: Composit
   const params = (sid: string, index: number) => ({ CallSid: sid, AccountSid: fake.accountSid, From: phone(index), To: SUPPORT, CallStatus: 'in-progress' });
   // Every call rings and picks Spanish at once.
   await Promise.all(sids.map(async (sid, index) => {
-    const menu = await fake.webhook(`${PUBLIC_URL}/webhooks/twilio/voice`, params(sid, index));
-    const chosen = await fake.webhook(actionOf(menu.text, '/webhooks/twilio/voice/language'), { ...params(sid, index), Digits: '2' });
+    const menu = await tracked(`incoming call ${sid}`, () => fake.webhook(`${PUBLIC_URL}/webhooks/twilio/voice`, params(sid, index)));
+    const chosen = await tracked(`language ${sid}`, () => fake.webhook(actionOf(menu.text, '/webhooks/twilio/voice/language'), { ...params(sid, index), Digits: '2' }));
     nextSpeech.set(sid, actionOf(chosen.text, '/webhooks/twilio/voice/speech'));
   }));
   const speech: number[] = [];
+  const perRound: number[][] = [];
   for (let round = 0; round < rounds; round++) {
     const said = sids.map((_, index) => `Hola, mi pedido número ${index}-${round} no ha llegado`);
+    const times: number[] = [];
     await Promise.all(sids.map((sid, index) =>
-      timed(() => fake.webhook(nextSpeech.get(sid) ?? '', { ...params(sid, index), SpeechResult: said[index] ?? '', Confidence: '0.9' }), speech, failures)));
+      timed(`speech ${sid} round ${round + 1}`, () => fake.webhook(nextSpeech.get(sid) ?? '', { ...params(sid, index), SpeechResult: said[index] ?? '', Confidence: '0.9' }), times, failures)));
+    perRound.push(times);
+    speech.push(...times);
     await waitFor(() => said.every((text) => conversationOf.has(text)));
     await answerAll(socket, sids.map((sid, index) => ({ key: sid, conversationId: conversationOf.get(said[index] ?? '') ?? '' })), 'How can I help you?');
-    await composition.voice?.idle();
+    await tracked(`rep answers, round ${round + 1}`, async () => composition.voice?.idle());
+    if (settleMs > 0) await new Promise((done) => setTimeout(done, settleMs));
   }
   // The floor: the same webhook one call at a time (no queueing behind the other calls).
   const alone: number[] = [];
   for (const [index, sid] of sids.entries()) {
-    await timed(() => fake.webhook(nextSpeech.get(sid) ?? '', { ...params(sid, index), SpeechResult: `Una cosa más, ${index}`, Confidence: '0.9' }), alone, failures);
+    await timed(`speech alone ${sid}`, () => fake.webhook(nextSpeech.get(sid) ?? '', { ...params(sid, index), SpeechResult: `Una cosa más, ${index}`, Confidence: '0.9' }), alone, failures);
   }
-  await smsReference(fake, socket, conversationOf, composition, failures);
-  socket.disconnect();
-  console.log(`${calls} simultaneous calls, ${rounds} rounds (every caller speaks, then the rep answers every call)`);
+  await tracked('the last messages', async () => composition.voice?.idle());
+  // Printed before the reference runs: a stall there does not lose the calls' figures.
+  console.log(`${calls} simultaneous calls, ${rounds} rounds (every caller speaks, then the rep answers every call${settleMs > 0 ? `, then ${settleMs} ms pause` : ''})`);
   console.log(line('speech webhook answer time', speech));
+  perRound.forEach((times, round) => console.log(line(`  round ${round + 1}`, times)));
   console.log(line('speech webhook, one call at a time', alone));
   console.log(line('rep send to call update request', callUpdateTimes));
   console.log(`call updates: ${fake.callUpdates.length} of ${calls * rounds}   webhook errors: ${JSON.stringify(failures)}`);
+  console.log(`target, speech webhook p99 < 200 ms: ${percentile(speech, 0.99) < 200 ? 'met' : 'not met'} (p99 ${percentile(speech, 0.99).toFixed(0)} ms)`);
+  await smsReference(fake, socket, conversationOf, composition, failures);
+  socket.disconnect();
+  console.log(`webhook errors, calls and texts: ${JSON.stringify(failures)}   database commands sent: ${commandsSeen}`);
+  console.log(`load average at the end (1, 5, 15 min): ${loadavg().map((value) => value.toFixed(2)).join(', ')} on ${availableParallelism()} cores`);
 }
 
 /** The reference, same app and run: 50 SMS customers text at once, then the rep answers each. */
@@ -160,11 +234,11 @@ async function smsReference(fake: TwilioMessagingFake, socket: RepSocket, conver
   const webhook: number[] = [];
   const alone: number[] = [];
   const texts = Array.from({ length: calls }, (_, index) => ({ from: phone(10_000 + index), body: `Mi pedido número ${index} no ha llegado (SMS)` }));
-  await Promise.all(texts.map((text) => timed(() => fake.text({ ...text, to: SUPPORT }), webhook, failures)));
-  for (const [index, text] of texts.entries()) await timed(() => fake.text({ from: phone(20_000 + index), body: `${text.body} otra vez`, to: SUPPORT }), alone, failures);
+  await Promise.all(texts.map((text) => timed(`text ${text.from}`, () => fake.text({ ...text, to: SUPPORT }), webhook, failures)));
+  for (const [index, text] of texts.entries()) await timed(`text alone ${index}`, () => fake.text({ from: phone(20_000 + index), body: `${text.body} otra vez`, to: SUPPORT }), alone, failures);
   await waitFor(() => texts.every((text) => conversationOf.has(text.body)));
   await answerAll(socket, texts.map((text) => ({ key: text.from, conversationId: conversationOf.get(text.body) ?? '' })), 'How can I help you?');
-  await composition.phones?.idle();
+  await tracked('SMS answers', async () => composition.phones?.idle());
   console.log(`reference, same run: ${calls} SMS customers texting at once, then answered`);
   console.log(line('SMS inbound webhook answer time', webhook));
   console.log(line('SMS inbound webhook, one at a time', alone));

@@ -124,7 +124,7 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
     voice,
     async attach(server) {
       const adapter = redis ? await createRedisAdapter(redis, logger) : undefined;
-      const sweeping = phones?.startSweeping();
+      const sweeping = [phones?.startSweeping(), voice?.startSweeping()];
       void voice?.warm();
       const realtime = attachRealtime(server, {
         feature: conversations,
@@ -138,7 +138,7 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
       });
       return {
         close: async () => {
-          sweeping?.stop();
+          for (const sweep of sweeping) sweep?.stop();
           await realtime.close();
           await adapter?.close();
         },

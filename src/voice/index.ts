@@ -40,8 +40,21 @@ export function createVoiceChannel(deps: VoiceChannelDeps) {
     webhookRoutes: voiceWebhookRoutes({ service, authToken: config.account.authToken, publicUrl: config.account.publicUrl, logger }) satisfies Router,
     /** Translates the fixed prompts of every menu language (once: the memory keeps them). */
     warm: () => prompts.warmAll(),
-    /** Resolves when every rep answer started so far reached Twilio (or failed). */
-    idle: () => delivery.idle(),
+    /** Resolves when every speech result recorded so far is a message and every rep answer started so far reached Twilio (or failed). */
+    idle: async () => {
+      await service.idle();
+      await delivery.idle();
+    },
+    /** Takes up speech results a crash or failure left without their message, now and every 30 s, until stopped. */
+    startSweeping(): { stop(): void } {
+      const sweep = () => void service.sweep().catch((error: unknown) => logger.warn({ err: error }, 'caller speech sweep failed'));
+      const timer = setInterval(sweep, 30_000);
+      timer.unref();
+      sweep();
+      return { stop: () => clearInterval(timer) };
+    },
+    /** For tests: one sweep of speech results, as if at `now`. */
+    sweep: (now?: number) => service.sweep(now),
   };
 }
 

@@ -5,7 +5,7 @@ import { VoiceCall } from '../../src/voice/voice.model.js';
 import { csrfToken } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
 import {
-  dashboardRows, dashboardSocket, parseTwiml, phoneCall, PUBLIC_URL, repSends, says, startVoiceHarness,
+  callInSpanish as callInSpanishOn, dashboardRows, dashboardSocket, parseTwiml, phoneCall, PUBLIC_URL, repSends, says, startVoiceHarness,
   type VoiceHarness,
 } from './voice-harness.js';
 
@@ -20,20 +20,14 @@ describe('phone callers', () => {
   });
   afterAll(async () => harness.close());
 
-  /** A new caller rings, presses 2 (Spanish): answers the call and the speech Gather's TwiML. */
-  async function callInSpanish() {
-    const call = phoneCall(harness);
-    const menu = parseTwiml((await call.ring()).text);
-    const action = menu.Gather?.[0]?.action as string;
-    const chosen = await call.follow(action, { Digits: '2' });
-    expect(chosen.status).toBe(200);
-    return { call, twiml: parseTwiml(chosen.text) };
-  }
+  const callInSpanish = () => callInSpanishOn(harness);
 
-  /** The caller says something; answers the webhook's TwiML and the conversation's dashboard row. */
+  /** The caller says something; answers the webhook's TwiML and the conversation's dashboard row once the message is stored. */
   async function say(call: ReturnType<typeof phoneCall>, gatherAction: string, speech: string, confidence = '0.91') {
     const answer = await call.follow(gatherAction, { SpeechResult: speech, Confidence: confidence });
     expect(answer.status).toBe(200);
+    // The webhook answers once the result is recorded; its message follows.
+    await harness.composition.voice?.idle();
     const voiceCall = await VoiceCall.findById(call.sid).lean();
     const row = (await dashboardRows(harness)).find((candidate) => candidate.id === String(voiceCall?.conversationId));
     return { answer, twiml: parseTwiml(answer.text), row: row! };

@@ -91,6 +91,15 @@ export function phoneCall(harness: VoiceHarness, from = newCaller()) {
   };
 }
 
+/** A new caller rings and presses 2 (Spanish): the call, and the speech Gather's TwiML it got. */
+export async function callInSpanish(harness: VoiceHarness) {
+  const call = phoneCall(harness);
+  const menu = parseTwiml((await call.ring()).text);
+  const chosen = await call.follow(menu.Gather?.[0]?.action as string, { Digits: '2' });
+  expect(chosen.status).toBe(200);
+  return { call, twiml: parseTwiml(chosen.text) };
+}
+
 export async function dashboardRows(harness: VoiceHarness): Promise<ConversationSummary[]> {
   const res = await harness.repAgent.get('/api/conversations').set('Accept', 'application/json');
   expect(res.status).toBe(200);
