@@ -24,6 +24,7 @@ export interface ReadMarkCoalescerOptions {
 export function createReadMarkCoalescer(options: ReadMarkCoalescerOptions) {
   const pending = new Map<string, ReadMark>();
   let timer: NodeJS.Timeout | undefined;
+  let closed = false;
 
   /** Writes every pending mark now; resolves once they are written (or failed). */
   async function flush(): Promise<void> {
@@ -37,12 +38,18 @@ export function createReadMarkCoalescer(options: ReadMarkCoalescerOptions) {
   return {
     /** A reader's mark: kept until the window ends, replacing an older one of theirs in that conversation. */
     mark(next: ReadMark): void {
+      if (closed) return;
       const key = `${next.conversationId} ${next.user.id}`;
       const earlier = pending.get(key);
       pending.set(key, earlier ? { ...next, messageId: newerMark(earlier.messageId, next.messageId) } : next);
       timer ??= setTimeout(() => void flush(), options.windowMs);
     },
     flush,
+    /** Writes what is pending and takes no more marks (shutdown: the sockets are closing). */
+    close(): Promise<void> {
+      closed = true;
+      return flush();
+    },
     /** Marks waiting for their window (tests, shutdown). */
     pendingCount: (): number => pending.size,
   };

@@ -156,7 +156,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     close: async () => {
       stopLogouts();
       stopSweep();
-      await readMarks.flush();
+      await readMarks.close();
       unsubscribe();
       dashboardFeed.close();
       io.engine.close();

@@ -90,4 +90,15 @@ describe('read mark coalescer', () => {
     expect(errors).toHaveLength(1);
     expect(applied.map((mark) => mark.user.id)).toEqual([bob.id]);
   });
+
+  it('when it is closed, then the pending marks are written and later ones are ignored', async () => {
+    const { coalescer, applied } = recording();
+    coalescer.mark({ user: ann, conversationId: conversation, messageId: messageId(1) });
+    await coalescer.close();
+    coalescer.mark({ user: ann, conversationId: conversation, messageId: messageId(2) });
+    await coalescer.flush();
+
+    expect(applied.map((mark) => mark.messageId)).toEqual([messageId(1)]);
+    expect(coalescer.pendingCount()).toBe(0);
+  });
 });
