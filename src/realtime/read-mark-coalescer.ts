@@ -3,7 +3,9 @@
 // arrive within a short window now make one, the newest mark only; the window starts with the
 // first mark, so a steady stream of them is written once per window, never starved.
 import type { User } from '../contract/chat.js';
-import { newerMark } from '../conversations/index.js';
+import { newerMark, type ConversationsFeature } from '../conversations/index.js';
+import { toAppError } from '../lib/error-middleware.js';
+import type { Logger } from '../lib/logger.js';
 
 export interface ReadMark {
   user: User;
@@ -56,3 +58,16 @@ export function createReadMarkCoalescer(options: ReadMarkCoalescerOptions) {
 }
 
 export type ReadMarkCoalescer = ReturnType<typeof createReadMarkCoalescer>;
+
+/** The sockets' read marks, written through the messaging service (which authorizes each). */
+export function messagingReadMarks(messaging: Pick<ConversationsFeature['messaging'], 'markRead'>, logger: Logger, windowMs: number): ReadMarkCoalescer {
+  return createReadMarkCoalescer({
+    windowMs,
+    apply: ({ user, conversationId, messageId }) => messaging.markRead(user, conversationId, messageId),
+    // A conversation the reader may not see, or one deleted meanwhile, is not worth a log line.
+    onError: (error) => {
+      if (!toAppError(error).operational) logger.error({ err: error }, 'read mark not written');
+    },
+  });
+}
+

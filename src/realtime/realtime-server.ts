@@ -11,7 +11,7 @@ import { cachedSignInCheck, defaultGuardSettings, eventLimits, type SocketAccess
 import { createDashboardFeed } from './dashboard-feed.js';
 import { startSignInSweep } from './sign-in-sweep.js';
 import { conversationRefSchema, historyRequestSchema, readMarkSchema, sendMessageSchema } from './socket.schemas.js';
-import { createReadMarkCoalescer, type ReadMarkCoalescer } from './read-mark-coalescer.js';
+import { messagingReadMarks, type ReadMarkCoalescer } from './read-mark-coalescer.js';
 
 interface SocketData {
   user: User;
@@ -120,13 +120,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     next();
   });
   const guards = createGuards(deps);
-  const readMarks = createReadMarkCoalescer({
-    windowMs: guards.settings.readMarkWindowMs,
-    apply: ({ user, conversationId, messageId }) => feature.messaging.markRead(user, conversationId, messageId),
-    onError: (error) => {
-      if (!toAppError(error).operational) logger.error({ err: error }, 'read mark not written');
-    },
-  });
+  const readMarks = messagingReadMarks(feature.messaging, logger, guards.settings.readMarkWindowMs);
   io.on('connection', (socket) => {
     void socket.join(userRoom(socket.data.user.id));
     registerHandlers(socket, deps, guards, readMarks);

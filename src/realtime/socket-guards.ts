@@ -37,7 +37,7 @@ export interface SocketGuardSettings {
    */
   messages: RateLimit;
   typing: RateLimit;
-  /** conversation:read: each one writes to the database and updates every rep's dashboard. */
+  /** conversation:read: over the limit they are dropped before they are collected into writes (readMarkWindowMs). */
   reads: RateLimit;
   /** How long a reader's marks in one conversation are collected into one write (read-mark-coalescer.ts). */
   readMarkWindowMs: number;
