@@ -49,7 +49,8 @@ export interface ChatClient {
    */
   send(conversationId: string, clientId: string, body: string): Promise<ChatMessage>;
   typing(conversationId: string): void;
-  markRead(conversationId: string): void;
+  /** Read through `messageId`, the newest message shown (omitted: everything); pages debounce these (read-marks.ts). */
+  markRead(conversationId: string, messageId?: string): void;
   /** Reps: the dashboard list, then `conversationCreated` / `conversationUpdated` events. */
   subscribeDashboard(): Promise<ConversationSummary[]>;
   on<E extends ChatEventName>(event: E, listener: (payload: ChatClientEvents[E]) => void): Unsubscribe;

@@ -5,6 +5,8 @@ import { MessageItem } from './message-item.js';
 import { Composer } from './composer.js';
 import { attachDraftPreview } from './draft-preview.js';
 import { PhonePanel } from './phone-panel.js';
+import { newestMessageId, ReadMarks } from './read-marks.js';
+import { flushWhenPageHides } from './read-marks-page.js';
 import { attachSavedReplies } from './rep-tools.js';
 import { TranslationRetry, type Translation, type Translations } from './translations.js';
 import { h, setText } from '../lib/dom.js';
@@ -46,6 +48,8 @@ export class ChatView {
   private oldestId: string | undefined;
   private summary: ConversationSummary | undefined;
   private phonePanel: PhonePanel | undefined;
+  private readonly readMarks: ReadMarks;
+  private newestId: string | undefined;
 
   constructor(private readonly options: ChatViewOptions) {
     const id = options.conversationId;
@@ -74,6 +78,7 @@ export class ChatView {
     this.element = h('section', { class: 'flex h-full min-h-0 flex-col gap-2', 'aria-label': t('conversation', 'Conversation'), 'data-chat-view': id },
       this.statusEl, this.olderButton, this.emptyEl, this.list, this.newBelow, this.typingEl, this.closedEl, this.composer.element);
     this.retry = new TranslationRetry(options.translations, (results) => this.applyTranslations(results));
+    this.readMarks = new ReadMarks((messageId) => options.client.markRead(id, messageId));
     if (options.me.role === 'rep') {
       attachDraftPreview(id, this.composer.element);
       attachSavedReplies(this.composer.element, id);
@@ -92,6 +97,7 @@ export class ChatView {
       client.on('typing', (event) => event.conversationId === conversationId && this.onTyping(event.userId, event.username)),
       client.on('conversationUpdated', (summary) => summary.id === conversationId && this.setSummary(summary)),
       client.on('connection', (state) => this.onConnection(state)),
+      flushWhenPageHides(this.readMarks),
     );
     setText(this.statusEl, t('loading', 'Loading messages…'));
     try {
@@ -99,7 +105,7 @@ export class ChatView {
       await this.loadPage();
       setText(this.statusEl, '');
       this.scrollToEnd();
-      client.markRead(conversationId);
+      this.readMarks.read(this.newestId);
     } catch {
       setText(this.statusEl, t('loadFailed', 'Could not load this conversation. Check your connection and reload the page.'));
     }
@@ -114,6 +120,7 @@ export class ChatView {
     this.phonePanel?.stop();
     this.retry.stop();
     clearTimeout(this.liveTimer);
+    this.readMarks.flush();
     this.options.client.leave(this.options.conversationId);
     this.element.remove();
   }
@@ -151,12 +158,14 @@ export class ChatView {
     const item = new MessageItem(message, mine, (failed) => this.resend(failed), this.options.me.role);
     item.setSendState('sent');
     this.items.set(message.clientId, item);
+    this.newestId = newestMessageId(this.newestId, message.id);
     return item;
   }
 
   private onMessage(message: ChatMessage): void {
     const known = this.items.get(message.clientId);
     if (known) {
+      this.newestId = newestMessageId(this.newestId, message.id);
       known.setMessage(message);
       known.setSendState('sent');
       return;
@@ -169,7 +178,7 @@ export class ChatView {
     this.translateSoon(item);
     if (stick || item.mine) this.scrollToEnd();
     else this.newBelow.hidden = false;
-    if (!document.hidden) this.options.client.markRead(this.options.conversationId);
+    if (!document.hidden) this.readMarks.read(this.newestId);
   }
 
   private sendNew(body: string): void {
@@ -182,6 +191,7 @@ export class ChatView {
     this.list.append(item.element);
     this.showEmptyState();
     this.scrollToEnd();
+    this.readMarks.flush();
     this.transmit(item);
   }
 

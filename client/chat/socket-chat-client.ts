@@ -119,8 +119,8 @@ export class SocketChatClient implements ChatClient {
     if (this.socket.connected) this.socket.volatile.emit('typing', { conversationId });
   }
 
-  markRead(conversationId: string): void {
-    if (this.socket.connected) this.socket.emit('conversation:read', { conversationId });
+  markRead(conversationId: string, messageId?: string): void {
+    if (this.socket.connected) this.socket.emit('conversation:read', messageId ? { conversationId, messageId } : { conversationId });
   }
 
   async subscribeDashboard(): Promise<ConversationSummary[]> {

@@ -132,6 +132,7 @@ export class TwilioChatClient implements ChatClient {
     void this.joined.get(conversationId)?.conversation.typing().catch(() => undefined);
   }
 
+  // Live messages here carry Twilio's sids, which do not sort: the mark says "everything".
   markRead(conversationId: string): void {
     void this.options.server.markRead(conversationId).catch(() => undefined);
   }

@@ -241,7 +241,11 @@ export interface ClientToServerEvents {
   /** Acked with the stored message; a resend with the same clientId acks the message stored first. */
   'message:send': (input: SendMessageInput, ack: (result: Ack<{ message: ChatMessage }>) => void) => void;
   'messages:history': (input: HistoryRequest, ack: (result: Ack<HistoryPage>) => void) => void;
-  'conversation:read': (input: { conversationId: string }) => void;
+  /**
+   * Read through `messageId`, the newest message the page shows (omitted: everything). Pages send
+   * at most one per conversation per short window; the server writes one per window and reader.
+   */
+  'conversation:read': (input: { conversationId: string; messageId?: string }) => void;
   /** Relayed to the other members of the room; ignored unless this socket joined the conversation. */
   typing: (input: { conversationId: string }) => void;
   /** Reps only: receive dashboard events (new conversations, activity in any conversation). */

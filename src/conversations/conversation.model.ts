@@ -11,6 +11,8 @@ export interface ConversationRecord {
   lastActivityAt: Date;
   lastMessagePreview: string;
   lastMessageLanguage: string | null;
+  /** The newest counted message (notes are not): read marks apply only when they cover it. */
+  lastMessageId: string | null;
   messageCount: number;
   unread: Map<string, number>;
   closedAt: Date | null;
@@ -56,6 +58,7 @@ const conversationSchema = new Schema<ConversationRecord>(
     lastActivityAt: { type: Date, default: () => new Date(), required: true },
     lastMessagePreview: { type: String, default: '' },
     lastMessageLanguage: { type: String, default: null },
+    lastMessageId: { type: String, default: null },
     messageCount: { type: Number, default: 0 },
     /** Unread messages per participant (user id), plus `team` for reps who have not joined: see unread.ts. */
     unread: { type: Map, of: Number, default: () => new Map() },

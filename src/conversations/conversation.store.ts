@@ -7,7 +7,8 @@ import { conversationCache } from './conversation-cache.js';
 import { closedOpenKey, Conversation } from './conversation.model.js';
 import { afterMessage, mergeUpdates, type ConversationUpdate } from './message-record.js';
 import { toConversationView, type CallView, type ConversationView, type RepRef } from './conversation.view.js';
-import { unreadAfterRead, unreadOnJoin } from './unread.js';
+import { markIsAheadOf, readMarkReset } from './read-marks.js';
+import { unreadOnJoin } from './unread.js';
 import type { BatchOutcome } from '../lib/write-batcher.js';
 
 // Every conversation read or written here refreshes the process's cache (conversation-cache.ts).
@@ -115,11 +116,20 @@ export const conversationStore = {
     });
     return outcomes;
   },
-  /** Clears the reader's unread state; undefined when there was nothing to clear (no write). */
-  async markRead(current: ConversationView, reader: Pick<User, 'id' | 'role'>): Promise<ConversationView | undefined> {
-    const reset = unreadAfterRead(current, reader);
+  /**
+   * Clears the reader's unread state when their mark (the newest message they read; undefined:
+   * everything) covers the newest message; undefined when that writes nothing (read-marks.ts).
+   * With a mark, the write holds only while the newest message is still the one judged here: one
+   * stored meanwhile (by any instance) leaves the counters as they are.
+   */
+  async markRead(current: ConversationView, reader: Pick<User, 'id' | 'role'>, through?: string): Promise<ConversationView | undefined> {
+    const known = markIsAheadOf(current, through) ? ((await conversationStore.findById(current.id)) ?? current) : current;
+    const reset = readMarkReset(known, reader, through);
     if (!reset) return undefined;
-    return view(await Conversation.findOneAndUpdate({ _id: current.id }, { $set: reset }, after).lean());
+    const filter = through === undefined ? { _id: known.id } : { _id: known.id, lastMessageId: known.lastMessageId ?? null };
+    const stored = await Conversation.findOneAndUpdate(filter, { $set: reset }, after).lean();
+    if (!stored) conversationCache.forget(known.id);
+    return view(stored);
   },
   async listForCustomer(customerId: string, limit: number): Promise<ConversationView[]> {
     const stored = await Conversation.find({ 'customer.id': customerId }).sort({ lastActivityAt: -1 }).limit(limit).lean();

@@ -21,6 +21,8 @@ export interface ConversationView {
   lastActivityAt: Date;
   lastMessagePreview: string;
   lastMessageLanguage: string | null;
+  /** The newest counted message's id (see read-marks.ts); null or absent: none recorded. */
+  lastMessageId?: string | null;
   messageCount: number;
   unread: Record<string, number>;
   createdAt: Date;
@@ -52,6 +54,7 @@ interface StoredConversation {
   lastActivityAt: Date;
   lastMessagePreview?: string | null;
   lastMessageLanguage?: string | null;
+  lastMessageId?: string | null;
   messageCount?: number | null;
   unread?: Map<string, number> | Record<string, number> | null;
   createdAt?: Date;
@@ -93,6 +96,7 @@ export function toConversationView(stored: StoredConversation): ConversationView
     lastActivityAt: stored.lastActivityAt,
     lastMessagePreview: stored.lastMessagePreview ?? '',
     lastMessageLanguage: stored.lastMessageLanguage ?? null,
+    lastMessageId: stored.lastMessageId ?? null,
     messageCount: stored.messageCount ?? 0,
     unread,
     createdAt: stored.createdAt ?? stored.lastActivityAt,

@@ -8,6 +8,7 @@ export { createBuiltinTransport } from './builtin-transport.js';
 export { parseConversationId } from './conversation.schemas.js';
 export { toSummary, type CallView, type ConversationView } from './conversation.view.js';
 export { ConversationClosedError, type SendCheck } from './messaging.service.js';
+export { newerMark } from './read-marks.js';
 export type { ConversationEvents } from './conversation.events.js';
 export type { MessageTranslations } from './message-pipeline.js';
 export type { MessageTransport } from './conversation.types.js';

@@ -21,6 +21,7 @@ export function afterMessage(view: ConversationView, message: ChatMessage, autho
       lastActivityAt: new Date(message.createdAt),
       lastMessagePreview: previewOf(message.body),
       lastMessageLanguage: message.language,
+      lastMessageId: message.id,
       ...unread.$set,
     },
   };
@@ -33,6 +34,7 @@ export function afterMessage(view: ConversationView, message: ChatMessage, autho
     lastActivityAt: new Date(message.createdAt),
     lastMessagePreview: previewOf(message.body),
     lastMessageLanguage: message.language,
+    lastMessageId: message.id,
     unread: counts,
   };
   return { update, view: next };

@@ -57,10 +57,14 @@ export function createMessagingService(deps: { conversations: ConversationServic
     return messageStore.page(view.id, { before: input.before, limit, notes: user.role === 'rep' });
   }
 
-  /** Marks everything read for this user; reading again with nothing new writes and tells nobody. */
-  async function markRead(user: User, conversationId: string): Promise<ConversationView> {
-    const view = await conversations.getForUser(user, conversationId);
-    const updated = await conversationStore.markRead(view, user);
+  /**
+   * Marks read for this user everything through `through` (a message id; everything when
+   * omitted); a mark that clears nothing writes and tells nobody. With a mark, from the process's
+   * recent view: the store checks it against the newest message when it writes.
+   */
+  async function markRead(user: User, conversationId: string, through?: string): Promise<ConversationView> {
+    const view = await conversations.getForUser(user, conversationId, { recent: through !== undefined });
+    const updated = await conversationStore.markRead(view, user, through);
     if (!updated) return view;
     events.emit('updated', updated);
     return updated;

@@ -4,7 +4,7 @@ import type { Logger } from './logger.js';
 /** Connects the process-wide mongoose connection; models are registered on it. */
 export async function connectDatabase(
   uri: string,
-  options: { dbName?: string; logger?: Logger; heartbeatFrequencyMS?: number } = {},
+  options: { dbName?: string; logger?: Logger; heartbeatFrequencyMS?: number; monitorCommands?: boolean } = {},
 ) {
   mongoose.set('strictQuery', true);
   // Non-strict filters let an object like {"$gt": ""} reach a query; reject it at the driver too.
@@ -13,6 +13,8 @@ export async function connectDatabase(
     dbName: options.dbName,
     serverSelectionTimeoutMS: 5_000,
     heartbeatFrequencyMS: options.heartbeatFrequencyMS,
+    // The driver's command events (tests count the writes a path makes); off unless asked for.
+    monitorCommands: options.monitorCommands ?? false,
     autoIndex: true,
   });
   options.logger?.info({ dbName: mongoose.connection.name }, 'database connected');

@@ -10,7 +10,8 @@ import type { Ack, ChatMessage, ClientToServerEvents, ServerToClientEvents, User
 import { cachedSignInCheck, defaultGuardSettings, eventLimits, type SocketAccess, type SocketEvent, type SocketGuardSettings } from './socket-guards.js';
 import { createDashboardFeed } from './dashboard-feed.js';
 import { startSignInSweep } from './sign-in-sweep.js';
-import { conversationRefSchema, historyRequestSchema, sendMessageSchema } from './socket.schemas.js';
+import { conversationRefSchema, historyRequestSchema, readMarkSchema, sendMessageSchema } from './socket.schemas.js';
+import { messagingReadMarks, type ReadMarkCoalescer } from './read-mark-coalescer.js';
 
 interface SocketData {
   user: User;
@@ -119,9 +120,10 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     next();
   });
   const guards = createGuards(deps);
+  const readMarks = messagingReadMarks(feature.messaging, logger, guards.settings.readMarkWindowMs);
   io.on('connection', (socket) => {
     void socket.join(userRoom(socket.data.user.id));
-    registerHandlers(socket, deps, guards);
+    registerHandlers(socket, deps, guards, readMarks);
   });
   // Through the adapter: with Redis, the user's sockets on the other instances close too.
   const stopLogouts = deps.access.onLogout((userId) => io.in(userRoom(userId)).disconnectSockets(true));
@@ -148,6 +150,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     close: async () => {
       stopLogouts();
       stopSweep();
+      await readMarks.close();
       unsubscribe();
       dashboardFeed.close();
       io.engine.close();
@@ -168,7 +171,7 @@ type Guards = ReturnType<typeof createGuards>;
 const rateLimited = (what = 'sending messages') =>
   new AppError(429, 'rate_limited', `You are ${what} too quickly. Wait a few seconds, then try again.`);
 
-function registerHandlers(socket: ChatSocket, deps: RealtimeDeps, guards: Guards): void {
+function registerHandlers(socket: ChatSocket, deps: RealtimeDeps, guards: Guards, readMarks: ReadMarkCoalescer): void {
   const { feature, logger } = deps;
   const { user, sessionId } = socket.data;
   /**
@@ -217,10 +220,13 @@ function registerHandlers(socket: ChatSocket, deps: RealtimeDeps, guards: Guards
     }),
   );
   // No ack: an excess read mark is dropped silently (the next one within the limit marks the same).
+  // Written with the reader's other marks of the window (authorized then), the newest one only.
   socket.on('conversation:read', (input) =>
     run(undefined, async () => {
       await within('reads');
-      return feature.messaging.markRead(user, parse(conversationRefSchema, input).conversationId);
+      const { conversationId, messageId } = parse(readMarkSchema, input);
+      readMarks.mark({ user, conversationId: conversationId.toLowerCase(), ...(messageId ? { messageId } : {}) });
+      return {};
     }),
   );
   socket.on('typing', (input) => {

@@ -37,8 +37,10 @@ export interface SocketGuardSettings {
    */
   messages: RateLimit;
   typing: RateLimit;
-  /** conversation:read: each one writes to the database and updates every rep's dashboard. */
+  /** conversation:read: over the limit they are dropped before they are collected into writes (readMarkWindowMs). */
   reads: RateLimit;
+  /** How long a reader's marks in one conversation are collected into one write (read-mark-coalescer.ts). */
+  readMarkWindowMs: number;
   /** messages:history pages. */
   history: RateLimit;
   /** conversation:join (a rep switching conversations joins each one). */
@@ -57,6 +59,7 @@ export const defaultGuardSettings: SocketGuardSettings = {
   messages: { limit: 20, windowMs: 10_000 },
   typing: { limit: 5, windowMs: 1_000 },
   reads: { limit: 30, windowMs: 10_000 },
+  readMarkWindowMs: 500,
   history: { limit: 30, windowMs: 10_000 },
   joins: { limit: 30, windowMs: 10_000 },
   dashboard: { limit: 10, windowMs: 10_000 },

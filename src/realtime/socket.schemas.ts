@@ -7,6 +7,11 @@ const conversationId = z.string().regex(/^[a-f0-9]{24}$/i);
 
 export const conversationRefSchema = z.object({ conversationId }).strict();
 
+/** The newest message the reader has read (ids compare as lower-case hex); omitted: everything. */
+export const readMarkSchema = z
+  .object({ conversationId, messageId: z.string().regex(/^[a-f0-9]{24}$/i).transform((id) => id.toLowerCase()).optional() })
+  .strict();
+
 export const sendMessageSchema = z
   .object({
     conversationId,

@@ -17,6 +17,8 @@ const guards: Partial<SocketGuardSettings> = {
   messages: { limit: 2, windowMs: 1_000 },
   typing: { limit: 5, windowMs: minute },
   reads: { limit: 3, windowMs: minute },
+  // Marks are written on the next turn of the event loop, so the count below is final once settled.
+  readMarkWindowMs: 0,
   history: { limit: 4, windowMs: minute },
   joins: { limit: 30, windowMs: minute },
   dashboard: { limit: 2, windowMs: minute },

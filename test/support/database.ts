@@ -23,10 +23,10 @@ export function uniqueDatabaseName(prefix = 'test'): string {
  * Connects mongoose to a database of this test file's own, and drops it afterwards, so test files
  * run in parallel without seeing each other's data.
  */
-export function useTestDatabase(prefix = 'test'): { name: string } {
+export function useTestDatabase(prefix = 'test', options: { monitorCommands?: boolean } = {}): { name: string } {
   const handle = { name: uniqueDatabaseName(prefix) };
   beforeAll(async () => {
-    await connectDatabase(testServerUri(), { dbName: handle.name });
+    await connectDatabase(testServerUri(), { dbName: handle.name, monitorCommands: options.monitorCommands });
     await Promise.all(Object.values(mongoose.models).map((model) => model.init()));
   });
   afterAll(async () => {
@@ -34,4 +34,21 @@ export function useTestDatabase(prefix = 'test'): { name: string } {
     await mongoose.disconnect();
   });
   return handle;
+}
+
+const writeCommands = ['insert', 'update', 'findAndModify', 'delete'] as const;
+
+/**
+ * Counts the write commands the driver sends to one collection from now on (connect with
+ * `useTestDatabase(prefix, { monitorCommands: true })`), with what each one asked for.
+ */
+export function countWrites(collection: string) {
+  const writes: Record<string, unknown>[] = [];
+  const listener = (event: { commandName: string; command: Record<string, unknown> }) => {
+    const name = writeCommands.find((command) => command === event.commandName);
+    if (name && event.command[name] === collection) writes.push(event.command);
+  };
+  const client = mongoose.connection.getClient();
+  client.on('commandStarted', listener);
+  return { writes, stop: () => void client.off('commandStarted', listener) };
 }
