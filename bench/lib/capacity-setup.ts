@@ -1,0 +1,67 @@
+/**
+ * Set-up of the capacity run: accounts, sign-ins through the real form, sockets, conversations.
+ * Everything runs through a bounded pool (many people at once, never all at once), each step has
+ * a time limit of its own, and only what a person would repeat is repeated: a page that did not
+ * load (connection reset, 502/503/504) is loaded again after a moment, a 403 on "start
+ * conversation" (stale form token) reloads the page and presses again. Anything else fails the run
+ * with what the server said.
+ */
+import { performance } from 'node:perf_hooks';
+import { signIn, type SignedIn } from '../../test/support/chat-users.js';
+import type { TestAccount } from '../../test/support/auth.js';
+import type { Role } from '../../src/contract/chat.js';
+import { createPeople, inBatches } from './chat-load.js';
+
+/** People set up at once: enough to keep the server busy, few enough not to time out. */
+export const setupConcurrency = 32;
+
+/** Set-up steps that had to be repeated, reported with the results. */
+export const setupRepeats = { pageReloads: 0 };
+
+const retryable = (error: unknown) => /answered (502|503|504)\b|fetch failed|ECONNRESET|socket hang up|other side closed/i.test(String(error instanceof Error ? `${error.message} ${String(error.cause)}` : error));
+
+/** Runs `work` again, up to `attempts` times in all, when it failed as a page that did not load would. */
+export async function asAPersonWould<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts || !retryable(error)) throw error;
+      setupRepeats.pageReloads += 1;
+      await new Promise((done) => setTimeout(done, 250 * attempt));
+    }
+  }
+}
+
+/** `work`, failed with a clear message when it takes longer than `ms`. */
+export async function within<T>(label: string, ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`set-up step "${label}" took longer than ${Math.round(ms / 1000)} s`)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Times each set-up step and bounds it: the figure says where a slow set-up spends its time. */
+export function setupClock(log: (line: string) => void = console.log) {
+  const started = performance.now();
+  return {
+    async step<T>(label: string, limitMs: number, work: () => Promise<T>): Promise<T> {
+      const begun = performance.now();
+      const result = await within(label, limitMs, work());
+      log(`  set-up: ${label}: ${((performance.now() - begun) / 1000).toFixed(1)} s`);
+      return result;
+    },
+    seconds: () => (performance.now() - started) / 1000,
+  };
+}
+
+/** Accounts made in the database, then signed in through the form, `setupConcurrency` at a time. */
+export async function signInPeople(url: string, role: Role, count: number, language: string): Promise<SignedIn[]> {
+  const accounts: TestAccount[] = await createPeople(role, count, language, setupConcurrency);
+  return inBatches(accounts, setupConcurrency, (account) => asAPersonWould(() => signIn({ url }, role, account)));
+}
