@@ -4,9 +4,9 @@
  * same load generator in the same run: (a) a bare Socket.IO relay, (b) the embedded database
  * alone doing one message's writes. Bounded: the climbs stop at a deadline, the run is cut off.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import mongoose from 'mongoose';
 import { connectDatabase, disconnectDatabase } from '../../src/lib/database.js';
 import { startEmbeddedMongo } from '../../src/lib/embedded-mongo.js';
@@ -49,6 +49,12 @@ const stepLimitMs = 150_000;
 
 async function climbParley(server: ServerProcess, databasePid: number, countsFile: string, options: CapacityOptions, deadline: number, warmed: () => void) {
   const url = server.url;
+  /** With --cpu-prof: the server profiles the climb alone (server-instrumentation.ts), not the set-up. */
+  const profileClimb = async (state: 'start' | 'stop') => {
+    if (!options.cpuProf) return;
+    writeFileSync(join(dirname(countsFile), 'profile-control'), state);
+    await commandCounts(server.pid, countsFile);
+  };
   const clock = setupClock();
   console.log(`\nSetting up Parley: ${options.customers} customers and ${options.reps} reps, ${setupConcurrency} at a time`);
   const customers = await clock.step(`${options.customers} customers signed in through the form`, stepLimitMs, () => signInPeople(url, 'customer', options.customers, 'ES'));
@@ -76,7 +82,9 @@ async function climbParley(server: ServerProcess, databasePid: number, countsFil
     commands: () => commandCounts(server.pid, countsFile),
   };
   await measureIdle(server, databasePid, options.stepSeconds);
+  await profileClimb('start');
   const result = await climb(target, people, conversations, { rates: options.rates, seconds: options.stepSeconds, deadline });
+  await profileClimb('stop');
   await closeAll(people);
   return result;
 }
@@ -143,8 +151,9 @@ async function measure(options: CapacityOptions, dataDir: string, profileDir: st
       { NODE_ENV: 'production', LOG_LEVEL: 'warn', SESSION_SECRET: 'bench-session-secret-0123456789abcdef', BCRYPT_COST: '4',
         MONGODB_URI: database.uriFor('parley_bench'), DEEPL_SERVER_URL: deepl.url, DATA_DIR: dataDir, BENCH_COMMAND_COUNTS: countsFile,
         // Benchmark readers translate far more than a person: the per-user /translate limits would refuse them.
-        TRANSLATE_REQUESTS_PER_MINUTE: '1000000', TRANSLATE_CHARACTERS_PER_MINUTE: '100000000' },
-      { cpuProfileDir: profileDir, preload: './bench/lib/server-instrumentation.ts' },
+        TRANSLATE_REQUESTS_PER_MINUTE: '1000000', TRANSLATE_CHARACTERS_PER_MINUTE: '100000000',
+        ...(profileDir ? { BENCH_CPU_PROFILE_DIR: profileDir, BENCH_PROFILE_CONTROL: join(dataDir, 'profile-control') } : {}) },
+      { preload: './bench/lib/server-instrumentation.ts' },
     );
     const running = server;
     await Promise.race([overrun, (async () => {
@@ -168,6 +177,7 @@ async function measure(options: CapacityOptions, dataDir: string, profileDir: st
 export async function findCapacity(options: CapacityOptions): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-capacity-'));
   const profileDir = options.cpuProf ? join(dataDir, 'profile') : undefined;
+  if (profileDir) mkdirSync(profileDir);
   let timer: NodeJS.Timeout | undefined;
   const overrun = new Promise<never>((_, fail) => {
     timer = setTimeout(() => fail(new Error(`--find-capacity exceeded its ${runLimitMs / 60_000} min limit`)), runLimitMs);

@@ -7,8 +7,8 @@
  * with what the server said.
  */
 import { performance } from 'node:perf_hooks';
-import { signIn, type SignedIn } from '../../test/support/chat-users.js';
-import type { TestAccount } from '../../test/support/auth.js';
+import { cookiesOf, pageCsrfToken, type SignedIn } from '../../test/support/chat-users.js';
+import { extractCsrfToken, type TestAccount } from '../../test/support/auth.js';
 import type { Role } from '../../src/contract/chat.js';
 import { createPeople, inBatches } from './chat-load.js';
 
@@ -60,8 +60,48 @@ export function setupClock(log: (line: string) => void = console.log) {
   };
 }
 
+/** At most `limit` holders at once; the others wait their turn in order. */
+function gate(limit: number) {
+  let inside = 0;
+  const queue: (() => void)[] = [];
+  return async <T>(work: () => Promise<T>): Promise<T> => {
+    if (inside >= limit) await new Promise<void>((enter) => queue.push(enter));
+    else inside += 1;
+    try {
+      return await work();
+    } finally {
+      const next = queue.shift();
+      if (next) next();
+      else inside -= 1;
+    }
+  };
+}
+
+/**
+ * Logins on their way at once. Every simulated person signs in from the same address, and the
+ * login's per-address limit (10 failed logins) counts a login while it is on its way (it forgives
+ * it once it succeeds), so more than 10 at once would be refused as if they had failed.
+ */
+const loginGate = gate(8);
+
+/** The real login form (test/support/chat-users.ts signIn), with the POST through the gate. */
+async function signInOnce(url: string, role: Role, account: TestAccount): Promise<SignedIn> {
+  const loginPath = `${url}/auth/${role}/login`;
+  const form = await fetch(loginPath);
+  const token = extractCsrfToken(await form.text());
+  const login = await loginGate(() => fetch(loginPath, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: cookiesOf(form), 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ username: account.username, password: account.password, _csrf: token }).toString(),
+  }));
+  const cookie = cookiesOf(login);
+  if (login.status !== 303 || !cookie) throw new Error(`Login as ${account.username} answered ${login.status}`);
+  return { role, account, cookie, csrf: await pageCsrfToken(url, cookie) };
+}
+
 /** Accounts made in the database, then signed in through the form, `setupConcurrency` at a time. */
 export async function signInPeople(url: string, role: Role, count: number, language: string): Promise<SignedIn[]> {
   const accounts: TestAccount[] = await createPeople(role, count, language, setupConcurrency);
-  return inBatches(accounts, setupConcurrency, (account) => asAPersonWould(() => signIn({ url }, role, account)));
+  return inBatches(accounts, setupConcurrency, (account) => asAPersonWould(() => signInOnce(url, role, account)));
 }
