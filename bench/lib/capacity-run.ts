@@ -45,7 +45,7 @@ async function closeAll(people: Person[]): Promise<void> {
 }
 
 // Each set-up step's own limit: generous for 1,100 people on a busy machine, short of the run's.
-const stepLimitMs = 150_000;
+const stepLimitMs = 240_000;
 
 async function climbParley(server: ServerProcess, databasePid: number, countsFile: string, options: CapacityOptions, deadline: number, warmed: () => void) {
   const url = server.url;

@@ -6,8 +6,9 @@
  * conversation" (stale form token) reloads the page and presses again. Anything else fails the run
  * with what the server said.
  */
+import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { cookiesOf, pageCsrfToken, type SignedIn } from '../../test/support/chat-users.js';
+import { pageCsrfToken, type SignedIn } from '../../test/support/chat-users.js';
 import { extractCsrfToken, type TestAccount } from '../../test/support/auth.js';
 import type { Role } from '../../src/contract/chat.js';
 import { createPeople, inBatches } from './chat-load.js';
@@ -60,50 +61,58 @@ export function setupClock(log: (line: string) => void = console.log) {
   };
 }
 
-/** At most `limit` holders at once; the others wait their turn in order. */
-function gate(limit: number) {
-  let inside = 0;
-  const queue: (() => void)[] = [];
-  return async <T>(work: () => Promise<T>): Promise<T> => {
-    if (inside >= limit) await new Promise<void>((enter) => queue.push(enter));
-    else inside += 1;
-    try {
-      return await work();
-    } finally {
-      const next = queue.shift();
-      if (next) next();
-      else inside -= 1;
-    }
-  };
+interface Answer {
+  status: number;
+  /** The Cookie header a browser would send back (`name=value; …`). */
+  cookie: string;
+  text: string;
+}
+
+/** One HTTP request from `localAddress` (a loopback address of its own), the body read in full. */
+function request(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; localAddress: string }): Promise<Answer> {
+  return new Promise((done, fail) => {
+    const req = http.request(url, { method: options.method ?? 'GET', headers: options.headers, localAddress: options.localAddress, agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => done({ status: res.statusCode ?? 0, cookie: (res.headers['set-cookie'] ?? []).map((line) => line.split(';')[0]).join('; '), text }));
+      res.on('error', fail);
+    });
+    req.on('error', fail);
+    req.end(options.body);
+  });
 }
 
 /**
- * Logins on their way at once. Every simulated person signs in from the same address, and the
- * login's per-address limit (10 failed logins in 15 min) counts each login until it has answered
- * (it forgives a success only then): with 8 at once on this machine some successes were counted
- * as failures, the limit answered 429, and each 429 counted as one more failure. 4 at once stays
- * clear of it; the pages around the login still load 32 at a time.
+ * Person n's address: 127.0.0.0/8 is all loopback, so each simulated person signs in from an
+ * address of their own, as real people do. From one address, the login's per-address limit (10
+ * failed logins in 15 min) counts each login until it has answered: with 8 at once some
+ * successes counted as failures, the limit answered 429, and each 429 counted as one more.
  */
-const loginGate = gate(4);
+const addressOf = (n: number) => `127.0.${Math.floor(n / 250) + 1}.${(n % 250) + 1}`;
 
-/** The real login form (test/support/chat-users.ts signIn), with the POST through the gate. */
-async function signInOnce(url: string, role: Role, account: TestAccount): Promise<SignedIn> {
+/** The real login form (as test/support/chat-users.ts signIn), from the person's own address. */
+async function signInOnce(url: string, role: Role, account: TestAccount, localAddress: string): Promise<SignedIn> {
   const loginPath = `${url}/auth/${role}/login`;
-  const form = await fetch(loginPath);
-  const token = extractCsrfToken(await form.text());
-  const login = await loginGate(() => fetch(loginPath, {
+  const form = await request(loginPath, { localAddress });
+  if (form.status !== 200) throw new Error(`The login page answered ${form.status}`);
+  const login = await request(loginPath, {
     method: 'POST',
-    redirect: 'manual',
-    headers: { cookie: cookiesOf(form), 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ username: account.username, password: account.password, _csrf: token }).toString(),
-  }));
-  const cookie = cookiesOf(login);
-  if (login.status !== 303 || !cookie) throw new Error(`Login as ${account.username} answered ${login.status}`);
-  return { role, account, cookie, csrf: await pageCsrfToken(url, cookie) };
+    localAddress,
+    headers: { cookie: form.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ username: account.username, password: account.password, _csrf: extractCsrfToken(form.text) }).toString(),
+  });
+  if (login.status !== 303 || !login.cookie) throw new Error(`Login as ${account.username} answered ${login.status}`);
+  return { role, account, cookie: login.cookie, csrf: await pageCsrfToken(url, login.cookie) };
 }
+
+let people = 0;
 
 /** Accounts made in the database, then signed in through the form, `setupConcurrency` at a time. */
 export async function signInPeople(url: string, role: Role, count: number, language: string): Promise<SignedIn[]> {
   const accounts: TestAccount[] = await createPeople(role, count, language, setupConcurrency);
-  return inBatches(accounts, setupConcurrency, (account) => asAPersonWould(() => signInOnce(url, role, account)));
+  return inBatches(accounts, setupConcurrency, (account) => {
+    const localAddress = addressOf(people++);
+    return asAPersonWould(() => signInOnce(url, role, account, localAddress));
+  });
 }
