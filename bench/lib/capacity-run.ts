@@ -23,7 +23,7 @@ import {
   setupRetries,
   type Person,
 } from './chat-load.js';
-import { setupClock, setupConcurrency, setupRepeats, signInPeople } from './capacity-setup.js';
+import { asAPersonWould, setupClock, setupConcurrency, setupRepeats, signInPeople } from './capacity-setup.js';
 import { summariseCpuProfile } from './cpu-profile.js';
 import { probeMessageWrites } from './database-probe.js';
 import { commandCounts, findProcess, processCpuMs, startServerProcess, type ServerProcess } from './server-process.js';
@@ -73,7 +73,10 @@ async function climbParley(server: ServerProcess, databasePid: number, countsFil
   await clock.step('dashboards subscribed', stepLimitMs, () => inBatches(repPeople, setupConcurrency, (rep) => rep.connection.chat.subscribeDashboard()));
   // Reps join by answering once, before the climb: joining is set-up, not per-message work.
   await clock.step('each rep answered once', stepLimitMs, () =>
-    inBatches(conversations, setupConcurrency, (conversation) => conversation.rep.connection.chat.send(conversation.id, newClientId('j'), repLines[0]!)));
+    inBatches(conversations, setupConcurrency, (conversation) => {
+      const clientId = newClientId('j');
+      return asAPersonWould(() => conversation.rep.connection.chat.send(conversation.id, clientId, repLines[0]!));
+    }));
   console.log(`  set-up took ${clock.seconds().toFixed(0)} s; pages loaded again after a failure: ${setupRepeats.pageReloads}; "start conversation" pressed again after a 403: ${setupRetries.csrf}`);
   const target = {
     name: 'Parley (whole app, embedded FerretDB)',

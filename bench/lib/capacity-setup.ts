@@ -19,7 +19,11 @@ export const setupConcurrency = 32;
 /** Set-up steps that had to be repeated, reported with the results. */
 export const setupRepeats = { pageReloads: 0 };
 
-const retryable = (error: unknown) => /answered (502|503|504)\b|fetch failed|ECONNRESET|socket hang up|other side closed/i.test(String(error instanceof Error ? `${error.message} ${String(error.cause)}` : error));
+// A page that did not load, or a send the page reports as "not reachable" (its ack timed out;
+// pressing send again resends the same clientId, which the server answers once).
+const retryable = (error: unknown) =>
+  (error as { code?: unknown } | undefined)?.code === 'unavailable' ||
+  /answered (502|503|504)\b|fetch failed|ECONNRESET|socket hang up|other side closed/i.test(String(error instanceof Error ? `${error.message} ${String(error.cause)}` : error));
 
 /** Runs `work` again, up to `attempts` times in all, when it failed as a page that did not load would. */
 export async function asAPersonWould<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
