@@ -68,16 +68,17 @@ async function climbParley(server: ServerProcess, databasePid: number, countsFil
   const people = await clock.step('sockets connected', stepLimitMs, () => inBatches([...customers, ...reps], setupConcurrency, (session) => connectPerson(url, session)));
   const customerPeople = people.slice(0, customers.length);
   const repPeople = people.slice(customers.length);
-  const conversations = await clock.step('conversations started and joined', stepLimitMs, () => openConversations(url, customerPeople, repPeople, undefined, setupConcurrency));
+  const conversations = await clock.step('conversations started and joined', stepLimitMs, () => openConversations(url, customerPeople, repPeople, undefined, 8));
   // Reps work from the dashboard: every one of them is subscribed to its live updates.
-  await clock.step('dashboards subscribed', stepLimitMs, () => inBatches(repPeople, setupConcurrency, (rep) => rep.connection.chat.subscribeDashboard()));
+  // A few at a time: each first page of the dashboard reads every conversation on FerretDB.
+  await clock.step('dashboards subscribed', stepLimitMs, () => inBatches(repPeople, 4, (rep) => asAPersonWould(() => rep.connection.chat.subscribeDashboard())));
   // Reps join by answering once, before the climb: joining is set-up, not per-message work.
   await clock.step('each rep answered once', stepLimitMs, () =>
-    inBatches(conversations, setupConcurrency, (conversation) => {
+    inBatches(conversations, 8, (conversation) => {
       const clientId = newClientId('j');
       return asAPersonWould(() => conversation.rep.connection.chat.send(conversation.id, clientId, repLines[0]!));
     }));
-  console.log(`  set-up took ${clock.seconds().toFixed(0)} s; pages loaded again after a failure: ${setupRepeats.pageReloads}; "start conversation" pressed again after a 403: ${setupRetries.csrf}`);
+  console.log(`  set-up took ${clock.seconds().toFixed(0)} s; pages loaded again after a failure: ${setupRepeats.pageReloads}; "start conversation" pressed again after a 403: ${setupRetries.csrf}; joins repeated: ${setupRetries.joins}`);
   const target = {
     name: 'Parley (whole app, embedded FerretDB)',
     cpuMs: () => server.cpuMs(),

@@ -39,7 +39,7 @@ export const repLines = [
 ];
 
 /** Set-up steps that had to be repeated (reported with the results). */
-export const setupRetries = { csrf: 0 };
+export const setupRetries = { csrf: 0, joins: 0 };
 
 export interface Person {
   userId: string;
@@ -135,7 +135,7 @@ export async function connectRelayPerson(url: string, userId: string, language: 
 export async function openConversations(url: string, customers: Person[], reps: Person[], start = startOnPage(url), concurrency = 20): Promise<Conversation[]> {
   const conversations = await inBatches(customers, concurrency, async (customer) => {
     const id = await start(customer);
-    await customer.connection.chat.join(id);
+    await joinAsAPageWould(customer, id);
     customer.conversations.add(id);
     return { id, customer };
   });
@@ -143,11 +143,24 @@ export async function openConversations(url: string, customers: Person[], reps: 
     conversations.map((conversation, index) => ({ ...conversation, rep: reps[index % reps.length]! })),
     concurrency,
     async (conversation) => {
-      await conversation.rep.connection.chat.join(conversation.id);
+      await joinAsAPageWould(conversation.rep, conversation.id);
       conversation.rep.conversations.add(conversation.id);
       return conversation;
     },
   );
+}
+
+/** Joining again when the join's answer did not come in time (a busy machine); joining is idempotent. */
+async function joinAsAPageWould(person: Person, conversationId: string, attempts = 3): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await person.connection.chat.join(conversationId);
+      return;
+    } catch (error) {
+      if (attempt >= attempts || (error as { code?: unknown }).code !== 'unavailable') throw error;
+      setupRetries.joins += 1;
+    }
+  }
 }
 
 /** The customer presses "Start a conversation" on Parley's page. */
