@@ -4,25 +4,26 @@
  * same load generator in the same run: (a) a bare Socket.IO relay, (b) the embedded database
  * alone doing one message's writes. Bounded: the climbs stop at a deadline, the run is cut off.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import mongoose from 'mongoose';
 import { connectDatabase, disconnectDatabase } from '../../src/lib/database.js';
 import { startEmbeddedMongo } from '../../src/lib/embedded-mongo.js';
 import { startDeeplServer } from '../../test/support/deepl-server.js';
-import { newClientId, pageTranslations, signIn } from '../../test/support/chat-users.js';
+import { newClientId, pageTranslations } from '../../test/support/chat-users.js';
 import { climb, type StepResult } from './capacity.js';
 import {
   connectPerson,
   connectRelayPerson,
-  createPeople,
   customerLines,
   inBatches,
   openConversations,
   repLines,
+  setupRetries,
   type Person,
 } from './chat-load.js';
+import { asAPersonWould, setupClock, setupConcurrency, setupRepeats, signInPeople } from './capacity-setup.js';
 import { summariseCpuProfile } from './cpu-profile.js';
 import { probeMessageWrites } from './database-probe.js';
 import { commandCounts, findProcess, processCpuMs, startServerProcess, type ServerProcess } from './server-process.js';
@@ -39,32 +40,45 @@ export interface CapacityOptions {
 /** The whole run, set-up included, stays under this; the climbs stop earlier. */
 const runLimitMs = 14.5 * 60_000;
 
-async function signInAll(url: string, options: CapacityOptions) {
-  const customerAccounts = await createPeople('customer', options.customers, 'ES');
-  const repAccounts = await createPeople('rep', options.reps, 'EN-US');
-  const customers = await inBatches(customerAccounts, 8, (account) => signIn({ url }, 'customer', account));
-  const reps = await inBatches(repAccounts, 8, (account) => signIn({ url }, 'rep', account));
-  // Warm the translation memory with everything people will write, both ways.
-  await pageTranslations(url, customers[0]!, 'ES').translate(repLines.map((text, i) => ({ key: String(i), text, language: 'EN-US' })));
-  await pageTranslations(url, reps[0]!, 'EN-US').translate(customerLines.map((text, i) => ({ key: String(i), text, language: 'ES' })));
-  return { customers, reps };
-}
-
 async function closeAll(people: Person[]): Promise<void> {
   await Promise.all(people.map((person) => person.connection.chat.close()));
 }
 
+// Each set-up step's own limit: generous for 1,100 people on a busy machine, short of the run's.
+const stepLimitMs = 240_000;
+
 async function climbParley(server: ServerProcess, databasePid: number, countsFile: string, options: CapacityOptions, deadline: number, warmed: () => void) {
-  const { customers, reps } = await signInAll(server.url, options);
+  const url = server.url;
+  /** With --cpu-prof: the server profiles the climb alone (server-instrumentation.ts), not the set-up. */
+  const profileClimb = async (state: 'start' | 'stop') => {
+    if (!options.cpuProf) return;
+    writeFileSync(join(dirname(countsFile), 'profile-control'), state);
+    await commandCounts(server.pid, countsFile);
+  };
+  const clock = setupClock();
+  console.log(`\nSetting up Parley: ${options.customers} customers and ${options.reps} reps, ${setupConcurrency} at a time`);
+  const customers = await clock.step(`${options.customers} customers signed in through the form`, stepLimitMs, () => signInPeople(url, 'customer', options.customers, 'ES'));
+  const reps = await clock.step(`${options.reps} reps signed in through the form`, stepLimitMs, () => signInPeople(url, 'rep', options.reps, 'EN-US'));
+  // Warm the translation memory with everything people will write, both ways.
+  await clock.step('translation memory warmed', 30_000, async () => {
+    await pageTranslations(url, customers[0]!, 'ES').translate(repLines.map((text, i) => ({ key: String(i), text, language: 'EN-US' })));
+    await pageTranslations(url, reps[0]!, 'EN-US').translate(customerLines.map((text, i) => ({ key: String(i), text, language: 'ES' })));
+  });
   warmed();
-  const people = await inBatches([...customers, ...reps], 25, (session) => connectPerson(server.url, session));
+  const people = await clock.step('sockets connected', stepLimitMs, () => inBatches([...customers, ...reps], setupConcurrency, (session) => connectPerson(url, session)));
   const customerPeople = people.slice(0, customers.length);
   const repPeople = people.slice(customers.length);
-  const conversations = await openConversations(server.url, customerPeople, repPeople);
+  const conversations = await clock.step('conversations started and joined', stepLimitMs, () => openConversations(url, customerPeople, repPeople, undefined, 8));
   // Reps work from the dashboard: every one of them is subscribed to its live updates.
-  await inBatches(repPeople, 20, (rep) => rep.connection.chat.subscribeDashboard());
+  // A few at a time: each first page of the dashboard reads every conversation on FerretDB.
+  await clock.step('dashboards subscribed', stepLimitMs, () => inBatches(repPeople, 4, (rep) => asAPersonWould(() => rep.connection.chat.subscribeDashboard())));
   // Reps join by answering once, before the climb: joining is set-up, not per-message work.
-  await inBatches(conversations, 20, (conversation) => conversation.rep.connection.chat.send(conversation.id, newClientId('j'), repLines[0]!));
+  await clock.step('each rep answered once', stepLimitMs, () =>
+    inBatches(conversations, 8, (conversation) => {
+      const clientId = newClientId('j');
+      return asAPersonWould(() => conversation.rep.connection.chat.send(conversation.id, clientId, repLines[0]!));
+    }));
+  console.log(`  set-up took ${clock.seconds().toFixed(0)} s; pages loaded again after a failure: ${setupRepeats.pageReloads}; "start conversation" pressed again after a 403: ${setupRetries.csrf}; joins repeated: ${setupRetries.joins}`);
   const target = {
     name: 'Parley (whole app, embedded FerretDB)',
     cpuMs: () => server.cpuMs(),
@@ -72,7 +86,9 @@ async function climbParley(server: ServerProcess, databasePid: number, countsFil
     commands: () => commandCounts(server.pid, countsFile),
   };
   await measureIdle(server, databasePid, options.stepSeconds);
+  await profileClimb('start');
   const result = await climb(target, people, conversations, { rates: options.rates, seconds: options.stepSeconds, deadline });
+  await profileClimb('stop');
   await closeAll(people);
   return result;
 }
@@ -90,9 +106,10 @@ async function climbRelay(options: CapacityOptions, deadline: number) {
   const relay = await startServerProcess({ NODE_ENV: 'production' }, { script: 'bench/lib/relay-server.ts' });
   try {
     const id = () => new mongoose.Types.ObjectId().toString();
-    const customers = await inBatches(Array.from({ length: options.customers }), 25, () => connectRelayPerson(relay.url, id(), 'ES'));
-    const reps = await inBatches(Array.from({ length: options.reps }), 25, () => connectRelayPerson(relay.url, id(), 'EN-US'));
-    const conversations = await openConversations(relay.url, customers, reps, async () => id());
+    const clock = setupClock();
+    const customers = await clock.step('relay: customers connected', stepLimitMs, () => inBatches(Array.from({ length: options.customers }), setupConcurrency, () => connectRelayPerson(relay.url, id(), 'ES')));
+    const reps = await clock.step('relay: reps connected', stepLimitMs, () => inBatches(Array.from({ length: options.reps }), setupConcurrency, () => connectRelayPerson(relay.url, id(), 'EN-US')));
+    const conversations = await clock.step('relay: conversations joined', stepLimitMs, () => openConversations(relay.url, customers, reps, async () => id(), setupConcurrency));
     const result = await climb({ name: 'Reference (a): bare Socket.IO relay', cpuMs: () => relay.cpuMs() }, [...customers, ...reps], conversations,
       { rates: options.relayRates, seconds: options.stepSeconds, deadline });
     await closeAll([...customers, ...reps]);
@@ -138,13 +155,18 @@ async function measure(options: CapacityOptions, dataDir: string, profileDir: st
       { NODE_ENV: 'production', LOG_LEVEL: 'warn', SESSION_SECRET: 'bench-session-secret-0123456789abcdef', BCRYPT_COST: '4',
         MONGODB_URI: database.uriFor('parley_bench'), DEEPL_SERVER_URL: deepl.url, DATA_DIR: dataDir, BENCH_COMMAND_COUNTS: countsFile,
         // Benchmark readers translate far more than a person: the per-user /translate limits would refuse them.
-        TRANSLATE_REQUESTS_PER_MINUTE: '1000000', TRANSLATE_CHARACTERS_PER_MINUTE: '100000000' },
-      { cpuProfileDir: profileDir, preload: './bench/lib/server-instrumentation.ts' },
+        TRANSLATE_REQUESTS_PER_MINUTE: '1000000', TRANSLATE_CHARACTERS_PER_MINUTE: '100000000',
+        ...(profileDir ? { BENCH_CPU_PROFILE_DIR: profileDir, BENCH_PROFILE_CONTROL: join(dataDir, 'profile-control') } : {}) },
+      { preload: './bench/lib/server-instrumentation.ts' },
     );
     const running = server;
     await Promise.race([overrun, (async () => {
       const relay = await climbRelay(options, deadline);
-      const parley = await climbParley(running, databasePid, countsFile, options, deadline, () => deepl.resetCounts());
+      const parley = await climbParley(running, databasePid, countsFile, options, deadline, () => deepl.resetCounts()).catch((error: unknown) => {
+        // What the server logged is the cause a failed set-up or step needs.
+        console.error(`Parley's climb failed; the server's last log lines:\n${running.output().slice(-4_000)}`);
+        throw error;
+      });
       report(parley.capacity, relay.steps, relay.capacity, reference);
       console.log(`DeepL requests during the climb: ${deepl.translateRequests} (0 = every translation came from the memory); run took ${((Date.now() - started) / 60_000).toFixed(1)} min`);
     })()]);
@@ -159,6 +181,7 @@ async function measure(options: CapacityOptions, dataDir: string, profileDir: st
 export async function findCapacity(options: CapacityOptions): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-capacity-'));
   const profileDir = options.cpuProf ? join(dataDir, 'profile') : undefined;
+  if (profileDir) mkdirSync(profileDir);
   let timer: NodeJS.Timeout | undefined;
   const overrun = new Promise<never>((_, fail) => {
     timer = setTimeout(() => fail(new Error(`--find-capacity exceeded its ${runLimitMs / 60_000} min limit`)), runLimitMs);

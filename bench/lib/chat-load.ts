@@ -39,7 +39,7 @@ export const repLines = [
 ];
 
 /** Set-up steps that had to be repeated (reported with the results). */
-export const setupRetries = { csrf: 0 };
+export const setupRetries = { csrf: 0, joins: 0 };
 
 export interface Person {
   userId: string;
@@ -90,11 +90,11 @@ export class PhaseMetrics {
 }
 
 /** Accounts made directly in the database (bcrypt cost 4), then signed in through the form. */
-export async function createPeople(role: Role, count: number, language: string): Promise<TestAccount[]> {
+export async function createPeople(role: Role, count: number, language: string, concurrency = 8): Promise<TestAccount[]> {
   const users = createUserService({ bcryptCost: 4 });
   const password = 'bench password 123';
   const stamp = Date.now().toString(36);
-  return inBatches(Array.from({ length: count }, (_, index) => index), 8, async (index) => {
+  return inBatches(Array.from({ length: count }, (_, index) => index), concurrency, async (index) => {
     const username = `b${role[0]}${stamp}_${index}`;
     return { user: await users.createUser(role, { username, password, language }), username, password };
   });
@@ -132,22 +132,35 @@ export async function connectRelayPerson(url: string, userId: string, language: 
 }
 
 /** Customers start their conversations; rep i takes conversations i, i+reps, i+2·reps, … */
-export async function openConversations(url: string, customers: Person[], reps: Person[], start = startOnPage(url)): Promise<Conversation[]> {
-  const conversations = await inBatches(customers, 20, async (customer) => {
+export async function openConversations(url: string, customers: Person[], reps: Person[], start = startOnPage(url), concurrency = 20): Promise<Conversation[]> {
+  const conversations = await inBatches(customers, concurrency, async (customer) => {
     const id = await start(customer);
-    await customer.connection.chat.join(id);
+    await joinAsAPageWould(customer, id);
     customer.conversations.add(id);
     return { id, customer };
   });
   return inBatches(
     conversations.map((conversation, index) => ({ ...conversation, rep: reps[index % reps.length]! })),
-    20,
+    concurrency,
     async (conversation) => {
-      await conversation.rep.connection.chat.join(conversation.id);
+      await joinAsAPageWould(conversation.rep, conversation.id);
       conversation.rep.conversations.add(conversation.id);
       return conversation;
     },
   );
+}
+
+/** Joining again when the join's answer did not come in time (a busy machine); joining is idempotent. */
+async function joinAsAPageWould(person: Person, conversationId: string, attempts = 3): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await person.connection.chat.join(conversationId);
+      return;
+    } catch (error) {
+      if (attempt >= attempts || (error as { code?: unknown }).code !== 'unavailable') throw error;
+      setupRetries.joins += 1;
+    }
+  }
 }
 
 /** The customer presses "Start a conversation" on Parley's page. */

@@ -4,9 +4,13 @@
  * - the driver's command monitoring, counted by command name, written to BENCH_COMMAND_COUNTS on
  *   SIGUSR2, so the benchmark can say how many database writes one message costs;
  * - per-user socket limits out of the way: a benchmark rep writes in ten conversations at rates
- *   no person does, and the limits would answer `rate_limited` instead of measuring the server.
+ *   no person does, and the limits would answer `rate_limited` instead of measuring the server;
+ * - with BENCH_CPU_PROFILE_DIR, a V8 CPU profile of the climb alone (not of the set-up): the
+ *   signal starts it when BENCH_PROFILE_CONTROL says `start` and writes it when it says `stop`.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { defaultGuardSettings } from '../../src/realtime/socket-guards.js';
 
@@ -26,9 +30,39 @@ mongoose.connect = ((uri: string, options?: mongoose.ConnectOptions) => {
   return connecting;
 }) as typeof mongoose.connect;
 
+const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+const control = process.env.BENCH_PROFILE_CONTROL;
+let profiler: Session | undefined;
+
+/** Starts or writes the profile as the control file asks (the in-thread inspector answers at once). */
+function followProfileControl(): void {
+  if (!profileDir || !control) return;
+  const wanted = (() => {
+    try {
+      return readFileSync(control, 'utf8').trim();
+    } catch {
+      return '';
+    }
+  })();
+  if (wanted === 'start' && !profiler) {
+    profiler = new Session();
+    profiler.connect();
+    profiler.post('Profiler.enable');
+    profiler.post('Profiler.start');
+  } else if (wanted === 'stop' && profiler) {
+    const session = profiler;
+    profiler = undefined;
+    session.post('Profiler.stop', (error, result) => {
+      if (!error) writeFileSync(join(profileDir, `climb.${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+      session.disconnect();
+    });
+  }
+}
+
 const file = process.env.BENCH_COMMAND_COUNTS;
 if (file) {
   process.on('SIGUSR2', () => {
+    followProfileControl();
     sequence += 1;
     writeFileSync(file, JSON.stringify({ sequence, counts }));
   });

@@ -114,7 +114,9 @@ export function createUserService(deps: UserServiceDeps) {
   async function findActiveAccounts(ids: readonly string[]): Promise<Map<string, ActiveAccount>> {
     const valid = ids.filter((id) => /^[a-f0-9]{24}$/.test(id));
     if (valid.length === 0) return new Map();
-    const stored = await UserModel.find({ _id: mongoose.trusted({ $in: valid }) });
+    // Plain documents, only the fields an account check reads: the sign-in sweep asks this for
+    // every connection every few seconds, and hydrating each into a mongoose document cost most of it.
+    const stored = await UserModel.find({ _id: mongoose.trusted({ $in: valid }) }, activeAccountFields).lean<UserDocument[]>();
     const found = new Map(stored.flatMap((user) => (user.disabled ? [] : [[String(user._id), toActiveAccount(user)] as const])));
     for (const id of valid) activeUsers?.set(id, { account: found.get(id) ?? null });
     return found;
@@ -194,6 +196,8 @@ export function createUserService(deps: UserServiceDeps) {
 }
 
 type UserDocument = UserRecord & { _id: { toString(): string } };
+/** What toActiveAccount reads (and `disabled`, which decides whether there is an account). */
+const activeAccountFields = { username: 1, role: 1, language: 1, disabled: 1, sessionsValidAfter: 1 } as const;
 
 function toActiveAccount(user: UserDocument): ActiveAccount {
   return { user: toSessionUser(user), sessionsValidAfter: user.sessionsValidAfter ?? null };

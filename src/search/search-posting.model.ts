@@ -8,7 +8,7 @@ import mongoose, { Schema, type Model } from 'mongoose';
  */
 export interface SearchPostingRecord {
   _id: string;
-  /** Message ids (hex), oldest first; trimmed to the newest ones (see search-index.ts). */
+  /** Message ids (hex), oldest first: a word's newest ones, or (key `"<word> older"`) its older ones, trimmed (see search-index.ts). */
   ids: string[];
 }
 

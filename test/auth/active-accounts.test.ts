@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { createUserService } from '../../src/auth/index.js';
+import { UserModel } from '../../src/auth/user.model.js';
+import { useTestDatabase } from '../support/database.js';
+
+useTestDatabase('active_accounts');
+
+describe('active accounts read in one batch (the sign-in sweep)', () => {
+  it('when accounts are read together, then each active one comes with its user and login cut-off, and a disabled one is left out', async () => {
+    const users = createUserService({ bcryptCost: 4 });
+    const cutOff = new Date('2026-11-30T10:00:00Z');
+    const [ana, ben, cleo] = await Promise.all(
+      ['ana', 'ben', 'cleo'].map((name) => users.createUser('rep', { username: `${name}_${Date.now()}`, password: 'long enough password 1', language: 'DE' })),
+    );
+    await UserModel.updateOne({ _id: ben!.id }, { $set: { sessionsValidAfter: cutOff } });
+    // Disabled in the database alone (no login cut-off): the flag itself must keep the account out.
+    await UserModel.updateOne({ _id: cleo!.id }, { $set: { disabled: true } });
+
+    const found = await users.findActiveAccounts([ana!.id, ben!.id, cleo!.id]);
+
+    expect([...found.keys()].sort()).toEqual([ana!.id, ben!.id].sort());
+    expect(found.get(ana!.id)).toEqual({ user: { id: ana!.id, username: ana!.username, role: 'rep', language: 'DE' }, sessionsValidAfter: null });
+    expect(found.get(ben!.id)?.sessionsValidAfter?.toISOString()).toBe(cutOff.toISOString());
+  });
+});
