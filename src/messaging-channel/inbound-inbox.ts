@@ -2,6 +2,7 @@ import mongoose, { Schema, type Model } from 'mongoose';
 import { isDuplicateKeyError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { createWriteBatcher, type BatchOutcome } from '../lib/write-batcher.js';
+import { updateById } from '../lib/update-by-id.js';
 import type { InboundMessage } from './messaging-webhook.schemas.js';
 
 /**
@@ -80,7 +81,7 @@ async function recordTexts(events: readonly InboundMessage[]): Promise<BatchOutc
 
 async function markDone(ids: readonly InboxRecord['_id'][]): Promise<BatchOutcome<void>[]> {
   await records().bulkWrite(
-    ids.map((id) => ({ updateOne: { filter: { _id: id }, update: { $set: { status: 'done' } } } })),
+    ids.map((id) => updateById({ _id: id }, { $set: { status: 'done' as const } })),
     { ordered: false },
   );
   return ids.map(() => ({ ok: true, value: undefined }));
