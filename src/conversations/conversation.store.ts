@@ -10,6 +10,7 @@ import { toConversationView, type CallView, type ConversationView, type RepRef }
 import { markIsAheadOf, readMarkReset } from './read-marks.js';
 import { unreadOnJoin } from './unread.js';
 import type { BatchOutcome } from '../lib/write-batcher.js';
+import { updateById } from '../lib/update-by-id.js';
 
 // Every conversation read or written here refreshes the process's cache (conversation-cache.ts).
 const view = (stored: Parameters<typeof toConversationView>[0] | null) => (stored ? conversationCache.remember(toConversationView(stored)) : undefined);
@@ -252,9 +253,9 @@ export const conversationStore = {
 async function bulkUpdate(updates: readonly { id: string; update: ConversationUpdate }[]): Promise<Map<number, unknown>> {
   try {
     await Conversation.collection.bulkWrite(
-      updates.map(({ id, update }) => ({
-        updateOne: { filter: { _id: new mongoose.Types.ObjectId(id) }, update: { $inc: update.$inc, $set: { ...update.$set, updatedAt: new Date() } } },
-      })),
+      updates.map(({ id, update }) =>
+        updateById({ _id: new mongoose.Types.ObjectId(id) }, { $inc: update.$inc, $set: { ...update.$set, updatedAt: new Date() } }),
+      ),
       { ordered: false },
     );
     return new Map();

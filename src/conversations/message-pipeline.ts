@@ -103,8 +103,10 @@ export function createMessagePipeline(deps: {
     const targets = readerLanguages(view, message);
     if (targets.length === 0 || !deps.translations) return;
     const fromCustomer = message.authorRole === 'customer';
+    // A conversation's first message has nothing before it: no read (a scan of every message on FerretDB 1.x).
+    const first = !isNote(message) && view.messageCount <= 1;
     const options: PrefetchOptions = {
-      loadContext: () => contextBefore(message),
+      ...(first ? {} : { loadContext: () => contextBefore(message) }),
       conversationId: view.id,
       // What the readers read is searchable too ("in the translation a rep read").
       onTranslated: (text, target) => events.emit('translated', message, text, target),

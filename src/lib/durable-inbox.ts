@@ -2,6 +2,7 @@ import mongoose, { Schema, type Model } from 'mongoose';
 import { isDuplicateKeyError } from './errors.js';
 import type { Logger } from './logger.js';
 import { createWriteBatcher, type BatchOutcome } from './write-batcher.js';
+import { updateById } from './update-by-id.js';
 
 /**
  * What a webhook handed over and Parley has not finished with yet. The webhook only writes here
@@ -104,7 +105,7 @@ export function createDurableInbox<E extends object>(options: DurableInboxOption
   }
 
   async function markDone(ids: readonly InboxRecord['_id'][]): Promise<BatchOutcome<void>[]> {
-    await records().bulkWrite(ids.map((id) => ({ updateOne: { filter: { _id: id }, update: { $set: { status: 'done' } } } })), { ordered: false });
+    await records().bulkWrite(ids.map((id) => updateById({ _id: id }, { $set: { status: 'done' as const } })), { ordered: false });
     return ids.map(() => ({ ok: true, value: undefined }));
   }
 

@@ -29,8 +29,9 @@ export function createOutboundService(deps: { sender: MessageSender; translation
 
   async function claim(message: ChatMessage, customer: ChannelCustomerView): Promise<boolean> {
     try {
+      // Keyed by the message: every later write of this delivery is an `_id` update (indexed on FerretDB 1.x).
       await ChannelDelivery.create({
-        messageId: message.id, conversationId: message.conversationId, customerId: customer.id,
+        _id: message.id, messageId: message.id, conversationId: message.conversationId, customerId: customer.id,
         body: message.body, language: message.language, status: 'sending',
       });
       return true;
@@ -40,7 +41,7 @@ export function createOutboundService(deps: { sender: MessageSender; translation
     }
   }
 
-  const record = (messageId: string, changes: Partial<ChannelDeliveryRecord>) => ChannelDelivery.updateOne({ messageId }, { $set: changes });
+  const record = (messageId: string, changes: Partial<ChannelDeliveryRecord>) => ChannelDelivery.updateOne({ _id: messageId }, { $set: changes });
 
   async function inCustomerLanguage(message: ChatMessage, customer: ChannelCustomerView, register?: ConversationFormality) {
     if (isSameLanguage(message.language, customer.language)) return { body: message.body, language: message.language, untranslated: false };

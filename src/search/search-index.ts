@@ -1,6 +1,7 @@
 import type { ConversationEvents } from '../conversations/index.js';
 import type { Logger } from '../lib/logger.js';
 import { searchTerms } from '../lib/search-terms.js';
+import { updateById } from '../lib/update-by-id.js';
 import { SearchPosting } from './search-posting.model.js';
 
 /** Words of customers' names are kept apart from message words, listing conversation ids. */
@@ -51,7 +52,7 @@ export function createSearchIndex(logger: Logger, options: { flushMs?: number } 
   async function write(entries: [string, string[]][]): Promise<void> {
     if (entries.length === 0) return;
     await SearchPosting.bulkWrite(
-      entries.map(([term, ids]) => ({ updateOne: { filter: { _id: term }, update: { $addToSet: { ids: { $each: ids } } }, upsert: true } })),
+      entries.map(([term, ids]) => updateById({ _id: term }, { $addToSet: { ids: { $each: ids } } }, { upsert: true })),
       { ordered: false },
     );
     for (const [term, ids] of entries) {

@@ -232,45 +232,53 @@ export function createTranslationService(deps: TranslationServiceDeps): Translat
 
   type Remembered = { key: string; source: string; target: string; entry: MemoryEntry };
 
+  /** After DeepL's answer: billed (the texts alone: DeepL does not bill context) and remembered, even if the reader left. */
+  async function countAndRemember(missing: [string, string][], results: Awaited<ReturnType<Translator['translate']>>, call: Call): Promise<Remembered[]> {
+    const { source, target } = call;
+    const billed = missing.reduce((sum, [, text]) => sum + text.length, 0);
+    await deps.usage?.record(billed, call.conversationId, call.nonEssential ? 'preview' : 'message');
+    const fresh = missing.flatMap(([key], index): Remembered[] => {
+      const result = results[index];
+      if (!result || result.untranslated) return [];
+      const entry = { translation: result.text, detectedSourceLang: result.detectedSourceLang };
+      return [{ key, source: source ? baseLanguage(source) : 'auto', target, entry }];
+    });
+    // Remembered even when the reader stopped waiting, so the next render is translated.
+    await deps.memory.remember(fresh);
+    return fresh;
+  }
+
   /**
    * One upstream call, bounded by the deadline. Missing the deadline counts as a failure at once
-   * (the reader got originals); whatever happens later only fills the memory.
+   * (the reader got originals); whatever happens later only fills the memory. The deadline is
+   * DeepL's alone: an answer in time is the reader's, however long the database then takes to
+   * count and remember it (a busy database is not a failing DeepL, and the customer of an SMS
+   * conversation would otherwise receive the rep's untranslated words).
    */
   async function callTranslator(missing: [string, string][], call: Call) {
-    const { source, target, settings } = call;
     let decided = false;
     const decide = (outcome: () => void) => {
       if (!decided) outcome();
       decided = true;
     };
     const texts = missing.map(([, text]) => text);
-    const options = { ...settings.options, ...(call.context ? { context: call.context } : {}) };
-    const upstream = deps.translator.translate(texts, target, settings.sendSource ? source : undefined, options).then(
-      async (results) => {
+    const options = { ...call.settings.options, ...(call.context ? { context: call.context } : {}) };
+    const answered = deps.translator.translate(texts, call.target, call.settings.sendSource ? call.source : undefined, options).then(
+      (results) => {
         decide(() => deps.breaker.recordSuccess());
-        // Billed: the texts alone (DeepL does not bill context), counted even if the reader left.
-        const billed = texts.reduce((sum, text) => sum + text.length, 0);
-        await deps.usage?.record(billed, call.conversationId, call.nonEssential ? 'preview' : 'message');
-        const fresh = missing.flatMap(([key], index): Remembered[] => {
-          const result = results[index];
-          if (!result || result.untranslated) return [];
-          const entry = { translation: result.text, detectedSourceLang: result.detectedSourceLang };
-          return [{ key, source: source ? baseLanguage(source) : 'auto', target, entry }];
-        });
-        // Remembered even when the reader stopped waiting, so the next render is translated.
-        await deps.memory.remember(fresh);
-        return fresh;
+        return results;
       },
       (error: unknown) => {
         decide(() => deps.breaker.recordFailure(error));
         deps.logger.debug({ err: error, translator: deps.translator.name }, 'translation failed; serving originals');
-        return [];
+        return undefined;
       },
     );
+    const upstream = answered.then((results) => (results ? countAndRemember(missing, results, call) : []));
     const timedOut = Symbol('timed out');
-    const fresh = await withDeadline(upstream, deps.timeoutMs + deadlineSlackMs, timedOut);
-    if (fresh !== timedOut) return fresh;
+    if ((await withDeadline(answered, deps.timeoutMs + deadlineSlackMs, timedOut)) !== timedOut) return upstream;
     decide(() => deps.breaker.recordFailure(new Error(`no answer within ${deps.timeoutMs} ms`)));
+    upstream.catch((error: unknown) => deps.logger.warn({ err: error }, 'a late translation could not be remembered'));
     return [];
   }
 

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { messageStore } from '../../src/conversations/message.store.js';
 import { useTestDatabase } from '../support/database.js';
 import { conversationWithTranslation } from './conversation-translation.js';
 import { useDeeplServer } from './local-deepl.js';
@@ -59,5 +60,22 @@ describe('translation on write: context and formality', () => {
     await chat.send(chat.rep, 'Welcome to support');
 
     expect(deepl.translateLog.at(-1)).toMatchObject({ targetLang: 'DA', formality: undefined });
+  });
+  it('when a conversation\'s first message is translated on write, then no earlier messages are read for context; the next message reads them', async () => {
+    const chat = await conversationWithTranslation(deepl, { customerLanguage: 'DE' });
+    await chat.feature.conversations.join(chat.rep, chat.conversationId);
+    const pages = vi.spyOn(messageStore, 'page');
+    const [first, next] = [`Mein Paket ${Date.now()} ist nicht da`, `Wo ist es ${Date.now()}?`];
+    try {
+      await chat.send(chat.customer, first);
+      expect(pages).not.toHaveBeenCalled();
+      expect(deepl.translateLog.at(-1)?.context).toBeUndefined();
+
+      await chat.send(chat.customer, next);
+      expect(pages).toHaveBeenCalledWith(chat.conversationId, expect.objectContaining({ limit: 3 }));
+      expect(deepl.translateLog.at(-1)?.context).toBe(first);
+    } finally {
+      pages.mockRestore();
+    }
   });
 });

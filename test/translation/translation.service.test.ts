@@ -4,6 +4,7 @@ import { createDeeplTranslator } from '../../src/translation/deepl-translator.js
 import { createTranslationMemory } from '../../src/translation/translation-memory.js';
 import { createTranslationService } from '../../src/translation/translation.service.js';
 import { createNoTranslator, type Translator } from '../../src/translation/translator.js';
+import type { TranslationUsage } from '../../src/translation/translation-usage.js';
 import { memoryLogger } from '../support/app.js';
 import { useTestDatabase } from '../support/database.js';
 import { useDeeplServer } from './local-deepl.js';
@@ -14,7 +15,7 @@ describe('translation service', () => {
   const deepl = useDeeplServer();
   let clock = 0;
 
-  function buildService(options: { translator?: Translator; failureThreshold?: number } = {}) {
+  function buildService(options: { translator?: Translator; failureThreshold?: number; usage?: TranslationUsage } = {}) {
     const { logger, lines } = memoryLogger('debug');
     const timeoutMs = 1_000;
     const translator = options.translator ?? createDeeplTranslator({ authKey: 'k', serverUrl: deepl.url, timeoutMs });
@@ -26,7 +27,7 @@ describe('translation service', () => {
       now: () => clock,
     });
     const memory = createTranslationMemory({ logger });
-    return { service: createTranslationService({ translator, memory, breaker, logger, timeoutMs }), lines };
+    return { service: createTranslationService({ translator, memory, breaker, logger, timeoutMs, usage: options.usage }), lines };
   }
 
   const unique = (label: string) => `${label} ${Math.random().toString(36).slice(2)}`;
@@ -127,6 +128,25 @@ describe('translation service', () => {
     const recovered = await service.translate(texts, 'DE');
     expect(recovered.translations.map((item) => item.text)).toEqual(texts.map((text) => `[DE] ${text}`));
     expect(lines().filter((line) => line.includes('circuit closed'))).toHaveLength(1);
+  });
+
+  it('when DeepL answers in time but counting the characters outlasts the deadline, then the reader gets the translation and DeepL is not taken for failing', async () => {
+    // The database is busy: counting takes longer than the reader's deadline (1 s + slack).
+    const usage: TranslationUsage = {
+      record: () => new Promise((done) => setTimeout(done, 1_600)),
+      forConversation: async () => ({ characters: 0, requests: 0, previewCharacters: 0 }),
+      forDay: async () => ({ characters: 0, requests: 0, previewCharacters: 0 }),
+      forMonth: async () => ({ characters: 0, requests: 0, previewCharacters: 0 }),
+    };
+    const { service } = buildService({ usage, failureThreshold: 1 });
+    const [first, second] = [unique('Gracias'), unique('Hola')];
+
+    const answered = await service.translate([first], 'EN-US');
+    const after = await service.translate([second], 'EN-US');
+
+    expect(answered.translations).toEqual([{ text: `[EN] ${first}`, detectedSourceLang: 'ES' }]);
+    expect(after.translations).toEqual([{ text: `[EN] ${second}`, detectedSourceLang: 'ES' }]);
+    expect(deepl.translateRequests).toBe(2);
   });
 
   it('when a stored message is prefetched, then readers of the other languages hit the memory', async () => {
