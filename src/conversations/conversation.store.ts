@@ -37,6 +37,10 @@ export const conversationStore = {
   async findRecent(id: string): Promise<ConversationView | undefined> {
     return conversationCache.get(id) ?? conversationStore.findById(id);
   },
+  /** The conversation's message count as this process last wrote or read it (where its next message's history page is). */
+  recentCount(current: ConversationView): number {
+    return (conversationCache.get(current.id) ?? current).messageCount;
+  },
   async findOpenFor(customerId: string): Promise<ConversationView | undefined> {
     // A filter on openKey is a scan on FerretDB: the one this process saw open a moment ago will do.
     const recent = conversationCache.openFor(customerId);
