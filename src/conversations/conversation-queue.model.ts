@@ -1,14 +1,10 @@
 import mongoose, { Schema, type Model } from 'mongoose';
 
-/** An open conversation as the dashboard's queue holds it: when it was last active, and who owns it. */
-export interface QueueEntry {
-  at: Date;
-  assignee?: string | null;
-}
-
+/** Open conversations by id: when each was last active, and who owns it (flat maps: cheaper to read than a document per entry). */
 export interface QueueShardRecord {
   _id: string;
-  open: Record<string, QueueEntry>;
+  at: Record<string, Date>;
+  owner: Record<string, string | null>;
 }
 
 /**
@@ -19,7 +15,7 @@ export interface QueueShardRecord {
  * every open conversation (written by the rebuild that a database from before them gets once).
  */
 const queueShardSchema = new Schema<QueueShardRecord>(
-  { _id: { type: String, required: true }, open: { type: Schema.Types.Mixed, default: () => ({}) } },
+  { _id: { type: String, required: true }, at: { type: Schema.Types.Mixed, default: () => ({}) }, owner: { type: Schema.Types.Mixed, default: () => ({}) } },
   { versionKey: false, minimize: false },
 );
 

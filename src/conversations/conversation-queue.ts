@@ -3,7 +3,8 @@
 // (a conversation created, a message counted, an owner changed, a close).
 import type { QueueView } from '../contract/chat.js';
 import type { ConversationView } from './conversation.view.js';
-import { builtKey, QUEUE_SHARDS, QueueShard, shardOf, type QueueEntry } from './conversation-queue.model.js';
+import { createWriteBatcher } from '../lib/write-batcher.js';
+import { builtKey, QUEUE_SHARDS, QueueShard, shardOf } from './conversation-queue.model.js';
 
 /** An open conversation in the queue. */
 export interface Queued {
@@ -14,46 +15,58 @@ export interface Queued {
 
 const shardIds = Array.from({ length: QUEUE_SHARDS }, (_, shard) => `open:${shard}`);
 
+type ShardUpdate = { updateOne: { filter: { _id: string }; update: Record<string, Record<string, unknown>>; upsert: true } };
+
 /** One update per shard of what `entries` change: `$max` keeps the newest activity whatever order two writers arrive in. */
-async function write(entries: readonly Queued[], withAssignee: boolean): Promise<void> {
+function updates(entries: readonly Queued[], withOwner: boolean): ShardUpdate[] {
   const byShard = new Map<string, { $max: Record<string, Date>; $set: Record<string, string | null> }>();
   for (const { id, at, assignee } of entries) {
     const update = byShard.get(shardOf(id)) ?? { $max: {}, $set: {} };
-    update.$max[`open.${id}.at`] = at;
-    if (withAssignee) update.$set[`open.${id}.assignee`] = assignee;
+    update.$max[`at.${id}`] = at;
+    if (withOwner) update.$set[`owner.${id}`] = assignee;
     byShard.set(shardOf(id), update);
   }
-  if (byShard.size === 0) return;
-  await QueueShard.bulkWrite(
-    [...byShard.entries()].map(([_id, { $max, $set }]) => ({
-      updateOne: { filter: { _id }, update: Object.keys($set).length > 0 ? { $max, $set } : { $max }, upsert: true },
-    })),
-    { ordered: false },
-  );
+  return [...byShard.entries()].map(([_id, { $max, $set }]): ShardUpdate => {
+    const update: Record<string, Record<string, unknown>> = withOwner ? { $max, $set } : { $max };
+    return { updateOne: { filter: { _id }, update, upsert: true } };
+  });
 }
+
+const removal = (id: string): ShardUpdate => ({ updateOne: { filter: { _id: shardOf(id) }, update: { $unset: { [`at.${id}`]: '', [`owner.${id}`]: '' } }, upsert: true } });
+
+/**
+ * Every change to the queue in this process goes through one group commit, written in order: the
+ * embedded database (FerretDB 1.x) applies an update as read, change, write back, so two updates
+ * of one shard at the same moment could lose one. Across processes on FerretDB that remains
+ * possible (as for the conversations' counters); MongoDB applies each update atomically.
+ */
+const writer = createWriteBatcher<ShardUpdate[], undefined>({
+  write: async (groups) => {
+    const operations = groups.flat();
+    if (operations.length > 0) await QueueShard.bulkWrite(operations, { ordered: true });
+    return groups.map(() => ({ ok: true, value: undefined }));
+  },
+});
 
 export const conversationQueue = {
   /** Newly counted messages of open conversations: their last activity (the hot path: one bulk write). */
-  touch: (entries: readonly Omit<Queued, 'assignee'>[]): Promise<void> => write(entries.map((entry) => ({ ...entry, assignee: null })), false),
+  touch: (entries: readonly Omit<Queued, 'assignee'>[]): Promise<undefined> => writer.submit(updates(entries.map((entry) => ({ ...entry, assignee: null })), false)),
   /** An open conversation with its owner (created, assigned, unassigned). */
-  put: (entry: Queued): Promise<void> => write([entry], true),
-  async remove(id: string): Promise<void> {
-    await QueueShard.updateOne({ _id: shardOf(id) }, { $unset: { [`open.${id}`]: '' } });
-  },
+  put: (entry: Queued): Promise<undefined> => writer.submit(updates([entry], true)),
+  remove: (id: string): Promise<undefined> => writer.submit([removal(id)]),
   /** Every open conversation, newest activity first; undefined until the queue was built once. */
   async read(): Promise<Queued[] | undefined> {
     const [built, ...shards] = await Promise.all([builtKey, ...shardIds].map((_id) => QueueShard.findById(_id).lean()));
     if (!built) return undefined;
-    const entries = shards.flatMap((shard) => Object.entries(shard?.open ?? {}));
-    return entries
-      .filter((pair): pair is [string, QueueEntry] => pair[1]?.at instanceof Date)
-      .map(([id, entry]) => ({ id, at: entry.at, assignee: entry.assignee ?? null }))
+    return shards
+      .flatMap((shard) => Object.entries(shard?.at ?? {}).map(([id, at]) => ({ id, at, assignee: shard?.owner?.[id] ?? null })))
+      .filter((entry) => entry.at instanceof Date)
       .sort((a, b) => b.at.getTime() - a.at.getTime() || b.id.localeCompare(a.id));
   },
   /** Adds every open conversation (merging with what writers add meanwhile), then marks the queue built. */
   async build(open: readonly Queued[]): Promise<void> {
-    for (let start = 0; start < open.length; start += 1_000) await write(open.slice(start, start + 1_000), true);
-    await QueueShard.updateOne({ _id: builtKey }, { $set: { open: {} } }, { upsert: true });
+    for (let start = 0; start < open.length; start += 1_000) await writer.submit(updates(open.slice(start, start + 1_000), true));
+    await QueueShard.updateOne({ _id: builtKey }, { $set: { at: {} } }, { upsert: true });
   },
 };
 

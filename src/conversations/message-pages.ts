@@ -19,7 +19,17 @@ export function pagedCopy(document: PagedMessage): PagedMessage {
  * Adds newly stored messages to their pages: one unordered bulk write, one upsert per page.
  * `$addToSet` makes writing the same message again harmless (a resend repairs a page whose write failed).
  */
-export async function addToPages(entries: readonly { page: number; message: PagedMessage }[]): Promise<void> {
+export function addToPages(entries: readonly { page: number; message: PagedMessage }[]): Promise<void> {
+  // One page write at a time in this process: FerretDB 1.x applies an update as read, change,
+  // write back, so two writes of one page at the same moment could lose one (MongoDB would not).
+  const next = pageWrites.then(() => writePages(entries));
+  pageWrites = next.catch(() => undefined);
+  return next;
+}
+
+let pageWrites: Promise<unknown> = Promise.resolve();
+
+async function writePages(entries: readonly { page: number; message: PagedMessage }[]): Promise<void> {
   const byPage = new Map<string, PagedMessage[]>();
   for (const { page, message } of entries) {
     const key = pageKey(message.conversationId.toString(), page);

@@ -15,7 +15,7 @@ export interface MessageRecord {
   /** `note`: a private note between reps, never delivered to the customer; `system`: a line Parley
    * wrote ("You are now talking to Ahmed"); `message`: a person's message (also when absent: older ones). */
   kind: 'message' | 'note' | 'system';
-  /** The history page it is in (message-page.model.ts); null before pages existed (see `history:rebuild`). */
+  /** The history page it is in (message-page.model.ts); null before pages existed (see `conversations:reindex`). */
   page: number | null;
   createdAt: Date;
 }

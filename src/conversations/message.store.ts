@@ -187,20 +187,31 @@ async function page(conversationId: string, options: PageStart & { limit: number
   return { messages: newestFirst.slice(0, options.limit).reverse().map(toChatMessage), hasMore };
 }
 
-/**
- * Writes a conversation's history pages again from its messages, and each message's page: the
- * `history:rebuild` admin command, for databases from before pages (and a restore of messages).
- */
-async function rebuildHistory(conversationId: string): Promise<number> {
-  const oldestFirst = await Message.find({ conversationId }).sort({ _id: 1 }).lean<StoredMessage[]>();
+/** Writes one conversation's history pages again from its messages (oldest first), and each message's page. */
+async function rewritePages(conversationId: string, oldestFirst: readonly StoredMessage[]): Promise<void> {
   const pages = await rebuildPages(conversationId, oldestFirst.map((stored) => ({ ...stored, kind: stored.kind ?? 'message' })));
-  if (pages.length > 0) {
-    await Message.collection.bulkWrite(
-      pages.flatMap(({ page: number, ids }) => ids.map((_id) => ({ updateOne: { filter: { _id }, update: { $set: { page: number } } } }))),
-      { ordered: false },
-    );
+  const updates = pages.flatMap(({ page: number, ids }) => ids.map((_id) => ({ updateOne: { filter: { _id }, update: { $set: { page: number } } } })));
+  // In chunks: the embedded database answered one update command of hundreds of statements only after minutes.
+  for (let start = 0; start < updates.length; start += 20) await Message.collection.bulkWrite(updates.slice(start, start + 20), { ordered: false });
+}
+
+/**
+ * Every conversation's history pages written again from the messages, in one pass over them: the
+ * `conversations:reindex` admin command, for a database from before pages or after an import.
+ * Run it while no one writes (a message written meanwhile may be left out of its page).
+ */
+async function rebuildHistory(): Promise<number> {
+  let current: { id: string; messages: StoredMessage[] } | undefined;
+  let count = 0;
+  for await (const stored of Message.find({}).sort({ conversationId: 1, _id: 1 }).lean<StoredMessage[]>().cursor()) {
+    const id = (stored as StoredMessage).conversationId.toString();
+    if (current && current.id !== id) await rewritePages(current.id, current.messages);
+    if (!current || current.id !== id) current = { id, messages: [] };
+    current.messages.push(stored as StoredMessage);
+    count += 1;
   }
-  return oldestFirst.length;
+  if (current) await rewritePages(current.id, current.messages);
+  return count;
 }
 
 /** Messages of a conversation in the database: every transport writes and reads them here. */
