@@ -140,7 +140,7 @@ export const conversationStore = {
     const queuedRows = options.status === undefined ? await pageFromQueue(options, queueReads) : undefined;
     if (queuedRows) return queuedRows;
     const filter = { ...queueFilter(options.view, options.repId), ...(options.status ? { status: options.status } : {}) };
-    const stored = await Conversation.find(filter).sort({ status: -1, lastActivityAt: -1 }).skip(options.skip).limit(options.limit).lean();
+    const stored = await Conversation.find(filter).sort({ status: -1, lastActivityAt: -1, _id: -1 }).skip(options.skip).limit(options.limit).lean();
     return stored.map(toConversationView);
   },
   /** Open conversations per dashboard queue for one rep. */
@@ -270,7 +270,7 @@ const queued = (current: ConversationView): Queued => ({ id: current.id, at: cur
 /** What the dashboard's queue reads of the conversations themselves. */
 const queueReads: QueueReads = {
   rows: (ids) => conversationStore.findByIds(ids),
-  closed: async (skip, limit) => (await Conversation.find({ status: 'closed' }).sort({ lastActivityAt: -1 }).skip(skip).limit(limit).lean()).map(toConversationView),
+  closed: async (skip, limit) => (await Conversation.find({ status: 'closed' }).sort({ lastActivityAt: -1, _id: -1 }).skip(skip).limit(limit).lean()).map(toConversationView),
   rebuild: () => conversationStore.rebuildQueue(),
   requeue: (changed) => requeued(changed),
 };
