@@ -179,12 +179,24 @@ interface PageStart {
 async function page(conversationId: string, options: PageStart & { limit: number } & Reading): Promise<HistoryPage> {
   const cursor = options.before && mongoose.isValidObjectId(options.before) ? await Message.findById(options.before).lean<StoredMessage>() : undefined;
   if (cursor && cursor.conversationId.toString() !== conversationId) return { messages: [], hasMore: false };
+  if (cursor && typeof cursor.page !== 'number') return queriedPage(conversationId, options);
   const top = typeof cursor?.page === 'number' ? cursor.page : pageFor(options.messageCount);
   const beforeId = cursor?._id.toHexString();
   const keep = (message: PagedMessage) => (options.notes || message.kind !== 'note') && (beforeId === undefined || message._id.toHexString() < beforeId);
   const newestFirst = await readDown(conversationId, top, options.limit + 1, keep);
   const hasMore = newestFirst.length > options.limit;
+  // The whole history, yet fewer messages than counted: pages not built yet (before `conversations:reindex`), or one lost.
+  const counted = newestFirst.filter((message) => message.kind !== 'note').length;
+  if (!cursor && !hasMore && counted < options.messageCount) return queriedPage(conversationId, options);
   return { messages: newestFirst.slice(0, options.limit).reverse().map(toChatMessage), hasMore };
+}
+
+/** The same page by query on the messages collection (a scan on FerretDB): only where pages are missing. */
+async function queriedPage(conversationId: string, options: { before?: string; limit: number } & Reading): Promise<HistoryPage> {
+  const filter = readable(conversationId, options);
+  if (options.before && mongoose.isValidObjectId(options.before)) filter._id = mongoose.trusted({ $lt: new mongoose.Types.ObjectId(options.before) });
+  const newestFirst = await Message.find(filter).sort({ _id: -1 }).limit(options.limit + 1).lean<StoredMessage[]>();
+  return { messages: newestFirst.slice(0, options.limit).reverse().map(toChatMessage), hasMore: newestFirst.length > options.limit };
 }
 
 /** Writes one conversation's history pages again from its messages (oldest first), and each message's page. */
