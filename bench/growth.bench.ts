@@ -20,6 +20,7 @@ import { Conversation } from '../src/conversations/conversation.model.js';
 import { Message } from '../src/conversations/message.model.js';
 import { createMessageWriter } from '../src/conversations/message-writer.js';
 import { conversationStore } from '../src/conversations/conversation.store.js';
+import { conversationQueue } from '../src/conversations/conversation-queue.js';
 import { connectDatabase, disconnectDatabase } from '../src/lib/database.js';
 import { startEmbeddedMongo } from '../src/lib/embedded-mongo.js';
 import { createLogger } from '../src/lib/logger.js';
@@ -80,25 +81,37 @@ async function measure(): Promise<void> {
   const owner = customer(0);
   const author: User = { id: owner.id.toString(), username: owner.username, role: 'customer', language: 'ES' };
   const conversation = await conversationStore.create(author);
-  console.log('| messages in the conversation | open it: newest history page (median) |\n|---:|---:|');
+  console.log('| messages in the conversation | open it: newest history page (median) | scroll up: the page before the middle one | reference: the newest page by query |\n|---:|---:|---:|---:|');
   for (const size of messageSizes) {
     await growMessages(conversation.id, author, size);
     const ms = await timed(() => feature.messaging.history(author, { conversationId: conversation.id }));
-    console.log(`| ${size.toLocaleString('en')} | ${ms.toFixed(1)} ms |`);
+    // Scrolling up: the page before the message in the middle of the conversation.
+    const middle = await Message.findOne({ conversationId: conversation.id, clientId: `g-${size / 2}` }).lean();
+    const before = middle?._id.toString();
+    const upMs = await timed(() => feature.messaging.history(author, { conversationId: conversation.id, before }));
+    // Reference in the same run: the query the page made before history pages (a scan on FerretDB).
+    const queryMs = await timed(() => Message.find({ conversationId: conversation.id }).sort({ _id: -1 }).limit(51).lean());
+    console.log(`| ${size.toLocaleString('en')} | ${ms.toFixed(1)} ms | ${upMs.toFixed(1)} ms | ${queryMs.toFixed(1)} ms |`);
   }
-  console.log('\n| conversations | render the dashboard: first page of 100 (median) |\n|---:|---:|');
+  console.log('\n| conversations | render the dashboard: first page of 100 (median) | reference: its queries before the queue |\n|---:|---:|---:|');
   for (const size of conversationSizes) {
     await growConversations(size);
     const ms = await timed(() => feature.conversations.dashboard(rep));
-    console.log(`| ${size.toLocaleString('en')} | ${ms.toFixed(1)} ms |`);
-    if (process.env.PROBE) {
-      const { conversationQueue } = await import('../src/conversations/conversation-queue.js');
-      const q = await conversationQueue.read();
-      console.log('read', await timed(() => conversationQueue.read()));
-      const ids = (q ?? []).slice(0, 101).map((e) => e.id);
-      console.log('rows', await timed(() => conversationStore.findByIds(ids)));
-      console.log('one', await timed(() => conversationStore.findByIds(ids.slice(0, 1))));
-    }
+    // Reference in the same run: the queries the dashboard made before the queue (scans on FerretDB).
+    const queryMs = await timed(() =>
+      Promise.all([
+        Conversation.find({}).sort({ status: -1, lastActivityAt: -1 }).limit(101).lean(),
+        Conversation.countDocuments({ status: 'open', 'assignee.id': rep.id }),
+        Conversation.countDocuments({ status: 'open', assignee: null }),
+        Conversation.countDocuments({ status: 'open' }),
+      ]),
+    );
+    console.log(`| ${size.toLocaleString('en')} | ${ms.toFixed(1)} ms | ${queryMs.toFixed(1)} ms |`);
+    // Where the time goes: the queue's shards (every open conversation) and the page's rows by _id.
+    const queue = (await conversationQueue.read()) ?? [];
+    const readMs = await timed(() => conversationQueue.read());
+    const rowsMs = await timed(() => conversationStore.findByIds(queue.slice(0, 101).map((entry) => entry.id)));
+    console.log(`|   of which: read the queue (${queue.length.toLocaleString('en')} open) | ${readMs.toFixed(1)} ms | |\n|   of which: 101 rows by _id | ${rowsMs.toFixed(1)} ms | |`);
   }
 }
 
