@@ -4,6 +4,7 @@
 import type { QueueView } from '../contract/chat.js';
 import type { ConversationView } from './conversation.view.js';
 import { createWriteBatcher } from '../lib/write-batcher.js';
+import { updateById } from '../lib/update-by-id.js';
 import { builtKey, QUEUE_SHARDS, QueueShard, shardOf } from './conversation-queue.model.js';
 
 /** An open conversation in the queue. */
@@ -15,7 +16,7 @@ export interface Queued {
 
 const shardIds = Array.from({ length: QUEUE_SHARDS }, (_, shard) => `open:${shard}`);
 
-type ShardUpdate = { updateOne: { filter: { _id: string }; update: Record<string, Record<string, unknown>>; upsert: true } };
+type ShardUpdate = ReturnType<typeof updateById<{ _id: string }, Record<string, Record<string, unknown>>>>;
 
 /** One update per shard of what `entries` change: `$max` keeps the newest activity whatever order two writers arrive in. */
 function updates(entries: readonly Queued[], withOwner: boolean): ShardUpdate[] {
@@ -28,11 +29,11 @@ function updates(entries: readonly Queued[], withOwner: boolean): ShardUpdate[] 
   }
   return [...byShard.entries()].map(([_id, { $max, $set }]): ShardUpdate => {
     const update: Record<string, Record<string, unknown>> = withOwner ? { $max, $set } : { $max };
-    return { updateOne: { filter: { _id }, update, upsert: true } };
+    return updateById({ _id }, update, { upsert: true });
   });
 }
 
-const removal = (id: string): ShardUpdate => ({ updateOne: { filter: { _id: shardOf(id) }, update: { $unset: { [`at.${id}`]: '', [`owner.${id}`]: '' } }, upsert: true } });
+const removal = (id: string): ShardUpdate => updateById({ _id: shardOf(id) }, { $unset: { [`at.${id}`]: '', [`owner.${id}`]: '' } }, { upsert: true });
 
 /**
  * Every change to the queue in this process goes through one group commit, written in order: the

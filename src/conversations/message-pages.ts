@@ -7,6 +7,7 @@
 // a page lower than its neighbours. Readers therefore always read one page more on each side than
 // the count says and sort by `_id`, as the messages collection would.
 import mongoose from 'mongoose';
+import { updateById } from '../lib/update-by-id.js';
 import { MessagePage, PAGE_SPAN, pageKey, type PagedMessage } from './message-page.model.js';
 
 /** A message as a page holds it. */
@@ -37,9 +38,7 @@ async function writePages(entries: readonly { page: number; message: PagedMessag
   }
   if (byPage.size === 0) return;
   await MessagePage.bulkWrite(
-    [...byPage.entries()].map(([_id, messages]) => ({
-      updateOne: { filter: { _id }, update: { $addToSet: { messages: { $each: messages } } }, upsert: true },
-    })),
+    [...byPage.entries()].map(([_id, messages]) => updateById({ _id }, { $addToSet: { messages: { $each: messages } } }, { upsert: true })),
     { ordered: false },
   );
 }

@@ -5,6 +5,7 @@ import { Message } from './message.model.js';
 import { addToPages, findNear, pageFor, readDown, rebuildPages, removePages } from './message-pages.js';
 import type { PagedMessage } from './message-page.model.js';
 import type { BatchOutcome } from '../lib/write-batcher.js';
+import { updateById } from '../lib/update-by-id.js';
 
 interface StoredMessage {
   _id: mongoose.Types.ObjectId;
@@ -202,7 +203,7 @@ async function queriedPage(conversationId: string, options: { before?: string; l
 /** Writes one conversation's history pages again from its messages (oldest first), and each message's page. */
 async function rewritePages(conversationId: string, oldestFirst: readonly StoredMessage[]): Promise<void> {
   const pages = await rebuildPages(conversationId, oldestFirst.map((stored) => ({ ...stored, kind: stored.kind ?? 'message' })));
-  const updates = pages.flatMap(({ page: number, ids }) => ids.map((_id) => ({ updateOne: { filter: { _id }, update: { $set: { page: number } } } })));
+  const updates = pages.flatMap(({ page: number, ids }) => ids.map((_id) => updateById({ _id }, { $set: { page: number } })));
   // In chunks: the embedded database answered one update command of hundreds of statements only after minutes.
   for (let start = 0; start < updates.length; start += 20) await Message.collection.bulkWrite(updates.slice(start, start + 20), { ordered: false });
 }
