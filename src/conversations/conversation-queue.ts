@@ -3,6 +3,7 @@
 // (a conversation created, a message counted, an owner changed, a close).
 import type { QueueView } from '../contract/chat.js';
 import type { ConversationView } from './conversation.view.js';
+import { isDuplicateKeyError } from '../lib/errors.js';
 import { createWriteBatcher } from '../lib/write-batcher.js';
 import { updateById } from '../lib/update-by-id.js';
 import { builtKey, QUEUE_SHARDS, QueueShard, shardOf } from './conversation-queue.model.js';
@@ -36,6 +37,20 @@ function updates(entries: readonly Queued[], withOwner: boolean): ShardUpdate[] 
 const removal = (id: string): ShardUpdate => updateById({ _id: shardOf(id) }, { $unset: { [`at.${id}`]: '', [`owner.${id}`]: '' } }, { upsert: true });
 
 /**
+ * Two upserts of a document that does not exist yet can both insert it; the one that loses gets a
+ * duplicate key error, and the document now exists, so the same update applied again succeeds
+ * (MongoDB retries such upserts itself; FerretDB 1.x does not).
+ */
+async function retriedOnRacedUpsert<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    return write();
+  }
+}
+
+/**
  * Every change to the queue in this process goes through one group commit, written in order: the
  * embedded database (FerretDB 1.x) applies an update as read, change, write back, so two updates
  * of one shard at the same moment could lose one. Across processes on FerretDB that remains
@@ -44,7 +59,7 @@ const removal = (id: string): ShardUpdate => updateById({ _id: shardOf(id) }, { 
 const writer = createWriteBatcher<ShardUpdate[], undefined>({
   write: async (groups) => {
     const operations = groups.flat();
-    if (operations.length > 0) await QueueShard.bulkWrite(operations, { ordered: true });
+    if (operations.length > 0) await retriedOnRacedUpsert(() => QueueShard.bulkWrite(operations, { ordered: true }));
     return groups.map(() => ({ ok: true, value: undefined }));
   },
 });
@@ -67,7 +82,7 @@ export const conversationQueue = {
   /** Adds every open conversation (merging with what writers add meanwhile), then marks the queue built. */
   async build(open: readonly Queued[]): Promise<void> {
     for (let start = 0; start < open.length; start += 1_000) await writer.submit(updates(open.slice(start, start + 1_000), true));
-    await QueueShard.updateOne({ _id: builtKey }, { $set: { at: {} } }, { upsert: true });
+    await retriedOnRacedUpsert(() => QueueShard.updateOne({ _id: builtKey }, { $set: { at: {} } }, { upsert: true }));
   },
 };
 
@@ -96,9 +111,15 @@ export interface QueueReads {
 export async function readQueue(reads: QueueReads): Promise<Queued[] | undefined> {
   const queue = await conversationQueue.read();
   if (queue) return queue;
-  await reads.rebuild();
+  rebuilding ??= Promise.resolve(reads.rebuild()).finally(() => {
+    rebuilding = undefined;
+  });
+  await rebuilding;
   return conversationQueue.read();
 }
+
+/** The build under way in this process: dashboards loading at once on a new database share it. */
+let rebuilding: Promise<unknown> | undefined;
 
 /**
  * A dashboard page from the queue: its open conversations read by `_id`, then (queue "all") the

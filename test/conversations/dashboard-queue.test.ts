@@ -102,4 +102,19 @@ describe('the dashboard queue', () => {
     expect((await firstPage()).map((row) => row.id)).toEqual(await queriedOrder());
     expect(await QueueShard.exists({ _id: 'built' })).toBeTruthy();
   });
+
+  it('when several dashboards load at once on a database without a queue, then each gets its page', async () => {
+    await customersWriting(3);
+    const expected = await queriedOrder();
+
+    for (let round = 0; round < 5; round += 1) {
+      await QueueShard.deleteMany({});
+      // Each dashboard reads its page and its queue counts at once, as the dashboard service does.
+      const loads = await Promise.all(Array.from({ length: 4 }, () => Promise.all([firstPage(), conversationStore.queueCounts(person('rep').id)])));
+      const pages = loads.map(([page]) => page);
+
+      for (const page of pages) expect(page.map((row) => row.id)).toEqual(expected);
+      expect(await QueueShard.countDocuments({ _id: 'built' })).toBe(1);
+    }
+  });
 });
