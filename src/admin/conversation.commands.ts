@@ -48,7 +48,7 @@ async function setUpTwilio(context: AdminContext): Promise<void> {
   webhookLines.forEach((line) => context.io.out(line));
 }
 
-/** conversations:list|close|delete|reindex and twilio:setup. */
+/** conversations:list|close|delete and twilio:setup. */
 export const conversationCommands: AdminCommandModule = {
   register(program: Command, context: AdminContext) {
     program
@@ -75,14 +75,6 @@ export const conversationCommands: AdminCommandModule = {
         const removed = await (await conversationsFor(context)).admin.remove(parseConversationId(id));
         const twilio = context.config.twilio ? ` and Twilio conversation ${removed.transportId ?? removed.id}` : '';
         context.io.out(`Deleted conversation ${removed.id} (customer "${terminalText(removed.customer.username)}")${twilio}.`);
-      });
-
-    program
-      .command('conversations:reindex')
-      .description('build the history pages and the dashboard queue from the stored data (once, for a database from before them, or after an import)')
-      .action(async () => {
-        const { messages, open } = await (await conversationsFor(context)).admin.reindex();
-        context.io.out(`Indexed ${messages} messages and ${open} open conversations.`);
       });
 
     program

@@ -209,8 +209,6 @@ export function createConversationService(deps: ConversationServiceDeps) {
         return updated;
       },
       list: async (filter: { status?: 'open' | 'closed' } = {}) => store.page({ status: filter.status, skip: 0, limit: 10_000 }),
-      /** Builds the history pages and the dashboard queue again from the stored messages and conversations. */
-      reindex: async () => ({ messages: await messageStore.rebuildHistory(), open: await store.rebuildQueue() }),
       close: async (id: string) => closeConversation(await load(id), { inTransport: true }),
       remove: async (id: string) => {
         const view = await load(id);

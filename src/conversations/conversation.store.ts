@@ -5,7 +5,6 @@ import type { Channel, ChatMessage, ConversationFormality, QueueCounts, QueueVie
 import { baseLanguage } from '../contract/languages.js';
 import { conversationCache } from './conversation-cache.js';
 import { closedOpenKey, Conversation } from './conversation.model.js';
-import { conversationQueue, inQueue, pageFromQueue, readQueue, type Queued, type QueueReads } from './conversation-queue.js';
 import { afterMessage, mergeUpdates, type ConversationUpdate } from './message-record.js';
 import { toConversationView, type CallView, type ConversationView, type RepRef } from './conversation.view.js';
 import { markIsAheadOf, readMarkReset } from './read-marks.js';
@@ -40,10 +39,6 @@ export const conversationStore = {
   async findRecent(id: string): Promise<ConversationView | undefined> {
     return conversationCache.get(id) ?? conversationStore.findById(id);
   },
-  /** The conversation's message count as this process last wrote or read it (where its next message's history page is). */
-  recentCount(current: ConversationView): number {
-    return (conversationCache.get(current.id) ?? current).messageCount;
-  },
   async findOpenFor(customerId: string): Promise<ConversationView | undefined> {
     // A filter on openKey is a scan on FerretDB: the one this process saw open a moment ago will do.
     const recent = conversationCache.openFor(customerId);
@@ -67,9 +62,7 @@ export const conversationStore = {
       openKey: customer.id,
       unread: {},
     });
-    const created = conversationCache.remember(toConversationView(stored.toObject()));
-    await conversationQueue.put(queued(created));
-    return created;
+    return conversationCache.remember(toConversationView(stored.toObject()));
   },
   /** The customer's language changed (detected from an SMS, or set by a rep): their open and past conversations. */
   async setCustomerLanguage(customerId: string, language: string): Promise<void> {
@@ -96,7 +89,6 @@ export const conversationStore = {
       { $set: { status: 'closed', openKey: closedOpenKey(id), closedAt: new Date() } },
       after,
     ).lean();
-    if (stored) await conversationQueue.remove(id);
     return view(stored);
   },
   /**
@@ -115,9 +107,7 @@ export const conversationStore = {
       views[index] = next.view;
     });
     const groups = [...perConversation.entries()];
-    const open = groups.flatMap(([id, entry]) => (entry.view.status === 'open' ? [{ id, at: entry.view.lastActivityAt }] : []));
-    // The dashboard's order moves with the counters, in parallel: one more command per group, no more waiting.
-    const [failed] = await Promise.all([bulkUpdate(groups.map(([id, entry]) => ({ id, update: entry.update as ConversationUpdate }))), conversationQueue.touch(open)]);
+    const failed = await bulkUpdate(groups.map(([id, entry]) => ({ id, update: entry.update as ConversationUpdate })));
     const outcomes: BatchOutcome<ConversationView>[] = [];
     groups.forEach(([, entry], position) => {
       const error = failed.get(position);
@@ -147,17 +137,13 @@ export const conversationStore = {
     return stored.map(toConversationView);
   },
   /** Open first, newest activity first; one more row than asked tells whether there are more. */
-  async page(options: PageOptions): Promise<ConversationView[]> {
-    const queuedRows = options.status === undefined ? await pageFromQueue(options, queueReads) : undefined;
-    if (queuedRows) return queuedRows;
+  async page(options: { status?: 'open' | 'closed'; view?: QueueView; repId?: string; skip: number; limit: number }): Promise<ConversationView[]> {
     const filter = { ...queueFilter(options.view, options.repId), ...(options.status ? { status: options.status } : {}) };
-    const stored = await Conversation.find(filter).sort({ status: -1, lastActivityAt: -1, _id: -1 }).skip(options.skip).limit(options.limit).lean();
+    const stored = await Conversation.find(filter).sort({ status: -1, lastActivityAt: -1 }).skip(options.skip).limit(options.limit).lean();
     return stored.map(toConversationView);
   },
   /** Open conversations per dashboard queue for one rep. */
   async queueCounts(repId: string): Promise<QueueCounts> {
-    const queue = await readQueue(queueReads);
-    if (queue) return { mine: queue.filter(inQueue('mine', repId)).length, unassigned: queue.filter(inQueue('unassigned', repId)).length, all: queue.length };
     const [mine, unassigned, all] = await Promise.all([
       Conversation.countDocuments(queueFilter('mine', repId)),
       Conversation.countDocuments(queueFilter('unassigned', repId)),
@@ -185,11 +171,11 @@ export const conversationStore = {
       },
       after,
     ).lean();
-    return requeued(view(stored));
+    return view(stored);
   },
   /** Back to the unassigned queue (admin). */
   async unassign(id: string): Promise<ConversationView | undefined> {
-    return requeued(view(await Conversation.findOneAndUpdate({ _id: id }, { $set: { assignee: null } }, after).lean()));
+    return view(await Conversation.findOneAndUpdate({ _id: id }, { $set: { assignee: null } }, after).lean());
   },
   async setFormality(id: string, formality: ConversationFormality): Promise<ConversationView | undefined> {
     return view(await Conversation.findOneAndUpdate({ _id: id }, { $set: { formality } }, after).lean());
@@ -257,40 +243,11 @@ export const conversationStore = {
     const found = await Promise.all(ids.filter((id) => mongoose.isValidObjectId(id)).map((id) => Conversation.findById(id).lean()));
     return found.flatMap((stored) => (stored ? [toConversationView(stored)] : []));
   },
-  /**
-   * Puts every open conversation in the dashboard's queue (merging with concurrent writers): done
-   * once by the first dashboard read of a database from before the queue, and by the
-   * `conversations:reindex` admin command after conversations were imported or restored.
-   */
-  async rebuildQueue(): Promise<number> {
-    const open = await Conversation.find({ status: 'open' }).lean();
-    await conversationQueue.build(open.map((stored) => queued(toConversationView(stored))));
-    return open.length;
-  },
   async remove(id: string): Promise<void> {
     await Conversation.deleteOne({ _id: id });
-    await conversationQueue.remove(id);
     conversationCache.forget(id);
   },
 };
-
-type PageOptions = { status?: 'open' | 'closed'; view?: QueueView; repId?: string; skip: number; limit: number };
-
-const queued = (current: ConversationView): Queued => ({ id: current.id, at: current.lastActivityAt, assignee: current.assignee?.id ?? null });
-
-/** What the dashboard's queue reads of the conversations themselves. */
-const queueReads: QueueReads = {
-  rows: (ids) => conversationStore.findByIds(ids),
-  closed: async (skip, limit) => (await Conversation.find({ status: 'closed' }).sort({ lastActivityAt: -1, _id: -1 }).skip(skip).limit(limit).lean()).map(toConversationView),
-  rebuild: () => conversationStore.rebuildQueue(),
-  requeue: (changed) => requeued(changed),
-};
-
-/** An owner change of an open conversation moves it between the dashboard's queues. */
-async function requeued(changed: ConversationView | undefined): Promise<ConversationView | undefined> {
-  if (changed?.status === 'open') await conversationQueue.put(queued(changed));
-  return changed;
-}
 
 /** Updates conversations by _id in one unordered bulk write; the errors by position (all of them when it failed as a whole). */
 async function bulkUpdate(updates: readonly { id: string; update: ConversationUpdate }[]): Promise<Map<number, unknown>> {

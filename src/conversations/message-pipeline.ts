@@ -69,8 +69,8 @@ export function createMessagePipeline(deps: {
   const writer = deps.writer ?? createMessageWriter();
 
   /** The few messages before this one (or the newest, for a draft), oldest first, as DeepL's (unbilled) context. */
-  async function contextBefore(message: Pick<ChatMessage, 'conversationId' | 'kind'> & { id?: string }, messageCount = 0): Promise<string | undefined> {
-    const { messages } = await messageStore.page(message.conversationId, { before: message.id, messageCount, limit: contextMessages, notes: message.kind === 'note' });
+  async function contextBefore(message: Pick<ChatMessage, 'conversationId' | 'kind'> & { id?: string }): Promise<string | undefined> {
+    const { messages } = await messageStore.page(message.conversationId, { before: message.id, limit: contextMessages, notes: message.kind === 'note' });
     // Parley's own lines ("You are now talking to Ahmed") say nothing about what a message means.
     const said = messages.filter((earlier) => earlier.kind !== 'system');
     const text = said.map((earlier) => earlier.body).join('\n').slice(-contextCharacters);
@@ -176,7 +176,7 @@ export function createMessagePipeline(deps: {
   }
 
   /** The context a draft would be sent with now: a preview's translation is the one the message gets. */
-  const draftContext = (view: Pick<ConversationView, 'id' | 'messageCount'>) => contextBefore({ conversationId: view.id }, view.messageCount);
+  const draftContext = (conversationId: string) => contextBefore({ conversationId });
 
   return { accept, draftContext };
 }

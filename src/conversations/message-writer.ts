@@ -27,19 +27,8 @@ export interface MessageWriterStores {
 }
 
 export function createMessageWriter(stores: MessageWriterStores = { storeMany: messageStore.storeMany, recordMessages: conversationStore.recordMessages }) {
-  /** How many messages each one's conversation counted before it (its history page), from the newest view here. */
-  function countsBefore(items: readonly PendingMessage[]): number[] {
-    const counted = new Map<string, number>();
-    return items.map(({ conversation, message }) => {
-      const before = counted.get(conversation.id) ?? conversationStore.recentCount(conversation);
-      counted.set(conversation.id, message.kind === 'note' ? before : before + 1);
-      return before;
-    });
-  }
-
   async function writeTogether(items: readonly PendingMessage[]): Promise<BatchOutcome<WrittenMessage>[]> {
-    const counts = countsBefore(items);
-    const stored = await stores.storeMany(items.map((item, index) => ({ conversationId: item.conversation.id, message: item.message, countedBefore: counts[index] ?? 0 })));
+    const stored = await stores.storeMany(items.map((item) => ({ conversationId: item.conversation.id, message: item.message })));
     // Only messages stored now are counted; resends, failures and private notes are not.
     const fresh = items.flatMap((item, index) => {
       const outcome = stored[index];

@@ -15,8 +15,6 @@ export interface MessageRecord {
   /** `note`: a private note between reps, never delivered to the customer; `system`: a line Parley
    * wrote ("You are now talking to Ahmed"); `message`: a person's message (also when absent: older ones). */
   kind: 'message' | 'note' | 'system';
-  /** The history page it is in (message-page.model.ts); null before pages existed (see `conversations:reindex`). */
-  page: number | null;
   createdAt: Date;
 }
 
@@ -33,7 +31,6 @@ const messageSchema = new Schema<MessageRecord>(
     transportSid: { type: String, default: null },
     deliveryFailedAt: { type: Date, default: null },
     kind: { type: String, enum: ['message', 'note', 'system'], default: 'message' },
-    page: { type: Number, default: null },
   },
   { timestamps: { createdAt: true, updatedAt: false } },
 );

@@ -2,10 +2,7 @@ import mongoose from 'mongoose';
 import type { ChatMessage, HistoryPage, MessageKind, Role } from '../contract/chat.js';
 import { isDuplicateKeyError, ValidationError } from '../lib/errors.js';
 import { Message } from './message.model.js';
-import { addToPages, findNear, pageFor, readDown, rebuildPages, removePages } from './message-pages.js';
-import type { PagedMessage } from './message-page.model.js';
 import type { BatchOutcome } from '../lib/write-batcher.js';
-import { updateById } from '../lib/update-by-id.js';
 
 interface StoredMessage {
   _id: mongoose.Types.ObjectId;
@@ -17,7 +14,6 @@ interface StoredMessage {
   body: string;
   language: string;
   kind?: string | null;
-  page?: number | null;
   transportSid?: string | null;
   deliveryFailedAt?: Date | null;
   createdAt: Date;
@@ -74,15 +70,14 @@ const asStored = (stored: StoredMessage, created: boolean): StoredChatMessage =>
   deliveryFailed: Boolean(stored.deliveryFailedAt),
 });
 
-/** A message of a batch: its conversation, what to store, and how many messages the writer counted before it (its page). */
+/** A message of a batch: its conversation and what to store. */
 export interface BatchedMessage {
   conversationId: string;
   message: NewMessage;
-  countedBefore: number;
 }
 
 /** The document `Message.create` would write, built without a mongoose document (the hot path). */
-function newDocument({ conversationId, message, countedBefore }: BatchedMessage) {
+function newDocument({ conversationId, message }: BatchedMessage) {
   const ObjectId = mongoose.Types.ObjectId;
   return {
     _id: new ObjectId(),
@@ -96,7 +91,6 @@ function newDocument({ conversationId, message, countedBefore }: BatchedMessage)
     transportSid: message.transportSid ?? null,
     deliveryFailedAt: null,
     kind: message.kind ?? 'message',
-    page: pageFor(countedBefore),
     createdAt: new Date(),
     __v: 0,
   };
@@ -110,31 +104,17 @@ function writeErrorsByIndex(error: unknown): Map<number, unknown> | undefined {
 }
 
 /** A duplicate clientId: the stored message, if it is this sender's; someone else's is never returned as "yours". */
-async function storedEarlier({ conversationId, message, countedBefore }: BatchedMessage, cause: unknown): Promise<StoredChatMessage> {
-  const winner = await findEarlier(conversationId, message.clientId, pageFor(countedBefore));
+async function storedEarlier({ conversationId, message }: BatchedMessage, cause: unknown): Promise<StoredChatMessage> {
+  const winner = await Message.findOne({ conversationId, clientId: message.clientId }).lean<StoredMessage>();
   if (!winner) throw cause;
-  // A page write that failed after the insert is repaired by the resend it made the sender try.
-  if (typeof winner.page === 'number') await addToPages([{ page: winner.page, message: winner as PagedMessage }]);
   if (winner.authorId.toString() !== message.author.id) throw new ValidationError('That message id is already used. Please send again.');
   return asStored(winner, false);
 }
 
 /**
- * The stored message with this clientId: a resend is of a recent message, found in the pages near
- * the one it would go in and then read by `_id`; an older one costs the (conversation, clientId) query.
- */
-async function findEarlier(conversationId: string, clientId: string, page: number): Promise<StoredMessage | null> {
-  const near = await findNear(conversationId, page, (paged) => paged.clientId === clientId);
-  const byId = near ? await Message.findById(near._id).lean<StoredMessage>() : null;
-  return byId ?? Message.findOne({ conversationId, clientId }).lean<StoredMessage>();
-}
-
-/**
  * Stores several messages in one unordered insert (one round trip, one database command). The
  * unique (conversation, clientId) index decides duplicates, item by item: a first send costs one
- * write, a resend is answered with the stored message. The new ones then go in their history
- * pages (one bulk write); a failed page write fails them, and their resend repairs it. One
- * outcome per item, in order.
+ * write, a resend is answered with the stored message. One outcome per item, in order.
  */
 async function storeMany(batch: readonly BatchedMessage[]): Promise<BatchOutcome<StoredChatMessage>[]> {
   const outcomes: (BatchOutcome<StoredChatMessage> | undefined)[] = [];
@@ -156,12 +136,10 @@ async function storeMany(batch: readonly BatchedMessage[]): Promise<BatchOutcome
       failed = partial;
     }
   }
-  const inserted = documents.filter((_, position) => !failed.has(position));
-  const pagesFailed = await addToPages(inserted.map(({ document }) => ({ page: document.page, message: document }))).then(() => undefined, (error: unknown) => error);
   await Promise.all(
     documents.map(async ({ index, document }, position) => {
       const error = failed.get(position);
-      if (error === undefined) outcomes[index] = pagesFailed === undefined ? { ok: true, value: asStored(document, true) } : { ok: false, error: pagesFailed };
+      if (error === undefined) outcomes[index] = { ok: true, value: asStored(document, true) };
       else if (!isDuplicateKeyError(error)) outcomes[index] = { ok: false, error };
       else outcomes[index] = await storedEarlier(batch[index] as BatchedMessage, error).then((value) => ({ ok: true as const, value }), (cause: unknown) => ({ ok: false as const, error: cause }));
     }),
@@ -169,69 +147,20 @@ async function storeMany(batch: readonly BatchedMessage[]): Promise<BatchOutcome
   return outcomes.map((outcome) => outcome ?? { ok: false, error: new Error('not written') });
 }
 
-/** Where a history page starts: below `before` (the page it is in), or the newest (the page the next message would go in). */
-interface PageStart {
-  before?: string;
-  /** The conversation's message count, as just read: where its newest page is. */
-  messageCount: number;
-}
-
-/** A page of history, newest `limit` messages before the cursor, read from the history pages by `_id`. */
-async function page(conversationId: string, options: PageStart & { limit: number } & Reading): Promise<HistoryPage> {
-  const cursor = options.before && mongoose.isValidObjectId(options.before) ? await Message.findById(options.before).lean<StoredMessage>() : undefined;
-  if (cursor && cursor.conversationId.toString() !== conversationId) return { messages: [], hasMore: false };
-  if (cursor && typeof cursor.page !== 'number') return queriedPage(conversationId, options);
-  const top = typeof cursor?.page === 'number' ? cursor.page : pageFor(options.messageCount);
-  const beforeId = cursor?._id.toHexString();
-  const keep = (message: PagedMessage) => (options.notes || message.kind !== 'note') && (beforeId === undefined || message._id.toHexString() < beforeId);
-  const newestFirst = await readDown(conversationId, top, options.limit + 1, keep);
-  const hasMore = newestFirst.length > options.limit;
-  // The whole history, yet fewer messages than counted: pages not built yet (before `conversations:reindex`), or one lost.
-  const counted = newestFirst.filter((message) => message.kind !== 'note').length;
-  if (!cursor && !hasMore && counted < options.messageCount) return queriedPage(conversationId, options);
-  return { messages: newestFirst.slice(0, options.limit).reverse().map(toChatMessage), hasMore };
-}
-
-/** The same page by query on the messages collection (a scan on FerretDB): only where pages are missing. */
-async function queriedPage(conversationId: string, options: { before?: string; limit: number } & Reading): Promise<HistoryPage> {
+async function page(conversationId: string, options: { before?: string; limit: number } & Reading): Promise<HistoryPage> {
   const filter = readable(conversationId, options);
-  if (options.before && mongoose.isValidObjectId(options.before)) filter._id = mongoose.trusted({ $lt: new mongoose.Types.ObjectId(options.before) });
-  const newestFirst = await Message.find(filter).sort({ _id: -1 }).limit(options.limit + 1).lean<StoredMessage[]>();
-  return { messages: newestFirst.slice(0, options.limit).reverse().map(toChatMessage), hasMore: newestFirst.length > options.limit };
-}
-
-/** Writes one conversation's history pages again from its messages (oldest first), and each message's page. */
-async function rewritePages(conversationId: string, oldestFirst: readonly StoredMessage[]): Promise<void> {
-  const pages = await rebuildPages(conversationId, oldestFirst.map((stored) => ({ ...stored, kind: stored.kind ?? 'message' })));
-  const updates = pages.flatMap(({ page: number, ids }) => ids.map((_id) => updateById({ _id }, { $set: { page: number } })));
-  // In chunks: the embedded database answered one update command of hundreds of statements only after minutes.
-  for (let start = 0; start < updates.length; start += 20) await Message.collection.bulkWrite(updates.slice(start, start + 20), { ordered: false });
-}
-
-/**
- * Every conversation's history pages written again from the messages, in one pass over them: the
- * `conversations:reindex` admin command, for a database from before pages or after an import.
- * Run it while no one writes (a message written meanwhile may be left out of its page).
- */
-async function rebuildHistory(): Promise<number> {
-  let current: { id: string; messages: StoredMessage[] } | undefined;
-  let count = 0;
-  for await (const stored of Message.find({}).sort({ conversationId: 1, _id: 1 }).lean<StoredMessage[]>().cursor()) {
-    const id = (stored as StoredMessage).conversationId.toString();
-    if (current && current.id !== id) await rewritePages(current.id, current.messages);
-    if (!current || current.id !== id) current = { id, messages: [] };
-    current.messages.push(stored as StoredMessage);
-    count += 1;
+  if (options.before && mongoose.isValidObjectId(options.before)) {
+    filter._id = mongoose.trusted({ $lt: new mongoose.Types.ObjectId(options.before) });
   }
-  if (current) await rewritePages(current.id, current.messages);
-  return count;
+  const newestFirst = await Message.find(filter).sort({ _id: -1 }).limit(options.limit + 1).lean<StoredMessage[]>();
+  const hasMore = newestFirst.length > options.limit;
+  return { messages: newestFirst.slice(0, options.limit).reverse().map(toChatMessage), hasMore };
 }
 
 /** Messages of a conversation in the database: every transport writes and reads them here. */
 export const messageStore = {
   storeMany,
   page,
-  rebuildHistory,
   /** Every message, oldest first (transcripts). */
   all: async (conversationId: string, reading: Reading): Promise<ChatMessage[]> =>
     (await Message.find(readable(conversationId, reading)).sort({ _id: 1 }).lean<StoredMessage[]>()).map(toChatMessage),
@@ -256,7 +185,6 @@ export const messageStore = {
   },
   removeForConversation: async (conversationId: string): Promise<void> => {
     await Message.deleteMany({ conversationId });
-    await removePages(conversationId);
   },
 };
 

@@ -54,7 +54,7 @@ export function createMessagingService(deps: { conversations: ConversationServic
     const view = await conversations.getForUser(user, input.conversationId);
     const limit = Math.min(Math.max(input.limit ?? HISTORY_PAGE_SIZE, 1), HISTORY_PAGE_SIZE);
     // Customers never read notes, on any page or API: this is where their history is read.
-    return messageStore.page(view.id, { before: input.before, messageCount: view.messageCount, limit, notes: user.role === 'rep' });
+    return messageStore.page(view.id, { before: input.before, limit, notes: user.role === 'rep' });
   }
 
   /**

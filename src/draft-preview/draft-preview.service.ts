@@ -38,7 +38,7 @@ export function createDraftPreviewService(deps: DraftPreviewDeps) {
         const same = { text: draft, language: customerLanguage, untranslated: false };
         return back ? { translation: same, back: { ...same, language: rep.language } } : { translation: same };
       }
-      const context = await deps.conversations.pipeline.draftContext(view);
+      const context = await deps.conversations.pipeline.draftContext(view.id);
       const options = { register: view.formality, context, conversationId: view.id };
       const [outcome] = (await deps.translation.translate([draft], customerLanguage, rep.language, options)).translations;
       const translation = { text: outcome?.text ?? draft, language: customerLanguage, untranslated: outcome?.untranslated === true };
