@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import cookieParser from 'cookie-parser';
 import type { Request } from 'express';
 import type { SessionData, Store } from 'express-session';
 import { LRUCache } from 'lru-cache';
@@ -76,18 +77,11 @@ function sessionCookie(header: string | undefined): string | undefined {
   return undefined;
 }
 
-/** cookie-signature's `s:<id>.<base64 HMAC-SHA256 without padding>`, checked against each secret. */
+/** The session id of an `s:`-signed cookie value, checked against each secret as express-session does. */
 function signedSessionId(value: string | undefined, secrets: readonly string[]): string | undefined {
   if (!value?.startsWith('s:')) return undefined;
-  const dot = value.lastIndexOf('.');
-  if (dot <= 2) return undefined;
-  const id = value.slice(2, dot);
-  const signature = Buffer.from(value.slice(dot + 1));
-  for (const secret of secrets) {
-    const expected = Buffer.from(createHmac('sha256', secret).update(id).digest('base64').replace(/=+$/, ''));
-    if (expected.length === signature.length && timingSafeEqual(expected, signature)) return id;
-  }
-  return undefined;
+  const id = cookieParser.signedCookie(value, [...secrets]);
+  return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
 function sameToken(stored: unknown, received: string): boolean {
