@@ -20,16 +20,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Command } from 'commander';
-import { io, type Socket } from 'socket.io-client';
-import { createUserService } from '../src/auth/index.js';
-import type { ClientToServerEvents, ServerToClientEvents } from '../src/contract/chat.js';
 import { Message } from '../src/conversations/message.model.js';
 import { connectDatabase, disconnectDatabase } from '../src/lib/database.js';
 import { startEmbeddedMongo } from '../src/lib/embedded-mongo.js';
-import { signIn } from '../test/support/chat-users.js';
 import { startDeeplServer } from '../test/support/deepl-server.js';
 import { startTwilioMessagingFake, type TwilioMessagingFake } from '../test/support/twilio-messaging-server.js';
 import { summariseCpuProfile } from './lib/cpu-profile.js';
+import { connectDashboardRep, type RepSocket } from './lib/dashboard-rep.js';
 import { startServerProcess, type ServerProcess } from './lib/server-process.js';
 import { answerBody, classifyAnswers, line, percentile } from './lib/sms-answers.js';
 
@@ -55,7 +52,6 @@ const overrunAfterLimit = () =>
     setTimeout(() => fail(new Error(`bench:sms exceeded its ${Math.round(runLimitMs / 1000)} s limit`)), runLimitMs).unref();
   });
 
-type RepSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 const phone = (index: number) => `+1555${String(1_000_000 + index).padStart(7, '0')}`;
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const elapsed = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
@@ -104,16 +100,6 @@ async function main(): Promise<void> {
   }
 }
 
-async function connectRep(url: string): Promise<RepSocket> {
-  const password = 'bench password 123';
-  const rep = await createUserService({ bcryptCost: 4 }).createUser('rep', { username: `bench_rep_${Date.now().toString(36)}`, password, language: 'EN-US' });
-  const session = await signIn({ url }, 'rep', { user: rep, username: rep.username, password });
-  const socket: RepSocket = io(url, { transports: ['websocket'], extraHeaders: { cookie: session.cookie, origin: url }, forceNew: true });
-  await new Promise<void>((done) => socket.once('connect', () => done()));
-  await socket.emitWithAck('dashboard:subscribe');
-  return socket;
-}
-
 /** Texts at the offered rate; the webhook answer times, and the conversations the dashboard showed. */
 async function text(socket: RepSocket, fake: TwilioMessagingFake) {
   const textedAt = new Map<string, number>();
@@ -158,7 +144,7 @@ async function text(socket: RepSocket, fake: TwilioMessagingFake) {
 }
 
 async function run(server: ServerProcess, fake: TwilioMessagingFake, answeredAt: Map<number, number>, reachedAt: Map<number, number>): Promise<void> {
-  const socket = await connectRep(server.url);
+  const socket = await connectDashboardRep(server.url);
   const total = rate * seconds;
   const { webhook, toDashboard, conversations, failures, start, accepted } = await text(socket, fake);
   console.log(`texting done after ${elapsed(start)}; waiting (at most ${waitMs / 1000} s) for the app to store every text`);

@@ -23,17 +23,14 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Command } from 'commander';
 import mongoose from 'mongoose';
-import { io, type Socket } from 'socket.io-client';
-import { createUserService } from '../src/auth/index.js';
 import { composeApplication, type Composition } from '../src/composition.js';
 import { loadConfig } from '../src/config.js';
-import type { ClientToServerEvents, ServerToClientEvents } from '../src/contract/chat.js';
 import { connectDatabase, disconnectDatabase } from '../src/lib/database.js';
 import { freePort, startEmbeddedMongo } from '../src/lib/embedded-mongo.js';
 import { closeServer, listen } from '../src/lib/http-server.js';
 import { createLogger } from '../src/lib/logger.js';
-import { signIn } from '../test/support/chat-users.js';
 import { startDeeplServer } from '../test/support/deepl-server.js';
+import { connectDashboardRep, type RepSocket } from './lib/dashboard-rep.js';
 import { startTwilioMessagingFake, type CallUpdate, type SentMessage, type TwilioMessagingFake } from '../test/support/twilio-messaging-server.js';
 
 const options = new Command()
@@ -54,7 +51,6 @@ const line = (name: string, values: number[]) =>
 const phone = (index: number) => `+1555${String(2_000_000 + index).padStart(7, '0')}`;
 const hex = (index: number, width: number) => index.toString(16).padStart(width, '0');
 const actionOf = (twiml: string, path: string) => (twiml.match(new RegExp(`"(${PUBLIC_URL}${path}[^"]*)"`))?.[1] ?? '').replaceAll('&amp;', '&');
-type RepSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** Times from "the rep sent" (keyed by what arrives at Twilio) to the request reaching the local Twilio. */
 const sentAt = new Map<string, number>();
@@ -155,12 +151,7 @@ async function main(): Promise<void> {
 }
 
 async function repSocket(url: string): Promise<{ socket: RepSocket; conversationOf: Map<string, string> }> {
-  const password = 'bench password 123';
-  const rep = await createUserService({ bcryptCost: 4 }).createUser('rep', { username: `bench_rep_${Date.now().toString(36)}`, password, language: 'EN-US' });
-  const session = await signIn({ url }, 'rep', { user: rep, username: rep.username, password });
-  const socket: RepSocket = io(url, { transports: ['websocket'], extraHeaders: { cookie: session.cookie, origin: url }, forceNew: true });
-  await new Promise<void>((done) => socket.once('connect', () => done()));
-  await socket.emitWithAck('dashboard:subscribe');
+  const socket = await connectDashboardRep(url);
   /** The customer's words (unique per call and round) → their conversation, from the live dashboard rows. */
   const conversationOf = new Map<string, string>();
   socket.on('conversations:updated', ({ conversations }) => {
