@@ -76,14 +76,17 @@ export async function startPhoneHarness(transport: TransportName, env: NodeJS.Pr
   };
 }
 
-export async function dashboardRows(harness: PhoneHarness): Promise<ConversationSummary[]> {
+/** What a rep's side of a harness has (the phone and the voice harnesses alike). */
+export type RepSide = Pick<PhoneHarness, 'composition' | 'baseUrl' | 'rep' | 'repAgent'>;
+
+export async function dashboardRows(harness: Pick<RepSide, 'repAgent'>): Promise<ConversationSummary[]> {
   const res = await harness.repAgent.get('/api/conversations').set('Accept', 'application/json');
   expect(res.status).toBe(200);
   return res.body.conversations as ConversationSummary[];
 }
 
-/** A rep's dashboard socket, collecting new conversations. */
-export async function dashboardSocket(harness: PhoneHarness): Promise<{ socket: ChatSocket; created: ConversationSummary[] }> {
+/** A rep's dashboard socket, collecting new and changed rows. */
+export async function dashboardSocket(harness: RepSide): Promise<{ socket: ChatSocket; created: ConversationSummary[]; updated: ConversationSummary[] }> {
   const socket: ChatSocket = connect(harness.baseUrl, {
     transports: ['websocket'],
     extraHeaders: { cookie: await sessionCookie(harness.composition.app, 'rep', harness.rep), origin: harness.baseUrl },
@@ -92,9 +95,11 @@ export async function dashboardSocket(harness: PhoneHarness): Promise<{ socket: 
   });
   await connected(socket);
   const created: ConversationSummary[] = [];
+  const updated: ConversationSummary[] = [];
   socket.on('conversation:created', (summary) => created.push(summary));
+  socket.on('conversations:updated', ({ conversations }) => updated.push(...conversations));
   expect(await socket.emitWithAck('dashboard:subscribe')).toMatchObject({ ok: true });
-  return { socket, created };
+  return { socket, created, updated };
 }
 
 /** The rep answers over the normal chat API; answers the HTTP status and body. */

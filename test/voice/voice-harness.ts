@@ -2,12 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { XMLParser } from 'fast-xml-parser';
-import { io as connect } from 'socket.io-client';
 import { expect } from 'vitest';
 import type { Composition } from '../../src/composition.js';
-import type { ConversationSummary } from '../../src/contract/chat.js';
 import { closeServer, listen } from '../../src/lib/http-server.js';
-import { connected, sessionCookie, type ChatSocket } from '../realtime/socket-harness.js';
 import { composeTestApp, testConfig } from '../support/app.js';
 import { createRep, csrfToken, loginAgent, type TestAccount, type TestAgent } from '../support/auth.js';
 import { startDeeplServer, type DeeplServer } from '../support/deepl-server.js';
@@ -100,28 +97,7 @@ export async function callInSpanish(harness: VoiceHarness) {
   return { call, twiml: parseTwiml(chosen.text) };
 }
 
-export async function dashboardRows(harness: VoiceHarness): Promise<ConversationSummary[]> {
-  const res = await harness.repAgent.get('/api/conversations').set('Accept', 'application/json');
-  expect(res.status).toBe(200);
-  return res.body.conversations as ConversationSummary[];
-}
-
-/** A rep's dashboard socket, collecting new and changed rows. */
-export async function dashboardSocket(harness: VoiceHarness): Promise<{ socket: ChatSocket; created: ConversationSummary[]; updated: ConversationSummary[] }> {
-  const socket: ChatSocket = connect(harness.baseUrl, {
-    transports: ['websocket'],
-    extraHeaders: { cookie: await sessionCookie(harness.composition.app, 'rep', harness.rep), origin: harness.baseUrl },
-    forceNew: true,
-    reconnection: false,
-  });
-  await connected(socket);
-  const created: ConversationSummary[] = [];
-  const updated: ConversationSummary[] = [];
-  socket.on('conversation:created', (summary) => created.push(summary));
-  socket.on('conversations:updated', ({ conversations }) => updated.push(...conversations));
-  expect(await socket.emitWithAck('dashboard:subscribe')).toMatchObject({ ok: true });
-  return { socket, created, updated };
-}
+export { dashboardRows, dashboardSocket } from '../messaging-channel/phone-harness.js';
 
 /** The rep answers over the normal chat API; waits until the answer reached Twilio. */
 export async function repSends(harness: VoiceHarness, conversationId: string, body: string) {
