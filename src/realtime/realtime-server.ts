@@ -225,7 +225,7 @@ function registerHandlers(socket: ChatSocket, deps: RealtimeDeps, guards: Guards
     run(undefined, async () => {
       await within('reads');
       const { conversationId, messageId } = parse(readMarkSchema, input);
-      readMarks.mark({ user, conversationId: conversationId.toLowerCase(), ...(messageId ? { messageId } : {}) });
+      readMarks.mark({ user, conversationId, ...(messageId ? { messageId } : {}) });
       return {};
     }),
   );

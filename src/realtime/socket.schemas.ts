@@ -7,10 +7,11 @@ const conversationId = z.string().regex(/^[a-f0-9]{24}$/i);
 
 export const conversationRefSchema = z.object({ conversationId }).strict();
 
-/** The newest message the reader has read (ids compare as lower-case hex); omitted: everything. */
-export const readMarkSchema = z
-  .object({ conversationId, messageId: z.string().regex(/^[a-f0-9]{24}$/i).transform((id) => id.toLowerCase()).optional() })
-  .strict();
+/** An id as the read-mark coalescer keys and compares it: lower-case hex. */
+const lowerCaseId = z.string().regex(/^[a-f0-9]{24}$/i).transform((id) => id.toLowerCase());
+
+/** The newest message the reader has read; omitted: everything. */
+export const readMarkSchema = z.object({ conversationId: lowerCaseId, messageId: lowerCaseId.optional() }).strict();
 
 export const sendMessageSchema = z
   .object({
