@@ -3,29 +3,22 @@
 // when it is missing, so that `npm start` and `npm test` work on a bare machine without
 // MONGODB_URI. FerretDB comes from the Go module proxy; its module zip ships without the
 // generated version file, so the module is vendored and the file written before building.
-// One upstream performance bug is patched in the vendored source (PATCHES below).
+// A few upstream gaps are patched in the vendored source (scripts/ferretdb/patches/, below).
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const FERRETDB_VERSION = 'v1.24.2';
 
 /**
- * FerretDB 1.x's SQLite backend indexes _id as `_ferretdb_sjson->"_id"` but looks documents up
- * by `_ferretdb_sjson->'$._id'`, an expression SQLite does not match to that index: every find,
- * update and delete by _id scanned the whole table (EXPLAIN QUERY PLAN: SCAN). Using the index's
- * own expression makes them index searches. Results are the same (both expressions return the
- * same JSON, and FerretDB filters the rows again itself). Related upstream: FerretDB#3340.
+ * Unified diffs against FerretDB's module source, applied in name order with `patch -p1` (each
+ * file says why at its top): the _id index used by _id lookups, `_id` and `_id: {$in}` conditions
+ * pushed down to that index, and `$slice` in `$push`. A patch that does not apply exactly stops
+ * the build. Changing them means changing BUILD_ID, so that built copies are rebuilt.
  */
-const PATCHES = [
-  {
-    file: 'internal/backends/sqlite/metadata/metadata.go',
-    from: `IDColumn = DefaultColumn + "->'$._id'"`,
-    to: 'IDColumn = DefaultColumn + `->"_id"`',
-  },
-];
-const BUILD_ID = `${FERRETDB_VERSION}+sqlite-id-index`;
+const PATCH_DIR = join(dirname(fileURLToPath(import.meta.url)), 'ferretdb', 'patches');
+const BUILD_ID = `${FERRETDB_VERSION}+sqlite-id-index+id-in-pushdown+push-slice`;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = join(root, '.cache', 'ferretdb');
 const binary = join(cacheDir, 'ferretdb');
@@ -39,14 +32,21 @@ function isBuilt() {
   return existsSync(binary) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === BUILD_ID;
 }
 
-/** Applies PATCHES to the vendored source; fails loudly when the source is not what they expect. */
+/** Applies the patches to the vendored source; fails loudly when one does not apply as written. */
 function applyPatches(source) {
-  for (const patch of PATCHES) {
-    const file = join(source, patch.file);
-    const text = readFileSync(file, 'utf8');
-    if (!text.includes(patch.from)) throw new Error(`FerretDB patch does not apply: ${patch.file} lacks ${patch.from}`);
-    chmodSync(file, 0o644);
-    writeFileSync(file, text.replace(patch.from, patch.to));
+  try {
+    execFileSync('patch', ['--version'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('Building the embedded database needs `patch` (Debian/Ubuntu: apt-get install patch).');
+  }
+  execFileSync('chmod', ['-R', 'u+w', source]);
+  for (const name of readdirSync(PATCH_DIR).filter((file) => file.endsWith('.patch')).sort()) {
+    try {
+      execFileSync('patch', ['-p1', '--forward', '--batch', '--fuzz=0', '--no-backup-if-mismatch', '-d', source, '-i', join(PATCH_DIR, name)], { stdio: 'pipe' });
+    } catch (error) {
+      const output = `${error.stdout ?? ''}${error.stderr ?? ''}`.trim();
+      throw new Error(`FerretDB patch does not apply: ${name}\n${output}`);
+    }
   }
 }
 
@@ -64,7 +64,7 @@ function build() {
   const work = join(cacheDir, 'build');
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  cpSync(join(root, 'scripts', 'ferretdb'), work, { recursive: true });
+  cpSync(join(root, 'scripts', 'ferretdb'), work, { recursive: true, filter: (path) => !path.startsWith(PATCH_DIR) });
   const env = { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' };
   execFileSync('go', ['mod', 'vendor'], { cwd: work, env, stdio: 'inherit' });
   const versionFile = join(work, 'vendor/github.com/FerretDB/FerretDB/build/version/version.txt');
