@@ -14,6 +14,9 @@ export interface ConversationRecord {
   /** The newest counted message (notes are not): read marks apply only when they cover it. */
   lastMessageId: string | null;
   messageCount: number;
+  /** The newest messages' ids, notes too (message-record.ts); `recentIdsComplete`: it holds all of the newest. */
+  recentIds?: string[];
+  recentIdsComplete?: boolean;
   unread: Map<string, number>;
   closedAt: Date | null;
   formality: ConversationFormality;
@@ -60,6 +63,9 @@ const conversationSchema = new Schema<ConversationRecord>(
     lastMessageLanguage: { type: String, default: null },
     lastMessageId: { type: String, default: null },
     messageCount: { type: Number, default: 0 },
+    // No defaults: a conversation stored before these existed has neither, and is read the old way.
+    recentIds: { type: [String], default: undefined },
+    recentIdsComplete: { type: Boolean },
     /** Unread messages per participant (user id), plus `team` for reps who have not joined: see unread.ts. */
     unread: { type: Map, of: Number, default: () => new Map() },
     closedAt: { type: Date, default: null },

@@ -5,7 +5,7 @@ import type { Channel, ChatMessage, ConversationFormality, QueueCounts, QueueVie
 import { baseLanguage } from '../contract/languages.js';
 import { conversationCache } from './conversation-cache.js';
 import { closedOpenKey, Conversation } from './conversation.model.js';
-import { afterMessage, mergeUpdates, type ConversationUpdate } from './message-record.js';
+import { afterMessage, afterNote, mergeUpdates, RECENT_IDS_KEPT, type ConversationUpdate } from './message-record.js';
 import { toConversationView, type CallView, type ConversationView, type RepRef } from './conversation.view.js';
 import { markIsAheadOf, readMarkReset } from './read-marks.js';
 import { unreadOnJoin } from './unread.js';
@@ -61,6 +61,9 @@ export const conversationStore = {
       customer: { id: customer.id, username: customer.username, language: customer.language },
       openKey: customer.id,
       unread: {},
+      // Every message from now on is listed (recordMessages): the list is complete from the start.
+      recentIds: [],
+      recentIdsComplete: true,
     });
     return conversationCache.remember(toConversationView(stored.toObject()));
   },
@@ -92,8 +95,8 @@ export const conversationStore = {
     return view(stored);
   },
   /**
-   * Last activity, preview, count and unread after newly stored messages (group commit): one update per conversation, the
-   * merge of its messages in order, all in one bulk write. Each conversation is counted from the
+   * Last activity, preview, count, unread and newest ids after newly stored messages (group commit; a note only
+   * adds its id): one update per conversation, the merge of its messages in order, all in one bulk write. Each conversation is counted from the
    * newest view this process has of it. One outcome per item, in order: a conversation whose
    * update failed fails its messages' outcomes.
    */
@@ -102,7 +105,7 @@ export const conversationStore = {
     const views: ConversationView[] = [];
     batch.forEach(({ current, message, author }, index) => {
       const entry = perConversation.get(current.id) ?? { view: conversationCache.get(current.id) ?? current, items: [] };
-      const next = afterMessage(entry.view, message, author);
+      const next = message.kind === 'note' ? afterNote(entry.view, message) : afterMessage(entry.view, message, author);
       perConversation.set(current.id, { update: entry.update ? mergeUpdates(entry.update, next.update) : next.update, view: next.view, items: [...entry.items, index] });
       views[index] = next.view;
     });
@@ -115,6 +118,7 @@ export const conversationStore = {
       else conversationCache.forget(entry.view.id);
       for (const index of entry.items) outcomes[index] = error === undefined ? { ok: true, value: views[index] as ConversationView } : { ok: false, error };
     });
+    await Promise.all(groups.flatMap(([id], position) => (failed.has(position) ? [distrustRecentIds(id)] : [])));
     return outcomes;
   },
   /**
@@ -131,6 +135,16 @@ export const conversationStore = {
     const stored = await Conversation.findOneAndUpdate(filter, { $set: reset }, after).lean();
     if (!stored) conversationCache.forget(known.id);
     return view(stored);
+  },
+  /**
+   * Opening an older conversation (no complete list yet): `newest` are its newest message ids,
+   * read after `seen`. Stored only if no message was listed since `seen` was read (the list is
+   * then unchanged), so a message recorded meanwhile, by any instance, is never dropped.
+   */
+  async fillRecentIds(seen: ConversationView, newest: readonly string[]): Promise<void> {
+    const unchanged = (seen.recentIds ?? []).length === 0 ? { $exists: false } : seen.recentIds;
+    await Conversation.updateOne({ _id: seen.id, recentIds: mongoose.trusted(unchanged) }, { $set: { recentIds: newest.slice(-RECENT_IDS_KEPT), recentIdsComplete: true } });
+    conversationCache.forget(seen.id);
   },
   async listForCustomer(customerId: string, limit: number): Promise<ConversationView[]> {
     const stored = await Conversation.find({ 'customer.id': customerId }).sort({ lastActivityAt: -1 }).limit(limit).lean();
@@ -253,9 +267,12 @@ export const conversationStore = {
 async function bulkUpdate(updates: readonly { id: string; update: ConversationUpdate }[]): Promise<Map<number, unknown>> {
   try {
     await Conversation.collection.bulkWrite(
-      updates.map(({ id, update }) =>
-        updateById({ _id: new mongoose.Types.ObjectId(id) }, { $inc: update.$inc, $set: { ...update.$set, updatedAt: new Date() } }),
-      ),
+      updates.map(({ id, update }) => {
+        const $push: mongoose.mongo.PushOperator<{ recentIds: string[] }> = update.$push;
+        // A note adds nothing: no empty $inc.
+        const $inc = Object.keys(update.$inc).length > 0 ? { $inc: update.$inc } : {};
+        return updateById({ _id: new mongoose.Types.ObjectId(id) }, { ...$inc, $set: { ...update.$set, updatedAt: new Date() }, $push });
+      }),
       { ordered: false },
     );
     return new Map();
@@ -266,7 +283,15 @@ async function bulkUpdate(updates: readonly { id: string; update: ConversationUp
   }
 }
 
-/** A newly stored message and its conversation as the sender saw it. */
+/**
+ * A conversation whose update failed after its messages were stored may miss their ids: it is
+ * read the old way until its list is filled again. Best effort (the database may be down).
+ */
+async function distrustRecentIds(id: string): Promise<void> {
+  await Conversation.updateOne({ _id: id }, { $unset: { recentIdsComplete: '' } }).catch(() => undefined);
+}
+
+/** A newly stored message (or note) and its conversation as the sender saw it. */
 export interface RecordedMessage {
   current: ConversationView;
   message: ChatMessage;

@@ -24,6 +24,10 @@ export interface ConversationView {
   /** The newest counted message's id (see read-marks.ts); null or absent: none recorded. */
   lastMessageId?: string | null;
   messageCount: number;
+  /** Its newest messages' ids, notes too, in the order recorded (RECENT_IDS_KEPT at most; message-record.ts). */
+  recentIds?: string[];
+  /** Set when `recentIds` holds every one of the newest (from its creation, or filled since): see messaging.service. */
+  recentIdsComplete?: boolean;
   unread: Record<string, number>;
   createdAt: Date;
   closedAt: Date | null;
@@ -56,6 +60,8 @@ interface StoredConversation {
   lastMessageLanguage?: string | null;
   lastMessageId?: string | null;
   messageCount?: number | null;
+  recentIds?: string[] | null;
+  recentIdsComplete?: boolean | null;
   unread?: Map<string, number> | Record<string, number> | null;
   createdAt?: Date;
   closedAt?: Date | null;
@@ -98,6 +104,8 @@ export function toConversationView(stored: StoredConversation): ConversationView
     lastMessageLanguage: stored.lastMessageLanguage ?? null,
     lastMessageId: stored.lastMessageId ?? null,
     messageCount: stored.messageCount ?? 0,
+    recentIds: stored.recentIds ?? [],
+    recentIdsComplete: stored.recentIdsComplete === true,
     unread,
     createdAt: stored.createdAt ?? stored.lastActivityAt,
     closedAt: stored.closedAt ?? null,

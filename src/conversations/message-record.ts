@@ -1,13 +1,33 @@
-// What a newly stored message changes on its conversation (count, last activity, preview, unread),
-// as one update document and as the conversation after it. Several messages of one conversation
-// written together merge into one update that has the effect of applying them one after another.
-import type { ChatMessage, User } from '../contract/chat.js';
+// What a newly stored message changes on its conversation (count, last activity, preview, unread,
+// the ids of its newest messages), as one update document and as the conversation after it.
+// Several messages of one conversation written together merge into one update that has the
+// effect of applying them one after another.
+import { HISTORY_PAGE_SIZE, type ChatMessage, type User } from '../contract/chat.js';
 import { previewOf, type ConversationView } from './conversation.view.js';
 import { unreadAfterMessage } from './unread.js';
+
+/**
+ * How many of its newest message ids (notes too) a conversation keeps, so opening it reads them
+ * by _id instead of querying the messages: a history page, one more to tell there are older
+ * ones, and a few for notes a customer does not see and for two instances' messages recorded
+ * slightly out of order.
+ */
+export const RECENT_IDS_KEPT = HISTORY_PAGE_SIZE + 10;
 
 export interface ConversationUpdate {
   $inc: Record<string, number>;
   $set: Record<string, unknown>;
+  /** `$slice` keeps the newest ids even when two instances push to the same conversation. */
+  $push: { recentIds: { $each: string[]; $slice: number } };
+}
+
+const pushRecent = (ids: string[]) => ({ recentIds: { $each: ids, $slice: -RECENT_IDS_KEPT } });
+const recentAfter = (view: ConversationView, id: string) => [...(view.recentIds ?? []), id].slice(-RECENT_IDS_KEPT);
+
+/** A note: only listed among the newest ids; the conversation as the customer sees it stays as it is. */
+export function afterNote(view: ConversationView, note: ChatMessage) {
+  const update: ConversationUpdate = { $inc: {}, $set: {}, $push: pushRecent([note.id]) };
+  return { update, view: { ...view, recentIds: recentAfter(view, note.id) } };
 }
 
 const unreadPrefix = 'unread.';
@@ -24,6 +44,7 @@ export function afterMessage(view: ConversationView, message: ChatMessage, autho
       lastMessageId: message.id,
       ...unread.$set,
     },
+    $push: pushRecent([message.id]),
   };
   const counts = { ...view.unread };
   for (const [key, value] of Object.entries(unread.$set)) counts[key.slice(unreadPrefix.length)] = value;
@@ -36,17 +57,19 @@ export function afterMessage(view: ConversationView, message: ChatMessage, autho
     lastMessageLanguage: message.language,
     lastMessageId: message.id,
     unread: counts,
+    recentIds: recentAfter(view, message.id),
   };
   return { update, view: next };
 }
 
 /**
  * `first` then `second` as one update: a field set by `second` takes its value (and drops what
- * `first` added to it); a field `second` adds to is added to `first`'s value, set or added.
+ * `first` added to it); a field `second` adds to is added to `first`'s value, set or added; ids
+ * pushed by `second` follow those pushed by `first`.
  * MongoDB refuses $set and $inc on the same field, so the result never has both.
  */
 export function mergeUpdates(first: ConversationUpdate, second: ConversationUpdate): ConversationUpdate {
-  const merged: ConversationUpdate = { $inc: { ...first.$inc }, $set: { ...first.$set } };
+  const merged: ConversationUpdate = { $inc: { ...first.$inc }, $set: { ...first.$set }, $push: pushRecent([...first.$push.recentIds.$each, ...second.$push.recentIds.$each]) };
   for (const [key, value] of Object.entries(second.$set)) {
     merged.$set[key] = value;
     delete merged.$inc[key];

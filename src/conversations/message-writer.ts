@@ -29,10 +29,11 @@ export interface MessageWriterStores {
 export function createMessageWriter(stores: MessageWriterStores = { storeMany: messageStore.storeMany, recordMessages: conversationStore.recordMessages }) {
   async function writeTogether(items: readonly PendingMessage[]): Promise<BatchOutcome<WrittenMessage>[]> {
     const stored = await stores.storeMany(items.map((item) => ({ conversationId: item.conversation.id, message: item.message })));
-    // Only messages stored now are counted; resends, failures and private notes are not.
+    // Only messages stored now are recorded; resends and failures are not. A private note is
+    // only listed among the newest ids (conversation.store recordMessages), never counted.
     const fresh = items.flatMap((item, index) => {
       const outcome = stored[index];
-      return outcome?.ok && outcome.value.created && outcome.value.message.kind !== 'note' ? [{ index, current: item.conversation, message: outcome.value.message, author: item.author }] : [];
+      return outcome?.ok && outcome.value.created ? [{ index, current: item.conversation, message: outcome.value.message, author: item.author }] : [];
     });
     const recorded = fresh.length > 0 ? await stores.recordMessages(fresh) : [];
     const byIndex = new Map(fresh.map((entry, position) => [entry.index, recorded[position]]));

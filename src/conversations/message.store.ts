@@ -3,6 +3,7 @@ import type { ChatMessage, HistoryPage, MessageKind, Role } from '../contract/ch
 import { isDuplicateKeyError, ValidationError } from '../lib/errors.js';
 import { Message } from './message.model.js';
 import type { BatchOutcome } from '../lib/write-batcher.js';
+import { RECENT_IDS_KEPT } from './message-record.js';
 
 interface StoredMessage {
   _id: mongoose.Types.ObjectId;
@@ -157,10 +158,41 @@ async function page(conversationId: string, options: { before?: string; limit: n
   return { messages: newestFirst.slice(0, options.limit).reverse().map(toChatMessage), hasMore };
 }
 
+const newestFirst = (a: StoredMessage, b: StoredMessage) => b._id.toHexString().localeCompare(a._id.toHexString());
+
+/** What a conversation lists of its newest messages (conversation.store recordMessages). */
+export interface ListedIds {
+  id: string;
+  recentIds?: string[];
+  recentIdsComplete?: boolean;
+}
+
+/**
+ * The newest page read by the ids the conversation lists (one `_id $in` read, answered from the
+ * _id index), or undefined when the list cannot tell it: not known complete, a listed message
+ * missing, or a full list with too few messages for this reader (a customer, past many notes).
+ */
+async function newestListed(conversation: ListedIds, options: { limit: number } & Reading): Promise<HistoryPage | undefined> {
+  const ids = (conversation.recentIds ?? []).filter((id) => mongoose.isValidObjectId(id));
+  if (!conversation.recentIdsComplete) return undefined;
+  if (ids.length === 0) return { messages: [], hasMore: false };
+  const found = await Message.find({ _id: mongoose.trusted({ $in: ids.map((id) => new mongoose.Types.ObjectId(id)) }) }).lean<StoredMessage[]>();
+  if (found.length !== new Set(ids).size) return undefined;
+  const readable = found.filter((stored) => stored.conversationId.toString() === conversation.id && (options.notes || stored.kind !== 'note')).sort(newestFirst);
+  const page = (messages: StoredMessage[], hasMore: boolean): HistoryPage => ({ messages: messages.reverse().map(toChatMessage), hasMore });
+  if (readable.length > options.limit) return page(readable.slice(0, options.limit), true);
+  // A list shorter than it may grow holds the whole conversation (it was complete from the start).
+  return ids.length < RECENT_IDS_KEPT ? page(readable, false) : undefined;
+}
+
 /** Messages of a conversation in the database: every transport writes and reads them here. */
 export const messageStore = {
   storeMany,
   page,
+  newestListed,
+  /** The ids of its `count` newest messages, notes too, oldest first (to fill an older conversation's list). */
+  newestIds: async (conversationId: string, count: number): Promise<string[]> =>
+    (await Message.find({ conversationId }, { _id: 1 }).sort({ _id: -1 }).limit(count).lean<{ _id: mongoose.Types.ObjectId }[]>()).map((stored) => stored._id.toString()).reverse(),
   /** Every message, oldest first (transcripts). */
   all: async (conversationId: string, reading: Reading): Promise<ChatMessage[]> =>
     (await Message.find(readable(conversationId, reading)).sort({ _id: 1 }).lean<StoredMessage[]>()).map(toChatMessage),

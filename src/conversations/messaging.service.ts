@@ -5,6 +5,7 @@ import type { ConversationService } from './conversation.service.js';
 import { conversationStore } from './conversation.store.js';
 import type { ConversationView } from './conversation.view.js';
 import type { MessagePipeline } from './message-pipeline.js';
+import { RECENT_IDS_KEPT } from './message-record.js';
 import { messageStore } from './message.store.js';
 
 export class ConversationClosedError extends AppError {
@@ -50,11 +51,25 @@ export function createMessagingService(deps: { conversations: ConversationServic
     return pipeline.accept({ conversation, author: user, clientId: input.clientId, body: input.body, kind: 'note' });
   }
 
+  /**
+   * Opening a conversation reads its newest messages by the ids it lists (flat however long it
+   * is); scrolling up (`before`) queries them. The conversation is read from the database here,
+   * so its list includes what other instances wrote.
+   */
   async function history(user: User, input: { conversationId: string; before?: string; limit?: number }): Promise<HistoryPage> {
     const view = await conversations.getForUser(user, input.conversationId);
     const limit = Math.min(Math.max(input.limit ?? HISTORY_PAGE_SIZE, 1), HISTORY_PAGE_SIZE);
     // Customers never read notes, on any page or API: this is where their history is read.
-    return messageStore.page(view.id, { before: input.before, limit, notes: user.role === 'rep' });
+    const reading = { limit, notes: user.role === 'rep' };
+    if (input.before) return messageStore.page(view.id, { before: input.before, ...reading });
+    return (await messageStore.newestListed(view, reading)) ?? newestQueried(view, reading);
+  }
+
+  /** The newest page the old way; an older conversation gets its list of newest ids on the way (once). */
+  async function newestQueried(view: ConversationView, reading: { limit: number; notes: boolean }): Promise<HistoryPage> {
+    const page = await messageStore.page(view.id, reading);
+    if (!view.recentIdsComplete) await conversationStore.fillRecentIds(view, await messageStore.newestIds(view.id, RECENT_IDS_KEPT));
+    return page;
   }
 
   /**
