@@ -15,6 +15,9 @@ import { loadConfig } from '../src/config.js';
 import type { User } from '../src/contract/chat.js';
 import { createConversationsFeature } from '../src/conversations/index.js';
 import { Conversation } from '../src/conversations/conversation.model.js';
+import { conversationStore } from '../src/conversations/conversation.store.js';
+import type { ConversationView } from '../src/conversations/conversation.view.js';
+import { createMessageWriter } from '../src/conversations/message-writer.js';
 import { Message } from '../src/conversations/message.model.js';
 import { connectDatabase, disconnectDatabase } from '../src/lib/database.js';
 import { startEmbeddedMongo } from '../src/lib/embedded-mongo.js';
@@ -53,13 +56,17 @@ async function growConversations(total: number): Promise<void> {
   }
 }
 
-async function growMessages(conversationId: mongoose.Types.ObjectId, author: User, total: number): Promise<void> {
-  const have = await Message.countDocuments({ conversationId });
+/**
+ * Adds messages until the conversation holds `total`, through the hot path's message writer (its
+ * group commit stores them and records them on the conversation, newest ids included), in waves
+ * of concurrent sends the writer groups.
+ */
+async function growMessages(conversation: ConversationView, author: User, total: number): Promise<void> {
+  const writer = createMessageWriter();
+  const have = await Message.countDocuments({ conversationId: conversation.id });
   for (let start = have; start < total; start += 1_000) {
-    const batch = Array.from({ length: Math.min(1_000, total - start) }, (_, k) => ({
-      conversationId, clientId: `g-${start + k}`, authorId: author.id, authorName: author.username, authorRole: 'customer', body: `Mensaje ${start + k}`, language: 'ES', transportSid: null, deliveryFailedAt: null, createdAt: new Date(),
-    }));
-    await Message.insertMany(batch, { lean: true });
+    const wave = Array.from({ length: Math.min(1_000, total - start) }, (_, k) => ({ clientId: `g-${start + k}`, body: `Mensaje ${start + k}`, language: 'ES', author }));
+    await Promise.all(wave.map((message) => writer.write(conversation, message, author)));
   }
 }
 
@@ -69,11 +76,11 @@ async function measure(): Promise<void> {
   const rep: User = { id: new mongoose.Types.ObjectId().toString(), username: 'rep', role: 'rep', language: 'EN-US' };
   const owner = customer(0);
   const author: User = { id: owner.id.toString(), username: owner.username, role: 'customer', language: 'ES' };
-  const conversation = await Conversation.create({ customer: owner, openKey: `growth-${owner.id.toString()}`, unread: {} });
+  const conversation = await conversationStore.create(author);
   console.log('| messages in the conversation | open it: newest history page (median) |\n|---:|---:|');
   for (const size of messageSizes) {
-    await growMessages(conversation._id, author, size);
-    const ms = await timed(() => feature.messaging.history(author, { conversationId: conversation._id.toString() }));
+    await growMessages(conversation, author, size);
+    const ms = await timed(() => feature.messaging.history(author, { conversationId: conversation.id }));
     console.log(`| ${size.toLocaleString('en')} | ${ms.toFixed(1)} ms |`);
   }
   console.log('\n| conversations | render the dashboard: first page of 100 (median) |\n|---:|---:|');
