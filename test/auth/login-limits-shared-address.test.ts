@@ -142,3 +142,37 @@ describe('login limits when many people share one address', () => {
     expect(await attempts(agent, 4, () => uniqueUsername('guess'), 'wrong password!')).toEqual([401, 401, 401, 429]);
   });
 });
+
+describe('login refusals in the reader’s language', () => {
+  useTestDatabase('auth_limits_language');
+
+  it('when a Spanish browser is refused a login, then the page and the JSON answer say so in Spanish', async () => {
+    const { username } = await createCustomer();
+    const agent = request.agent(buildTestApp());
+    await attempts(agent, 10, () => username, 'wrong password!');
+    const token = await csrfToken(agent, '/auth/customer/login');
+    const send = (accept: string) =>
+      agent.post('/auth/customer/login').set('Accept-Language', 'es-ES,es;q=0.9').set('Accept', accept).type('form').send({ username, password: 'x', _csrf: token });
+
+    const page = await send('text/html');
+    expect(page.status).toBe(429);
+    expect(page.text).toMatch(/Demasiados intentos fallidos de inicio de sesión\. Espera \d+ minutos? y vuelve a intentarlo\./);
+    // Outside production the page also shows the error's stack, which stays English (like the logs).
+    expect(page.text.replace(/<pre[\s\S]*?<\/pre>/, '')).not.toContain('Too many failed login attempts');
+    expect(page.text).toContain('<html lang="es"');
+    const json = await send('application/json');
+    expect(json.status).toBe(429);
+    expect(json.body.error.message).toMatch(/^Demasiados intentos fallidos de inicio de sesión\. Espera \d+ minutos? y vuelve a intentarlo\.$/);
+  });
+
+  it('when a German browser is refused a sign-up, then the refusal is in German', async () => {
+    const agent = request.agent(buildTestApp());
+    const token = await csrfToken(agent, '/auth/customer/register');
+    let last = await agent.post('/auth/customer/register').type('form').send({ username: 'x', _csrf: token });
+    for (let i = 0; i < 20; i += 1) {
+      last = await agent.post('/auth/customer/register').set('Accept-Language', 'de').set('Accept', 'text/html').type('form').send({ username: 'x', _csrf: token });
+    }
+    expect(last.status).toBe(429);
+    expect(last.text).toMatch(/Zu viele Registrierungsversuche aus Ihrem Netzwerk\. Bitte warten Sie \d+ Minuten? und versuchen Sie es dann noch einmal\./);
+  });
+});
