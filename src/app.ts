@@ -1,4 +1,4 @@
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { Auth } from './auth/index.js';
 import type { Config } from './config.js';
 import { conversationRoutes, supportRoutes, type ConversationsFeature } from './conversations/index.js';
@@ -25,6 +25,8 @@ export interface AppDependencies {
   translation: TranslationFeature;
   /** /api/conversations…, /api/token: conversationApiRoutes() in src/conversations. */
   conversationApi: Router;
+  /** The page's send form draws on the user's one message allowance (messageSendAllowance in src/conversations). */
+  sendLimit?: RequestHandler;
   /** Signed webhooks (Twilio): before sessions, so they need no login and no CSRF token. */
   webhooks: Router[];
   /** Signed-in routes of optional features (SMS and WhatsApp customers), after sessions and CSRF. */
@@ -66,7 +68,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(homeRoutes());
   app.use(deps.auth.routes);
   if (deps.widget) app.use(deps.widget.pages);
-  app.use(conversationRoutes(deps.conversations));
+  app.use(conversationRoutes(deps.conversations, { sendLimit: deps.sendLimit }));
   app.use(deps.conversationApi);
   for (const routes of deps.featureRoutes ?? []) app.use(routes);
   app.use(supportRoutes(deps.conversations));

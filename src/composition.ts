@@ -5,7 +5,7 @@ import { createApp, type AppDependencies } from './app.js';
 import { createAuth, createSessionStore, resolveSessionSecret, type Auth } from './auth/index.js';
 import type { Config } from './config.js';
 import {
-  assignmentRoutes, conversationApiRoutes, createConversationsFeature, messageSendLimit, repDirectoryFrom, type ConversationsFeature,
+  assignmentRoutes, conversationApiRoutes, createConversationsFeature, messageSendAllowance, messageSendLimit, repDirectoryFrom, type ConversationsFeature,
 } from './conversations/index.js';
 import { createDraftPreviewService, draftPreviewRoutes } from './draft-preview/index.js';
 import { createInterfaceLanguages } from './i18n/index.js';
@@ -17,7 +17,7 @@ import { createMessagingChannel, type MessagingChannel as PhoneChannel } from '.
 import { notesRoutes } from './notes/index.js';
 import { createSavedRepliesFeature } from './saved-replies/index.js';
 import { createSearchFeature } from './search/index.js';
-import { attachRealtime, createRedisAdapter, type SocketGuardSettings } from './realtime/index.js';
+import { attachRealtime, createRedisAdapter, defaultGuardSettings, type SocketGuardSettings } from './realtime/index.js';
 import { createTranslationFeature, describeTranslator, type TranslationFeature } from './translation/index.js';
 import { chooseMessageChannel, type MessageChannel } from './twilio/index.js';
 import { createVoiceChannel, type CallUpdater, type VoiceChannel } from './voice/index.js';
@@ -97,6 +97,11 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
     : undefined;
   const i18n = createInterfaceLanguages({ translations: translation.service, logger });
   const widget = createWidgetFeature({ conversations, translation, rateLimitStore: limiterStore, limiters, demo: config.env === 'development', interfaceFor: i18n.localsFor });
+  // One message allowance per user for every door (socket, JSON API, form), as the socket limits are set.
+  const { messages: messageLimit } = { ...defaultGuardSettings, ...overrides.realtimeGuards };
+  const sending = messageSendAllowance(limiters('messages', { points: messageLimit.limit, windowMs: messageLimit.windowMs }), (error) =>
+    logger.error({ err: error }, 'message rate limit unavailable; message allowed'),
+  );
   const deps: AppDependencies = {
     config,
     logger,
@@ -104,7 +109,8 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
     auth,
     translation,
     conversations,
-    conversationApi: conversationApiRoutes(conversations, { sendLimit: messageSendLimit(limiterStore('messages')) }),
+    conversationApi: conversationApiRoutes(conversations, { sendLimit: sending.middleware }),
+    sendLimit: sending.middleware,
     webhooks: [...(channel.webhookRoutes ? [channel.webhookRoutes(conversations)] : []), ...(phones ? [phones.webhookRoutes] : []), ...(voice ? [voice.webhookRoutes] : [])],
     featureRoutes: [
       assignmentRoutes(conversations),
@@ -131,7 +137,7 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
         sessionMiddleware: auth.sessionMiddleware,
         access: widget.socketAccess(auth),
         authenticate: widget.authenticateSocket,
-        guards: { limiters, ...overrides.realtimeGuards },
+        guards: { limiters, ...overrides.realtimeGuards, sendAllowance: sending.allow },
         logger,
         trustProxy: config.trustProxy,
         adapter: adapter?.adapter,

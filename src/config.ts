@@ -47,6 +47,7 @@ const environmentSchema = z
     AUTH_CACHE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(60_000).default(2_000)),
     TRUST_PROXY: booleanFlag,
     BCRYPT_COST: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(4).max(15).default(12)),
+    LOGIN_FAILURES_PER_ADDRESS: positiveInt(100),
     SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
     TWILIO_ACCOUNT_SID: optionalString,
     TWILIO_API_KEY_SID: optionalString,
@@ -163,6 +164,8 @@ export interface Config {
   session: { secret: string | undefined; maxAgeMs: number; absoluteMs: number; secureCookie: boolean; cacheMs: number };
   trustProxy: boolean;
   bcryptCost: number;
+  /** Failed logins one client address may make in 15 minutes, whatever the usernames (an office behind NAT is one address). */
+  loginFailuresPerAddress: number;
   shutdownTimeoutMs: number;
   twilio: TwilioConfig | undefined;
   deepl: { authKey: string | undefined; serverUrl: string | undefined; timeoutMs: number };
@@ -244,6 +247,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = readEnvironment()): 
     },
     trustProxy: env.TRUST_PROXY,
     bcryptCost: env.BCRYPT_COST,
+    loginFailuresPerAddress: env.LOGIN_FAILURES_PER_ADDRESS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     twilio,
     deepl: {

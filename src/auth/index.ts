@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import { createApiSignIn } from './api-sign-in.js';
 import { createCsrfProtection } from './csrf.js';
 import { createPassport, type AuthPassport } from './passport.js';
-import { createAuthRateLimits, type AuthRateLimitOptions } from './rate-limits.js';
+import { createAuthRateLimits, LOGIN_WINDOW_MS, type AuthRateLimitOptions } from './rate-limits.js';
 import { authRoutes } from './auth.routes.js';
 import { createSessionMiddleware } from './session.js';
 import { signedInAmong, signInCheck, type SignInPair } from './sign-in-check.js';
@@ -20,7 +20,7 @@ export { requireUser, requireRole } from './guards.js';
 export { createSessionStore, resolveSessionSecret } from './session.js';
 
 export interface AuthOptions {
-  config: Pick<Readonly<Config>, 'bcryptCost' | 'session' | 'isProduction'>;
+  config: Pick<Readonly<Config>, 'bcryptCost' | 'session' | 'isProduction' | 'loginFailuresPerAddress'>;
   /** Where sessions live: createSessionStore() on the app's connection. */
   sessionStore: SessionStore;
   /** resolveSessionSecret(config) in the server; any 32+ character string in tests. */
@@ -89,7 +89,10 @@ export function createAuth(options: AuthOptions): Auth {
   const routes = authRoutes({
     users,
     passport,
-    rateLimits: createAuthRateLimits(options.rateLimits),
+    rateLimits: createAuthRateLimits({
+      loginPerIp: { windowMs: LOGIN_WINDOW_MS, limit: options.config.loginFailuresPerAddress },
+      ...options.rateLimits,
+    }),
     loggedOut,
     showSetupHints: !options.config.isProduction,
   });

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import { slowDown } from 'express-slow-down';
 import { TooManyRequestsError } from '../lib/errors.js';
@@ -33,18 +33,35 @@ export interface AuthRateLimitOptions {
   loginPerUsername?: SlowDownSettings;
   /** Failed logins per username from one client address: the (limit+1)th in the window is refused. */
   loginPerUsernameAndIp?: RateLimitSettings;
-  /** Failed logins per client address, whatever the username. */
+  /**
+   * Failed logins per client address, whatever the username: much higher than the per-username
+   * limits, since one address is often a whole office behind NAT (LOGIN_FAILURES_PER_ADDRESS).
+   */
   loginPerIp?: RateLimitSettings;
   /** Sign-up attempts per client address. */
   signupPerIp?: RateLimitSettings;
 }
 
+/** The window every login limit counts failures in. */
+export const LOGIN_WINDOW_MS = 15 * 60_000;
+
 const defaults = {
-  loginPerUsername: { windowMs: 15 * 60_000, delayAfter: 10, delayMs: 500, maxDelayMs: 5_000 },
-  loginPerUsernameAndIp: { windowMs: 15 * 60_000, limit: 10 },
-  loginPerIp: { windowMs: 15 * 60_000, limit: 10 },
+  loginPerUsername: { windowMs: LOGIN_WINDOW_MS, delayAfter: 10, delayMs: 500, maxDelayMs: 5_000 },
+  loginPerUsernameAndIp: { windowMs: LOGIN_WINDOW_MS, limit: 10 },
+  loginPerIp: { windowMs: LOGIN_WINDOW_MS, limit: 100 },
   signupPerIp: { windowMs: 60 * 60_000, limit: 20 },
 };
+
+// Requests one of these limiters refused: no password was checked, so they are no failure for
+// any limiter (else a refusal would count, and keep the address refused the longer it retries).
+const refused = new WeakSet<Request>();
+
+/**
+ * Whether a finished request is given back (not counted) by limiters that count failures only:
+ * successes, and refusals. Until it finishes, every request counts (in flight too), so parallel
+ * guesses cannot all pass before the first failure is counted.
+ */
+const notAFailure = (req: Request, res: Response): boolean => res.statusCode < 400 || refused.has(req);
 
 function limiter(
   name: string,
@@ -58,10 +75,12 @@ function limiter(
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     skipSuccessfulRequests: extra.skipSuccessfulRequests,
+    requestWasSuccessful: notAFailure,
     keyGenerator: extra.keyGenerator,
     skip: (req) => extra.keyGenerator(req) === '',
     store: options.store?.(name),
     handler: (req, _res, next) => {
+      refused.add(req);
       const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const seconds = resetTime ? Math.ceil((resetTime.getTime() - Date.now()) / 1000) : settings.windowMs / 1000;
       const minutes = Math.max(1, Math.ceil(seconds / 60));
@@ -91,6 +110,7 @@ function usernameSlowDown(settings: SlowDownSettings, options: AuthRateLimitOpti
     delayMs: (used) => usernameDelayMs(used, settings),
     maxDelayMs: settings.maxDelayMs,
     skipSuccessfulRequests: true,
+    requestWasSuccessful: notAFailure,
     keyGenerator: postedUsername,
     skip: (req) => postedUsername(req) === '',
     store: options.store?.('login-username'),
@@ -108,8 +128,10 @@ export function createAuthRateLimits(options: AuthRateLimitOptions = {}) {
   const failedLogin = 'Too many failed login attempts.';
   return {
     /**
-     * Successful logins (redirects) do not count; failed ones (4xx) do. Hard limits per address
-     * and per username from one address; from everywhere a username is only slowed down.
+     * Failed logins (4xx) count; successful ones (redirects) and refused ones (429) do not. Hard
+     * limits per address and per username from one address; from everywhere a username is only
+     * slowed down. They run before the password is checked, so a correct password is refused too
+     * once a limit is reached (it would otherwise tell a guesser which guess was right).
      */
     login: [
       limiter('login-ip', settings.loginPerIp, options, { keyGenerator: clientIp, skipSuccessfulRequests: true, message: failedLogin }),

@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { requireRole, requireUser } from '../auth/index.js';
 import { pageText } from '../i18n/index.js';
 import { z } from 'zod';
@@ -25,8 +25,10 @@ const languageAnswerSchema = z.object({
 });
 
 /** Customer home, the chat page, sending and reading without JavaScript, closing, transcripts. */
-export function conversationRoutes(feature: ConversationsFeature): Router {
+export function conversationRoutes(feature: ConversationsFeature, options: { sendLimit?: RequestHandler } = {}): Router {
   const router = Router();
+  // The user's one message allowance (send-limit.ts), shared with the socket and the JSON API.
+  const sendLimit: RequestHandler = options.sendLimit ?? ((_req, _res, next) => next());
   const { conversations, messaging, transcripts } = feature;
 
   // A GET changes nothing: the page's script (or the no-JS "mark read" form) marks it read.
@@ -76,7 +78,7 @@ export function conversationRoutes(feature: ConversationsFeature): Router {
     await renderChat(req, res, view);
   });
 
-  router.post('/conversations/:id/messages', requireUser(), async (req, res) => {
+  router.post('/conversations/:id/messages', requireUser(), sendLimit, async (req, res) => {
     const id = parseConversationId(req.params.id);
     const view = await conversations.getForUser(actor(req), id);
     const parsed = sendFormSchema.safeParse(req.body);

@@ -2,7 +2,7 @@
 export { createConversationsFeature, type AccessTokenIssuer, type ConversationsFeature, type ConversationsFeatureDeps } from './conversations.feature.js';
 export { conversationRoutes } from './conversation.routes.js';
 export { conversationApiRoutes } from './conversation-api.routes.js';
-export { messageSendLimit } from './send-limit.js';
+export { messageSendAllowance, messageSendLimit, type MessageSendAllowance } from './send-limit.js';
 export { supportRoutes } from './support.routes.js';
 export { createBuiltinTransport } from './builtin-transport.js';
 export { parseConversationId } from './conversation.schemas.js';

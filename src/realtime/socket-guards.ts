@@ -36,6 +36,11 @@ export interface SocketGuardSettings {
    * answered `rate_limited`.
    */
   messages: RateLimit;
+  /**
+   * The user's one message allowance, shared with the HTTP doors (src/conversations/send-limit.ts);
+   * when given, message:send draws on it instead of a `messages` limiter of its own.
+   */
+  sendAllowance?: (userId: string) => Promise<boolean>;
   typing: RateLimit;
   /** conversation:read: over the limit they are dropped before they are collected into writes (readMarkWindowMs). */
   reads: RateLimit;
@@ -113,6 +118,7 @@ const socketEvents: readonly SocketEvent[] = ['messages', 'typing', 'reads', 'hi
  */
 export function eventLimits(settings: SocketGuardSettings, onError: (error: unknown) => void): EventLimits {
   const entries = socketEvents.map((event) => {
+    if (event === 'messages' && settings.sendAllowance) return [event, settings.sendAllowance] as const;
     const { limit, windowMs } = settings[event];
     const limiter = settings.limiters(`socket-${event}`, { points: limit, windowMs });
     const allow = (userId: string) =>

@@ -7,7 +7,7 @@ import { allowCrossOriginScript, allowFramingBy } from './frame-headers.js';
 import { originOf } from './origin.js';
 import { siteService } from './site.service.js';
 import { userOf } from './visitor.service.js';
-import { frameQuerySchema, languageChangeSchema, sessionSchema, startSchema } from './widget.schemas.js';
+import { frameQuerySchema, languageChangeSchema, languageSchema, sessionSchema, startSchema } from './widget.schemas.js';
 import type { VisitorContext, WidgetCaller, WidgetService } from './widget.service.js';
 
 export interface WidgetRoutesDeps {
@@ -65,16 +65,30 @@ function visitorAuth(service: WidgetService): RequestHandler {
   };
 }
 
+/**
+ * The frame shows the API's refusals as they come, so they are in the visitor's language: theirs
+ * once the session is known, else the one the frame sends, else the browser's.
+ */
+function readerLanguage(interfaceFor: InterfaceFor | undefined): RequestHandler {
+  return async (req, res, next) => {
+    const sent = languageSchema.safeParse((req.body as { language?: unknown } | undefined)?.language);
+    const language = req.user?.language ?? (sent.success ? sent.data : undefined) ?? acceptedLanguage(req);
+    if (interfaceFor && language) Object.assign(res.locals, await interfaceFor(language));
+    next();
+  };
+}
+
 function apiRoutes(deps: WidgetRoutesDeps): Router {
   const { service } = deps;
   const api = Router();
-  api.use(fromFrameOnly, express.json({ limit: '128kb' }));
+  const inReaderLanguage = readerLanguage(deps.interfaceFor);
+  api.use(fromFrameOnly, express.json({ limit: '128kb' }), inReaderLanguage);
   api.post('/session', deps.sessionLimit, async (req, res) => {
     const input = parse(sessionSchema, req.body);
     const session = await service.openSession(callerOf(req), input);
     res.set('Cache-Control', 'no-store').json(session);
   });
-  api.use(visitorAuth(service));
+  api.use(visitorAuth(service), inReaderLanguage);
   api.post('/conversation', async (req, res) => {
     res.json(await service.start(visitorOf(res), parse(startSchema, req.body)));
   });
@@ -99,15 +113,15 @@ export function widgetRoutes(deps: WidgetRoutesDeps): Router {
 
   router.get('/widget/frame', async (req, res) => {
     const query = frameQuerySchema.safeParse(req.query);
+    // No signed-in user here: the language the visitor chose (the frame reloads with it), else the browser's.
+    const language = query.data?.lang ?? acceptedLanguage(req);
+    if (deps.interfaceFor && language) Object.assign(res.locals, await deps.interfaceFor(language));
+    ensureInterfaceLocals(res);
     const site = query.success ? await siteService.find(query.data.site) : undefined;
     // An unknown site gets the error page, which keeps frame-ancestors 'none': nobody may frame it.
     if (!site) throw new NotFoundError('The chat is not enabled on this website.');
     allowFramingBy(res, site.origin);
     res.set('Cache-Control', 'no-store');
-    // No signed-in user here: the language the visitor chose (the frame reloads with it), else the browser's.
-    const language = query.data?.lang ?? acceptedLanguage(req);
-    if (deps.interfaceFor && language) Object.assign(res.locals, await deps.interfaceFor(language));
-    ensureInterfaceLocals(res);
     res.render('widget/frame', { site: { key: site.key, origin: site.origin }, languages: builtInTargetLanguages });
   });
 

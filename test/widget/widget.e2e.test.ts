@@ -263,7 +263,8 @@ describe('the widget where it is not allowed, and identity verification', { time
     await page.goto(`${shop.origin}/account?user=customer-42&hash=${'0'.repeat(64)}`);
     await page.locator('[data-parley-widget]').waitFor({ state: 'attached' });
     if ((await bubble(page).getAttribute('aria-expanded')) !== 'true') await bubble(page).click();
-    await panelFrame(page).getByText('This site could not confirm who you are').waitFor();
+    // The refusal is in the visitor's language, as the rest of the panel.
+    await panelFrame(page).getByText('Este sitio no pudo confirmar quién eres').waitFor();
     await context.close();
   });
 });
