@@ -2,6 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import { rateLimit, type Store } from 'express-rate-limit';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { TooManyRequestsError } from '../lib/errors.js';
+import { rateLimitHeaders, withRateLimitHeaders } from '../lib/rate-limit-headers.js';
 import { flexibleLimiters, tryConsume } from '../lib/rate-limit-store.js';
 import type { ConversationFormality } from '../contract/chat.js';
 import { isSameLanguage } from '../contract/languages.js';
@@ -92,12 +93,13 @@ export const userKey = (req: Request): string => req.user?.id ?? 'anonymous';
 
 /** Per-user request rate for /translate (after requireUser, so every request has a user). */
 export function translationRateLimit(limits: TranslationLimits, store?: Store): RequestHandler {
-  return rateLimit({
+  const limiter = rateLimit({
     windowMs: limits.windowMs,
     limit: limits.requestsPerWindow,
     keyGenerator: userKey,
     store,
-    standardHeaders: 'draft-8',
+    // draft-8 headers, with the policy worked out once (rateLimitHeaders): the reader's pages call this many times a second.
+    standardHeaders: false,
     legacyHeaders: false,
     handler: (req, _res, next) => {
       const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime?.getTime() ?? Date.now() + limits.windowMs;
@@ -105,6 +107,7 @@ export function translationRateLimit(limits: TranslationLimits, store?: Store): 
       next(new TooManyRequestsError('Too many translation requests. Please wait a moment.', seconds));
     },
   });
+  return withRateLimitHeaders(limiter, rateLimitHeaders('translate', { limit: limits.requestsPerWindow, windowMs: limits.windowMs }));
 }
 
 /** Refuses a request whose characters do not fit in what is left of the user's budget. */
