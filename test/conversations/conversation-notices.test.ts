@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { conversationCache } from '../../src/conversations/conversation-cache.js';
 import { announceTouchedConversations } from '../../src/conversations/conversation-notices.js';
 import { Conversation } from '../../src/conversations/conversation.model.js';
+import { conversationStore } from '../../src/conversations/conversation.store.js';
 import { composeTestApp, testConfig } from '../support/app.js';
 import { createCustomer } from '../support/auth.js';
 import { testDatabaseUri, useTestDatabase } from '../support/database.js';
@@ -53,5 +54,21 @@ describe('the server\'s recent views and the admin CLI', { timeout: 120_000 }, (
 
     expect(conversationCache.get(conversation.id)).toBe(stale);
     expect(await Conversation.db.collection('conversation_notices').countDocuments()).toBe(0);
+  });
+
+  it('when a customer changes their account language, then the server\'s recent view of their open conversation carries it at once', async () => {
+    const { feature, customer, conversation } = await serving();
+
+    await feature.changeAccountLanguage(customer.user, 'DE');
+
+    expect(conversationCache.get(conversation.id)?.customer.language).toBe('DE');
+  });
+
+  it('when DeepL reads another language in a customer\'s message, then the recent view carries the streak the next one is judged against', async () => {
+    const { conversation } = await serving();
+
+    await conversationStore.recordDetectedLanguage(conversation.id, 'PT-BR');
+
+    expect(conversationCache.get(conversation.id)?.detectedLanguage).toBe('PT');
   });
 });
