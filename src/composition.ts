@@ -130,7 +130,8 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
     voice,
     async attach(server) {
       const adapter = redis ? await createRedisAdapter(redis, logger) : undefined;
-      const sweeping = [phones?.startSweeping(), voice?.startSweeping()];
+      // A single instance: what the admin CLI changes reaches the recent views as notices.
+      const sweeping = [phones?.startSweeping(), voice?.startSweeping(), redis ? undefined : conversations.watchOtherProcesses()];
       void voice?.warm();
       const realtime = attachRealtime(server, {
         feature: conversations,

@@ -180,8 +180,9 @@ async function measure(options: CapacityOptions, dataDir: string, profileDir: st
 
 export async function findCapacity(options: CapacityOptions): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-capacity-'));
-  const profileDir = options.cpuProf ? join(dataDir, 'profile') : undefined;
-  if (profileDir) mkdirSync(profileDir);
+  // BENCH_CPU_PROF_DIR keeps the .cpuprofile files there (to open in a profiler) instead of in the run's temporary folder.
+  const profileDir = options.cpuProf ? (process.env.BENCH_CPU_PROF_DIR ?? join(dataDir, 'profile')) : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
   let timer: NodeJS.Timeout | undefined;
   const overrun = new Promise<never>((_, fail) => {
     timer = setTimeout(() => fail(new Error(`--find-capacity exceeded its ${runLimitMs / 60_000} min limit`)), runLimitMs);

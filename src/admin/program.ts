@@ -1,13 +1,14 @@
 import { Command } from 'commander';
 import { createUserService, type UserService } from '../auth/index.js';
 import type { Config } from '../config.js';
+import { announceConversationChanges, recordConversationChanges } from '../conversations/index.js';
 import { AppError } from '../lib/errors.js';
 import type { AdminCommandModule, AdminContext, AdminIo } from './context.js';
 import type { OpenDatabase } from '../lib/open-database.js';
 
 export interface AdminRuntime {
   context: AdminContext;
-  /** Closes the database if a command opened it. */
+  /** Closes the database if a command opened it, after telling the server which conversations it touched. */
   close(): Promise<void>;
 }
 
@@ -19,6 +20,8 @@ export function createAdminRuntime(
 ): AdminRuntime {
   let database: Promise<OpenDatabase> | undefined;
   let users: UserService | undefined;
+  // The running server keeps its views of conversations; it forgets the ones this run touched.
+  recordConversationChanges();
   const context: AdminContext = {
     config,
     io,
@@ -34,7 +37,13 @@ export function createAdminRuntime(
   return {
     context,
     close: async () => {
-      if (database) await (await database.catch(() => undefined))?.close();
+      const opened = await database?.catch(() => undefined);
+      if (!opened) return;
+      try {
+        await announceConversationChanges();
+      } finally {
+        await opened.close();
+      }
     },
   };
 }

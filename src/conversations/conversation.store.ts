@@ -211,6 +211,7 @@ export const conversationStore = {
     const counted =
       (await Conversation.findOneAndUpdate({ _id: id, detectedLanguage: language }, { $inc: { detectedStreak: 1 } }, after).lean()) ??
       (await Conversation.findOneAndUpdate({ _id: id }, { $set: { detectedLanguage: language, detectedStreak: 1 } }, after).lean());
+    if (counted) view(counted); // the streak is what the next detection is judged against
     if (!counted || counted.detectedStreak < 2 || counted.languageSuggestion === language) return undefined;
     return view(await Conversation.findOneAndUpdate({ _id: id }, { $set: { languageSuggestion: language } }, after).lean());
   },
@@ -238,7 +239,8 @@ export const conversationStore = {
         return Conversation.findOneAndUpdate({ _id: stored._id }, { $set }, after).lean();
       }),
     );
-    return changed.flatMap((stored) => (stored ? [toConversationView(stored)] : []));
+    // Through the recent views: the server keeps them long (conversation-notices.ts).
+    return changed.flatMap((stored) => (stored ? [view(stored) as ConversationView] : []));
   },
   /** A phone conversation's call started (or was answered again): it replaces the previous call. */
   async startCall(id: string, call: CallView): Promise<ConversationView | undefined> {

@@ -9,6 +9,7 @@ import { ConversationEvents } from './conversation.events.js';
 import { createConversationService } from './conversation.service.js';
 import type { MessageTransport } from './conversation.types.js';
 import { conversationCache } from './conversation-cache.js';
+import { watchConversationNotices } from './conversation-notices.js';
 import { conversationStore } from './conversation.store.js';
 import type { ConversationView } from './conversation.view.js';
 import { customerPanelFor } from './customer-panel.js';
@@ -44,7 +45,8 @@ export function createConversationsFeature(deps: ConversationsFeatureDeps) {
   const transport = deps.transport ?? createBuiltinTransport();
   const { issueToken, logger } = deps;
   // One instance writes every conversation through its own store, so its recent views are exact
-  // but for other processes (the admin CLI), kept 10 s; several instances (REDIS_URL) see each other's changes within AUTH_CACHE_MS.
+  // but for other processes (the admin CLI): kept 10 s, or while the server watches their notices
+  // (watchOtherProcesses) until evicted; several instances (REDIS_URL) see each other's changes within AUTH_CACHE_MS.
   conversationCache.configure(deps.config.redisUrl ? deps.config.session.cacheMs : singleInstanceCacheMs);
   const events = new ConversationEvents();
   const conversations = createConversationService({ transport, events, logger });
@@ -54,6 +56,12 @@ export function createConversationsFeature(deps: ConversationsFeatureDeps) {
   const assignment = createAssignmentService({ conversations, events, reps: deps.reps });
   const assignmentLines = writeAssignmentLines({ events, pipeline, logger });
   return {
+    /**
+     * The serving instance of a single-instance deployment (no REDIS_URL): it writes every change
+     * through its recent views, so they live until evicted, and the changes other processes make
+     * (the admin CLI) arrive as notices within a poll (conversation-notices.ts). Answers how to stop.
+     */
+    watchOtherProcesses: () => watchConversationNotices({ fallbackTtlMs: singleInstanceCacheMs, logger }),
     assignment,
     /** Resolves once the system lines of assignments made so far are stored (the admin CLI waits for it). */
     assignmentLinesWritten: assignmentLines.settled,

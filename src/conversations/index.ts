@@ -1,4 +1,6 @@
 // The door to the conversations feature: other features import from here only.
+import { conversationCache } from './conversation-cache.js';
+export { announceTouchedConversations as announceConversationChanges } from './conversation-notices.js';
 export { createConversationsFeature, type AccessTokenIssuer, type ConversationsFeature, type ConversationsFeatureDeps } from './conversations.feature.js';
 export { conversationRoutes } from './conversation.routes.js';
 export { conversationApiRoutes } from './conversation-api.routes.js';
@@ -16,3 +18,5 @@ export { searchSources, type SearchSources } from './search-sources.js';
 export { assignmentRoutes } from './assignment.routes.js';
 export { repDirectoryFrom, type RepDirectory, type AssignmentService } from './assignment.service.js';
 export type { AssignmentChange } from './conversation.events.js';
+/** In a process that is not the server (the admin CLI): keep what it touches for announceConversationChanges(). */
+export const recordConversationChanges = (): void => conversationCache.recordTouched();

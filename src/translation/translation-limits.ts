@@ -1,7 +1,8 @@
 import type { Request, RequestHandler } from 'express';
-import { rateLimit, type Store } from 'express-rate-limit';
+import type { Store } from 'express-rate-limit';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { TooManyRequestsError } from '../lib/errors.js';
+import { countedLimit } from '../lib/counted-limit.js';
 import { flexibleLimiters, tryConsume } from '../lib/rate-limit-store.js';
 import type { ConversationFormality } from '../contract/chat.js';
 import { isSameLanguage } from '../contract/languages.js';
@@ -90,20 +91,15 @@ export function charactersToReserve(
 
 export const userKey = (req: Request): string => req.user?.id ?? 'anonymous';
 
-/** Per-user request rate for /translate (after requireUser, so every request has a user). */
+/** Per-user request rate for /translate (after requireUser, so every request has a user); the store is shared by the instances. */
 export function translationRateLimit(limits: TranslationLimits, store?: Store): RequestHandler {
-  return rateLimit({
-    windowMs: limits.windowMs,
+  return countedLimit({
+    name: 'translate',
     limit: limits.requestsPerWindow,
-    keyGenerator: userKey,
+    windowMs: limits.windowMs,
     store,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (req, _res, next) => {
-      const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime?.getTime() ?? Date.now() + limits.windowMs;
-      const seconds = Math.max(1, Math.ceil((resetTime - Date.now()) / 1000));
-      next(new TooManyRequestsError('Too many translation requests. Please wait a moment.', seconds));
-    },
+    key: userKey,
+    refuse: (seconds) => new TooManyRequestsError('Too many translation requests. Please wait a moment.', seconds),
   });
 }
 

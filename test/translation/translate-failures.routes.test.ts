@@ -76,6 +76,19 @@ describe('POST /translate limits per user', () => {
     expect(refused.body.error.code).toBe('too_many_requests');
   });
 
+  it('when a user translates, then each answer carries the draft-8 RateLimit headers: the same policy, the remaining requests counting down to the refusal', async () => {
+    const limits = { requestsPerWindow: 2, charactersPerWindow: 1_000_000, windowMs: 60_000 };
+    const { post } = await translationApp(deepl, { limits });
+
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await post({ text: 'Hola', target_lang: 'DE' }));
+
+    expect(answers.map((res) => res.status)).toEqual([200, 200, 429]);
+    expect(answers.map((res) => res.get('RateLimit-Policy'))).toEqual(Array(3).fill('"translate"; q=2; w=60'));
+    expect(answers.map((res) => /^"translate"; r=(\d+); t=(\d+)$/.exec(res.get('RateLimit') ?? '')?.[1])).toEqual(['1', '0', '0']);
+    expect(Number(/t=(\d+)/.exec(answers[2]!.get('RateLimit') ?? '')?.[1])).toBeGreaterThan(0);
+  });
+
   it('when a user has spent the character budget, then it is 429 with Retry-After, and memory hits did not count', async () => {
     // 17 + 15 characters fit exactly; the next 13 do not. Characters are reserved before DeepL is
     // called, so a request that would go over the budget is refused (it used to pass and overrun).
