@@ -14,8 +14,9 @@
  *   npm run bench:sms                                   # 50 texts/s from 500 numbers for 20 s
  *   npm run bench:sms -- --rate 20 --numbers 100 --seconds 5
  *   npm run bench:sms -- --cpu-prof                     # also profile the app's process
+ *   npm run bench:sms -- --trace /tmp/sms-trace.json    # and where the slow webhook answers spent their time
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -29,6 +30,7 @@ import { summariseCpuProfile } from './lib/cpu-profile.js';
 import { connectDashboardRep, type RepSocket } from './lib/dashboard-rep.js';
 import { startServerProcess, type ServerProcess } from './lib/server-process.js';
 import { answerBody, classifyAnswers, line, percentile } from './lib/sms-answers.js';
+import { summariseTrace } from './lib/trace-summary.js';
 
 const options = new Command()
   .option('--rate <n>', 'inbound texts per second', '50')
@@ -36,8 +38,9 @@ const options = new Command()
   .option('--seconds <n>', 'seconds of texting', '20')
   .option('--wait <n>', 'seconds each phase waits at most for the app to finish its work', '300')
   .option('--cpu-prof', "write a V8 CPU profile of the app's process and print its hottest functions")
+  .option('--trace <file>', "write a timeline of the app's process there (bench/lib/server-trace.ts) and summarise it")
   .parse()
-  .opts<{ rate: string; numbers: string; seconds: string; wait: string; cpuProf?: boolean }>();
+  .opts<{ rate: string; numbers: string; seconds: string; wait: string; cpuProf?: boolean; trace?: string }>();
 const rate = Number(options.rate);
 const numbers = Number(options.numbers);
 const seconds = Number(options.seconds);
@@ -84,7 +87,8 @@ async function main(): Promise<void> {
     await connectDatabase(database.uriFor('parley_bench_sms'));
     server = await startServerProcess(
       { ...fake.env(PUBLIC_URL), MESSAGE_TRANSPORT: 'builtin', NODE_ENV: 'production', LOG_LEVEL: 'warn', BCRYPT_COST: '4',
-        SESSION_SECRET: 'bench-session-secret-0123456789abcdef', MONGODB_URI: database.uriFor('parley_bench_sms'), DEEPL_SERVER_URL: deepl.url, DATA_DIR: dataDir },
+        SESSION_SECRET: 'bench-session-secret-0123456789abcdef', MONGODB_URI: database.uriFor('parley_bench_sms'), DEEPL_SERVER_URL: deepl.url, DATA_DIR: dataDir,
+        ...(options.trace ? { BENCH_TRACE_FILE: options.trace } : {}) },
       // The instrumentation lifts the per-user socket limits: one rep answering hundreds of conversations at once is the load, not abuse.
       { cpuProfileDir: profileDir, preload: './bench/lib/server-instrumentation.ts' },
     );
@@ -96,6 +100,7 @@ async function main(): Promise<void> {
     await disconnectDatabase();
     await database.stop();
     if (profileDir) console.log(summariseCpuProfile(profileDir));
+    if (options.trace && existsSync(options.trace)) console.log(summariseTrace(options.trace));
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

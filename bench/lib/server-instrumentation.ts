@@ -6,23 +6,29 @@
  * - per-user socket limits out of the way: a benchmark rep writes in ten conversations at rates
  *   no person does, and the limits would answer `rate_limited` instead of measuring the server;
  * - with BENCH_CPU_PROFILE_DIR, a V8 CPU profile of the climb alone (not of the set-up): the
- *   signal starts it when BENCH_PROFILE_CONTROL says `start` and writes it when it says `stop`.
+ *   signal starts it when BENCH_PROFILE_CONTROL says `start` and writes it when it says `stop`;
+ * - with BENCH_TRACE_FILE, a timeline of requests, database commands, event loop lag and GC
+ *   (server-trace.ts), written when the process exits.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { defaultGuardSettings } from '../../src/realtime/socket-guards.js';
+import { startTrace, traceCommands } from './server-trace.js';
 
 const unlimited = { limit: 1_000_000, windowMs: 10_000 };
 Object.assign(defaultGuardSettings, { messages: unlimited, reads: unlimited, joins: unlimited, history: unlimited, dashboard: unlimited });
 
 const counts: Record<string, number> = {};
 let sequence = 0;
+const traceFile = process.env.BENCH_TRACE_FILE;
+if (traceFile) startTrace(traceFile);
 const connect = mongoose.connect.bind(mongoose);
 mongoose.connect = ((uri: string, options?: mongoose.ConnectOptions) => {
   const connecting = connect(uri, { ...options, monitorCommands: true });
   void connecting.then(() => {
+    if (traceFile) traceCommands(mongoose.connection.getClient());
     mongoose.connection.getClient().on('commandStarted', (event) => {
       counts[event.commandName] = (counts[event.commandName] ?? 0) + 1;
     });

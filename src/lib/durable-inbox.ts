@@ -12,7 +12,7 @@ import { updateById } from './update-by-id.js';
  *
  * The record's _id is the event's key, so finishing one is an `_id` update, which FerretDB answers
  * from its index; concurrent webhooks' inserts, and finished records' updates, go to the database
- * together (write-batcher.ts).
+ * together (write-batcher.ts). The records live in a database of their own (inboxConnection).
  */
 interface InboxRecord {
   _id: string | mongoose.Types.ObjectId;
@@ -47,9 +47,19 @@ const claimable = (now: number) => ({
   $or: [{ claimedAt: null }, { claimedAt: mongoose.trusted({ $lt: new Date(now - ABANDONED_AFTER_MS) }) }],
 });
 
-function inboxModel(name: string, legacyKey: string | undefined): Model<InboxRecord> {
-  const existing = mongoose.models[name] as Model<InboxRecord> | undefined;
-  if (existing) return existing;
+/**
+ * The inboxes' own database, named after the main one (`parley` → `parley_inbox`), on the same
+ * client. With the embedded FerretDB a database is one SQLite file with one writer at a time: in
+ * a file of their own, the webhooks' inserts never wait behind the conversations' and messages'
+ * writes. On MongoDB it is an ordinary second database (the account needs readWrite on it too).
+ */
+export const inboxDatabaseName = (main: string) => `${main}_inbox`;
+
+export function inboxConnection(): mongoose.Connection {
+  return mongoose.connection.useDb(inboxDatabaseName(mongoose.connection.name), { useCache: true });
+}
+
+function inboxSchema(legacyKey: string | undefined): Schema<InboxRecord> {
   const schema = new Schema<InboxRecord>(
     {
       ...(legacyKey ? { [legacyKey]: { type: String, required: true, unique: true } } : {}),
@@ -61,7 +71,13 @@ function inboxModel(name: string, legacyKey: string | undefined): Model<InboxRec
     { timestamps: { createdAt: true, updatedAt: false }, minimize: false },
   );
   schema.index({ status: 1, claimedAt: 1 });
-  return mongoose.model<InboxRecord>(name, schema);
+  return schema;
+}
+
+/** The inbox's model on the inbox database (looked up when used: the database is connected by then). */
+function inboxModel(name: string, schema: Schema<InboxRecord>): Model<InboxRecord> {
+  const connection = inboxConnection();
+  return (connection.models[name] as Model<InboxRecord> | undefined) ?? connection.model<InboxRecord>(name, schema);
 }
 
 /** Per item of an unordered insert: true when new, false when its key was there already. */
@@ -75,6 +91,34 @@ function insertOutcomes(count: number, error: unknown): BatchOutcome<boolean>[] 
   });
 }
 
+/**
+ * Moves the records an earlier version left pending in the main database (the same collection
+ * name there) into the inbox database, as they were: the sweep then takes them up like its own.
+ * Copied before removed, so a stop half-way copies again (a record already there is a duplicate,
+ * skipped). Finished records stay where they were: they only stood for repeats of old webhooks.
+ */
+async function adoptEarlierRecords(model: Model<InboxRecord>, label: string, logger: Logger): Promise<number> {
+  // Its indexes first: an adopted record keyed by its legacy field must still collide with a repeat.
+  await model.init();
+  const target = model.collection as unknown as mongoose.mongo.Collection<InboxRecord>;
+  const earlier = mongoose.connection.collection<InboxRecord>(target.collectionName);
+  let moved = 0;
+  for (;;) {
+    const batch = await earlier.find({ status: 'pending' }).limit(200).toArray();
+    if (batch.length === 0) break;
+    try {
+      await target.insertMany(batch, { ordered: false });
+    } catch (error) {
+      if (insertOutcomes(batch.length, error).some((outcome) => !outcome.ok)) throw error;
+    }
+    const { deletedCount } = await earlier.deleteMany({ _id: { $in: batch.map((record) => record._id) } });
+    moved += batch.length;
+    if (deletedCount === 0) break;
+  }
+  if (moved > 0) logger.info({ moved }, `${label} records left pending by an earlier version moved to the inbox database`);
+  return moved;
+}
+
 /** A record to work on: claimed when this process's webhook recorded it; else the sweep's, to claim as of `now`. */
 interface Entry<E> {
   id: InboxRecord['_id'];
@@ -84,9 +128,11 @@ interface Entry<E> {
 
 export function createDurableInbox<E extends object>(options: DurableInboxOptions<E>) {
   const { logger, legacyKey } = options;
-  const model = inboxModel(options.model, legacyKey);
+  const schema = inboxSchema(legacyKey);
+  const model = () => inboxModel(options.model, schema);
   // The collection itself: no mongoose documents on the webhook's path.
-  const records = () => model.collection as unknown as mongoose.mongo.Collection<InboxRecord>;
+  const records = () => model().collection as unknown as mongoose.mongo.Collection<InboxRecord>;
+  let adopted: Promise<number> | undefined;
   const pending = new Set<Promise<void>>();
   const inOrder = new Map<string, Promise<void>>();
 
@@ -147,8 +193,14 @@ export function createDurableInbox<E extends object>(options: DurableInboxOption
     },
     /** Takes up records left pending by a crash or a failure (claimed long ago or never); answers how many. */
     async sweep(now = Date.now()): Promise<number> {
+      // Once per process, first: what an earlier version left pending in the main database.
+      adopted ??= adoptEarlierRecords(model(), options.label, logger).catch((error: unknown) => {
+        adopted = undefined;
+        throw error;
+      });
+      await adopted;
       // Only records older than a claim's lifetime: younger ones are still in their first attempt.
-      const stale = await model.find({ ...claimable(now), createdAt: mongoose.trusted({ $lt: new Date(now - ABANDONED_AFTER_MS) }) }).limit(100).lean<InboxRecord[]>();
+      const stale = await model().find({ ...claimable(now), createdAt: mongoose.trusted({ $lt: new Date(now - ABANDONED_AFTER_MS) }) }).limit(100).lean<InboxRecord[]>();
       for (const record of stale) schedule({ id: record._id, event: record.event as E, claimed: { now } });
       return stale.length;
     },

@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Message } from '../../src/conversations/message.model.js';
+import { inboxConnection } from '../../src/lib/durable-inbox.js';
 import { ChannelCustomer } from '../../src/messaging-channel/channel-customer.model.js';
 import { csrfToken } from '../support/auth.js';
 import { useTestDatabase } from '../support/database.js';
@@ -85,7 +86,7 @@ describe('texts Twilio handed over', () => {
     const from = newNumber();
     const messageSid = `SM${'b'.repeat(32)}`;
     // What the webhook had recorded before a crash: the text, unclaimed, two minutes old.
-    await mongoose.connection.collection('messaginginboxes').insertOne({
+    await inboxConnection().collection('messaginginboxes').insertOne({
       messageSid, status: 'pending', attempts: 0, claimedAt: null, createdAt: new Date(Date.now() - 120_000),
       event: { MessageSid: messageSid, From: from, To: SUPPORT_NUMBER, Body: 'Mi pedido no ha llegado todavía', NumMedia: 0 },
     });

@@ -1,6 +1,6 @@
-import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Message } from '../../src/conversations/message.model.js';
+import { inboxConnection } from '../../src/lib/durable-inbox.js';
 import { VoiceCall } from '../../src/voice/voice.model.js';
 import { useTestDatabase } from '../support/database.js';
 import { callInSpanish, parseTwiml, says, startVoiceHarness, type VoiceHarness } from './voice-harness.js';
@@ -16,7 +16,8 @@ interface InboxRow {
   claimedAt: Date | null;
   createdAt: Date;
 }
-const inbox = () => mongoose.connection.collection<InboxRow>('voicespeechinboxes');
+// The inboxes' own database (named after this file's), not the main one.
+const inbox = () => inboxConnection().collection<InboxRow>('voicespeechinboxes');
 /** As if two minutes later: past the claim lifetime, when the sweep takes a result up again. */
 const later = () => Date.now() + 120_000;
 
