@@ -1,7 +1,25 @@
 import mongoose from 'mongoose';
 import type { Logger } from './logger.js';
 
-/** Connects the process-wide mongoose connection; models are registered on it. */
+/**
+ * The webhooks' inboxes' database, named after the main one (`parley` → `parley_inbox`). With the
+ * embedded FerretDB a database is one SQLite file with one writer at a time: in a file of their
+ * own, the webhooks' inserts never wait behind the conversations' and messages' writes. On MongoDB
+ * it is an ordinary second database (the account needs readWrite on it too).
+ */
+export const inboxDatabaseName = (main: string) => `${main}_inbox`;
+
+// A client of its own, with a small pool: a webhook answers once its insert is done, and on the
+// main client's pool that insert queued behind the work earlier webhooks started (bench:sms --trace).
+const INBOX_POOL_SIZE = 4;
+let inbox: mongoose.Connection | undefined;
+
+/** The inboxes' connection: their own client once connectDatabase ran; the main client's before. */
+export function inboxDatabase(): mongoose.Connection {
+  return inbox ?? mongoose.connection.useDb(inboxDatabaseName(mongoose.connection.name), { useCache: true });
+}
+
+/** Connects the process-wide mongoose connection (models are registered on it) and the inboxes' own. */
 export async function connectDatabase(
   uri: string,
   options: { dbName?: string; logger?: Logger; heartbeatFrequencyMS?: number; monitorCommands?: boolean } = {},
@@ -9,20 +27,24 @@ export async function connectDatabase(
   mongoose.set('strictQuery', true);
   // Non-strict filters let an object like {"$gt": ""} reach a query; reject it at the driver too.
   mongoose.set('sanitizeFilter', true);
-  await mongoose.connect(uri, {
-    dbName: options.dbName,
+  const common = {
     serverSelectionTimeoutMS: 5_000,
     heartbeatFrequencyMS: options.heartbeatFrequencyMS,
     // The driver's command events (tests count the writes a path makes); off unless asked for.
     monitorCommands: options.monitorCommands ?? false,
     autoIndex: true,
-  });
+  };
+  await mongoose.connect(uri, { ...common, dbName: options.dbName });
+  const dbName = inboxDatabaseName(mongoose.connection.name);
+  inbox = await mongoose.createConnection(uri, { ...common, dbName, maxPoolSize: INBOX_POOL_SIZE }).asPromise();
   options.logger?.info({ dbName: mongoose.connection.name }, 'database connected');
   return mongoose.connection;
 }
 
 export async function disconnectDatabase(): Promise<void> {
+  // Closes every connection mongoose made, the inboxes' too.
   await mongoose.disconnect();
+  inbox = undefined;
 }
 
 /** True when the database answers a ping within the timeout. */

@@ -3,6 +3,7 @@ import { isDuplicateKeyError } from './errors.js';
 import type { Logger } from './logger.js';
 import { createWriteBatcher, type BatchOutcome } from './write-batcher.js';
 import { updateById } from './update-by-id.js';
+import { inboxDatabase } from './database.js';
 
 /**
  * What a webhook handed over and Parley has not finished with yet. The webhook only writes here
@@ -47,17 +48,8 @@ const claimable = (now: number) => ({
   $or: [{ claimedAt: null }, { claimedAt: mongoose.trusted({ $lt: new Date(now - ABANDONED_AFTER_MS) }) }],
 });
 
-/**
- * The inboxes' own database, named after the main one (`parley` → `parley_inbox`), on the same
- * client. With the embedded FerretDB a database is one SQLite file with one writer at a time: in
- * a file of their own, the webhooks' inserts never wait behind the conversations' and messages'
- * writes. On MongoDB it is an ordinary second database (the account needs readWrite on it too).
- */
-export const inboxDatabaseName = (main: string) => `${main}_inbox`;
-
-export function inboxConnection(): mongoose.Connection {
-  return mongoose.connection.useDb(inboxDatabaseName(mongoose.connection.name), { useCache: true });
-}
+/** Where the inboxes' records live: a database of their own, on a client of its own (database.ts). */
+export const inboxConnection = (): mongoose.Connection => inboxDatabase();
 
 function inboxSchema(legacyKey: string | undefined): Schema<InboxRecord> {
   const schema = new Schema<InboxRecord>(

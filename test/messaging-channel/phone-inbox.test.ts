@@ -49,6 +49,11 @@ describe('the texts inbox', () => {
     expect(await mainRecords().countDocuments({ _id: messageSid as never })).toBe(0);
   });
 
+  it('when the app is connected, then the inboxes use a client and pool of their own, so a webhook never queues for the main pool', () => {
+    expect(inboxConnection().getClient()).not.toBe(mongoose.connection.getClient());
+    expect(inboxConnection().getClient().options.maxPoolSize).toBeLessThan(mongoose.connection.getClient().options.maxPoolSize);
+  });
+
   it('when an earlier version left texts pending in the main database, then after the upgrade each becomes one message and none is left there', async () => {
     await harness.composition.phones!.sweep();
     await harness.composition.phones!.idle();
