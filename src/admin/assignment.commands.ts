@@ -10,7 +10,7 @@ async function featureFor(context: AdminContext) {
   await context.database();
   const logger = createLogger({ level: 'silent' });
   const { transport } = chooseMessageChannel(context.config, logger);
-  return createConversationsFeature({ config: context.config, logger, transport, reps: repDirectoryFrom(context.users()) });
+  return createConversationsFeature({ config: context.config, logger, transport, announceChanges: true, reps: repDirectoryFrom(context.users()) });
 }
 
 function describeOwner(view: ConversationView): string {

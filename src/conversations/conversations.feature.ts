@@ -10,6 +10,7 @@ import { createConversationService } from './conversation.service.js';
 import type { MessageTransport } from './conversation.types.js';
 import { conversationCache } from './conversation-cache.js';
 import { conversationStore } from './conversation.store.js';
+import { dashboardQueue } from './dashboard-queue.js';
 import type { ConversationView } from './conversation.view.js';
 import { customerPanelFor } from './customer-panel.js';
 import { languagePromptFor } from './language-prompt.js';
@@ -35,6 +36,8 @@ export interface ConversationsFeatureDeps {
   translationCostSummary?: () => Promise<TranslationCostSummary>;
   /** The active reps (hand-over targets, the team's availability). */
   reps?: RepDirectory;
+  /** This process writes beside a running server (the admin CLI): its writes are announced to the server's dashboard queue. */
+  announceChanges?: boolean;
 }
 
 const singleInstanceCacheMs = 10_000;
@@ -46,6 +49,8 @@ export function createConversationsFeature(deps: ConversationsFeatureDeps) {
   // One instance writes every conversation through its own store, so its recent views are exact
   // but for other processes (the admin CLI), kept 10 s; several instances (REDIS_URL) see each other's changes within AUTH_CACHE_MS.
   conversationCache.configure(deps.config.redisUrl ? deps.config.session.cacheMs : singleInstanceCacheMs);
+  // The same rule for the dashboard's queues: kept in this process when it is the only server.
+  dashboardQueue.configure(deps.config.redisUrl ? 'off' : deps.announceChanges ? 'announce' : 'serve');
   const events = new ConversationEvents();
   const conversations = createConversationService({ transport, events, logger });
   const pipeline = createMessagePipeline({ transport, events, translations: deps.translations, logger });

@@ -1,4 +1,5 @@
 // The door to the conversations feature: other features import from here only.
+import { conversationChanges } from './conversation-changes.model.js';
 export { createConversationsFeature, type AccessTokenIssuer, type ConversationsFeature, type ConversationsFeatureDeps } from './conversations.feature.js';
 export { conversationRoutes } from './conversation.routes.js';
 export { conversationApiRoutes } from './conversation-api.routes.js';
@@ -12,6 +13,8 @@ export { newerMark } from './read-marks.js';
 export type { ConversationEvents } from './conversation.events.js';
 export type { MessageTranslations } from './message-pipeline.js';
 export type { MessageTransport } from './conversation.types.js';
+/** Another process changed conversations (the admin CLI): the server's dashboard queue is rebuilt. */
+export const announceConversationChanges = (): Promise<void> => conversationChanges.announce();
 export { searchSources, type SearchSources } from './search-sources.js';
 export { assignmentRoutes } from './assignment.routes.js';
 export { repDirectoryFrom, type RepDirectory, type AssignmentService } from './assignment.service.js';

@@ -1,0 +1,140 @@
+// The dashboard's queues (open conversations by newest activity; mine / unassigned / all counts)
+// kept in this process when it is the only server (no REDIS_URL). On FerretDB 1.x the queries
+// behind them (filter, sort, three counts) read every conversation, so a dashboard cost grew with
+// the data; here a dashboard reads one small _id-keyed document and the rows it shows.
+// - Built once from the database (one projected scan of the open conversations) before the first
+//   dashboard is served; written through by conversation.store.ts exactly where it refreshes
+//   conversation-cache.ts, so this process's own writes are in it at once.
+// - Other processes (the admin CLI) announce their writes in conversation-changes (mode
+//   'announce'); before each dashboard the server reads that version and rebuilds when it moved.
+// - With several instances (mode 'off') the dashboard keeps the queries.
+import { conversationCache } from './conversation-cache.js';
+import { conversationChanges } from './conversation-changes.model.js';
+import { Conversation } from './conversation.model.js';
+import type { ConversationView } from './conversation.view.js';
+import { createOpenQueue, type OpenQueue } from './open-queue.js';
+
+export type DashboardQueueMode = 'serve' | 'announce' | 'off';
+
+interface Built {
+  queue: OpenQueue;
+  /** The conversation-changes version read before the scan. */
+  version: number;
+}
+
+type Change = (queue: OpenQueue) => void;
+
+let mode: DashboardQueueMode = 'off';
+let built: Built | undefined;
+/** Writes that land while a build reads: replayed over what it read. */
+let duringBuild: Change[] | undefined;
+let checking: Promise<OpenQueue> | undefined;
+/** configure() starts over: a build begun before it is not installed. */
+let generation = 0;
+
+function apply(queue: OpenQueue, view: ConversationView): void {
+  if (view.status === 'open') queue.put(view.id, view.lastActivityAt.getTime(), view.assignee?.id ?? null);
+  else queue.remove(view.id);
+}
+
+function record(change: Change): void {
+  if (built) change(built.queue);
+  duringBuild?.push(change);
+}
+
+interface OpenRow {
+  _id: { toString(): string };
+  lastActivityAt?: Date | null;
+  assignee?: { id?: { toString(): string } | null } | null;
+}
+
+/** One projected scan of the open conversations, through a cursor (no copy of them all at once). */
+async function scan(): Promise<OpenQueue> {
+  const queue = createOpenQueue();
+  const cursor = Conversation.collection.find<OpenRow>({ status: 'open' }, { projection: { lastActivityAt: 1, 'assignee.id': 1 }, batchSize: 5_000 });
+  for await (const row of cursor) queue.put(row._id.toString(), row.lastActivityAt?.getTime() ?? 0, row.assignee?.id?.toString() ?? null);
+  return queue;
+}
+
+/** Cached views of conversations another process changed are read again (their rows must match the order). */
+function forgetChanged(before: OpenQueue | undefined, after: OpenQueue): void {
+  if (!before) return;
+  for (const id of before.ids()) {
+    const next = after.get(id);
+    const previous = before.get(id);
+    if (!next || next.at !== previous?.at || next.assignee !== previous.assignee) conversationCache.forget(id);
+  }
+  for (const id of after.ids()) if (!before.has(id)) conversationCache.forget(id);
+}
+
+async function build(version: number): Promise<OpenQueue> {
+  const started = generation;
+  const changes: Change[] = [];
+  duringBuild = changes;
+  try {
+    const queue = await scan();
+    for (const change of changes) change(queue);
+    if (started !== generation) return queue;
+    forgetChanged(built?.queue, queue);
+    built = { queue, version };
+    return queue;
+  } finally {
+    if (duringBuild === changes) duringBuild = undefined;
+  }
+}
+
+async function check(): Promise<OpenQueue> {
+  const version = await conversationChanges.version();
+  if (built && built.version === version) return built.queue;
+  return build(version);
+}
+
+export const dashboardQueue = {
+  /** 'serve': this process answers dashboards from memory; 'announce': it tells servers it wrote (the admin CLI); 'off': several instances. */
+  configure(next: DashboardQueueMode): void {
+    mode = next;
+    built = undefined;
+    duringBuild = undefined;
+    checking = undefined;
+    generation += 1;
+  },
+  get mode(): DashboardQueueMode {
+    return mode;
+  },
+  /**
+   * The queue, current with every process's writes; undefined when the dashboard keeps the
+   * queries. Dashboards asking at once share one check (and one build).
+   */
+  current(): Promise<OpenQueue> | undefined {
+    if (mode !== 'serve') return undefined;
+    checking ??= check().finally(() => {
+      checking = undefined;
+    });
+    return checking;
+  },
+  /** Builds it again from the database now (the bench times this; servers do it when another process wrote). */
+  async rebuild(): Promise<OpenQueue | undefined> {
+    if (mode !== 'serve') return undefined;
+    return build(await conversationChanges.version());
+  },
+  /** A conversation as just stored by this process. A promise only in 'announce' mode: the store awaits it. */
+  written(view: ConversationView | undefined): Promise<void> | undefined {
+    if (!view || mode === 'off') return undefined;
+    if (mode === 'announce') return conversationChanges.announce();
+    record((queue) => apply(queue, view));
+    return undefined;
+  },
+  /** The conversations of one group commit (one announcement for them all). */
+  writtenMany(views: readonly ConversationView[]): Promise<void> | undefined {
+    if (views.length === 0 || mode === 'off') return undefined;
+    if (mode === 'announce') return conversationChanges.announce();
+    for (const view of views) record((queue) => apply(queue, view));
+    return undefined;
+  },
+  removed(id: string): Promise<void> | undefined {
+    if (mode === 'off') return undefined;
+    if (mode === 'announce') return conversationChanges.announce();
+    record((queue) => queue.remove(id));
+    return undefined;
+  },
+};
