@@ -11,6 +11,12 @@ let enabled = true;
 let entries = new LRUCache<string, ConversationView>({ max: 50_000, ttl: defaultTtlMs });
 /** Customer id → their open conversation's id, as last seen here. */
 let openByCustomer = new LRUCache<string, string>({ max: 50_000, ttl: defaultTtlMs });
+/**
+ * The dashboard's rows (dashboard-rows.ts), kept past the time to live while this process is the
+ * only server: refreshed by every remember, dropped by every forget, all dropped when another
+ * process announced writes (dashboard-queue.ts). Bounded: a few pages for every rep.
+ */
+const rows = new LRUCache<string, ConversationView>({ max: 2_000 });
 
 export const conversationCache = {
   /** How long an entry is trusted (the configured AUTH_CACHE_MS); 0 turns the cache off. */
@@ -18,16 +24,21 @@ export const conversationCache = {
     entries = new LRUCache<string, ConversationView>({ max: 50_000, ttl: Math.max(ttlMs, 1) });
     openByCustomer = new LRUCache<string, string>({ max: 50_000, ttl: Math.max(ttlMs, 1) });
     enabled = ttlMs > 0;
+    rows.clear();
   },
   get: (id: string): ConversationView | undefined => (enabled ? entries.get(id) : undefined),
   remember(view: ConversationView): ConversationView {
+    if (rows.has(view.id)) rows.set(view.id, view);
     if (!enabled) return view;
     entries.set(view.id, view);
     if (view.status === 'open') openByCustomer.set(view.customer.id, view.id);
     else if (openByCustomer.get(view.customer.id) === view.id) openByCustomer.delete(view.customer.id);
     return view;
   },
-  forget: (id: string): void => void entries.delete(id),
+  forget(id: string): void {
+    entries.delete(id);
+    rows.delete(id);
+  },
   /** The customer's open conversation as last seen here, if still cached and still open. */
   openFor(customerId: string): ConversationView | undefined {
     const id = enabled ? openByCustomer.get(customerId) : undefined;
@@ -37,5 +48,13 @@ export const conversationCache = {
   /** A write by customer (not by id) happened: their conversations are read again. */
   forgetCustomer(customerId: string): void {
     for (const [id, view] of entries.entries()) if (view.customer.id === customerId) entries.delete(id);
+    for (const [id, view] of rows.entries()) if (view.customer.id === customerId) rows.delete(id);
   },
+  /** A dashboard row as last written or read here. */
+  row: (id: string): ConversationView | undefined => rows.get(id),
+  keepRow(view: ConversationView): void {
+    rows.set(view.id, view);
+  },
+  /** Another process wrote: every row is read again. */
+  forgetRows: (): void => rows.clear(),
 };

@@ -234,7 +234,7 @@ export const conversationStore = {
         return Conversation.findOneAndUpdate({ _id: stored._id }, { $set }, after).lean();
       }),
     );
-    return changed.flatMap((stored) => (stored ? [toConversationView(stored)] : []));
+    return changed.flatMap((stored) => (stored ? [conversationCache.remember(toConversationView(stored))] : []));
   },
   /** A phone conversation's call started (or was answered again): it replaces the previous call. */
   async startCall(id: string, call: CallView): Promise<ConversationView | undefined> {

@@ -76,6 +76,8 @@ async function build(version: number): Promise<OpenQueue> {
     for (const change of changes) change(queue);
     if (started !== generation) return queue;
     forgetChanged(built?.queue, queue);
+    // Another process wrote (or this is the first build): the kept dashboard rows are read again.
+    conversationCache.forgetRows();
     built = { queue, version };
     return queue;
   } finally {

@@ -61,6 +61,13 @@ describe('dashboard queue in the server process', { timeout: 120_000 }, () => {
     expect(after.conversations[0]?.lastMessagePreview).toBe('Hola otra vez');
   });
 
+  it('when a shown row changes without moving (the customer changes their language), then the next dashboard shows the change', async () => {
+    const { customer, id } = await openConversation();
+    expect((await dashboard()).conversations[0]).toMatchObject({ id, customer: { language: 'ES' } });
+    await feature.changeAccountLanguage(customer.user, 'PT-BR');
+    expect((await dashboard()).conversations[0]).toMatchObject({ id, customer: { language: 'PT-BR' } });
+  });
+
   it('when a conversation is closed, then it leaves the open queues and their counts, and "all" lists it after the open ones', async () => {
     const { id } = await openConversation();
     const before = await dashboard();
