@@ -95,6 +95,11 @@ describe('dashboard queue in the server process', { timeout: 120_000 }, () => {
     expect(back.counts?.mine).toBe(0);
     expect(idsOf(back)).toEqual([]);
     expect(idsOf(await dashboard({ view: 'unassigned' }, owner))[0]).toBe(id);
+    // The store's own write (no event, so no system line whose message would also move it).
+    const current = await conversationStore.findById(id);
+    const next = { rep: { id: owner.user.id, username: owner.username, language: 'EN-US' }, handedOverBy: null, note: null };
+    expect(await conversationStore.assign(current!, next, null)).toBeDefined();
+    expect(idsOf(await dashboard({ view: 'mine' }, owner))).toEqual([id]);
   });
 
   it('when a rep pages through a queue, then the pages follow the order without gaps or repeats and "more" shows until the last', async () => {
