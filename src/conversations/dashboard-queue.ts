@@ -26,8 +26,8 @@ type Change = (queue: OpenQueue) => void;
 
 let mode: DashboardQueueMode = 'off';
 let built: Built | undefined;
-/** Writes that land while a build reads: replayed over what it read. */
-let duringBuild: Change[] | undefined;
+/** Per build under way, the writes that land while it reads: replayed over what it read. */
+const duringBuilds = new Set<Change[]>();
 let checking: Promise<OpenQueue> | undefined;
 /** configure() starts over: a build begun before it is not installed. */
 let generation = 0;
@@ -39,7 +39,7 @@ function apply(queue: OpenQueue, view: ConversationView): void {
 
 function record(change: Change): void {
   if (built) change(built.queue);
-  duringBuild?.push(change);
+  for (const changes of duringBuilds) changes.push(change);
 }
 
 interface OpenRow {
@@ -70,7 +70,7 @@ function forgetChanged(before: OpenQueue | undefined, after: OpenQueue): void {
 async function build(version: number): Promise<OpenQueue> {
   const started = generation;
   const changes: Change[] = [];
-  duringBuild = changes;
+  duringBuilds.add(changes);
   try {
     const queue = await scan();
     for (const change of changes) change(queue);
@@ -81,7 +81,7 @@ async function build(version: number): Promise<OpenQueue> {
     built = { queue, version };
     return queue;
   } finally {
-    if (duringBuild === changes) duringBuild = undefined;
+    duringBuilds.delete(changes);
   }
 }
 
@@ -96,7 +96,7 @@ export const dashboardQueue = {
   configure(next: DashboardQueueMode): void {
     mode = next;
     built = undefined;
-    duringBuild = undefined;
+    duringBuilds.clear();
     checking = undefined;
     generation += 1;
   },
