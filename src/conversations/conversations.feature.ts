@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { AccessTokenResponse, User } from '../contract/chat.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../lib/logger.js';
@@ -94,6 +95,12 @@ export function createConversationsFeature(deps: ConversationsFeatureDeps) {
       if (!issueToken) return undefined;
       const withTransport = view ? await conversations.ensureTransport(view) : undefined;
       return { ...(await issueToken(user.id)), conversationSid: withTransport?.transportId };
+    },
+    /** Builds the dashboard's queue now (the server does at start) rather than at the first dashboard; undefined with several instances. */
+    async prepareDashboard(): Promise<{ open: number; ms: number } | undefined> {
+      const started = performance.now();
+      const queue = await dashboardQueue.current();
+      return queue && { open: queue.size, ms: Math.round(performance.now() - started) };
     },
     /** The line the startup log prints: which transport carries messages. */
     describe: () => (transport.kind === 'twilio' ? 'Twilio Conversations' : 'built-in realtime transport (Socket.IO + MongoDB)'),
