@@ -3,7 +3,8 @@
  * dashboard stay flat as the data grows? On an embedded FerretDB, through the conversations
  * feature's own services (what the pages and socket events call): the newest history page of a
  * conversation holding 100 / 1,000 / 10,000 messages, and the dashboard's first page with
- * 200 / 2,000 / 20,000 conversations. Each figure is the median of repeated calls after a warm-up.
+ * 200 / 2,000 / 20,000 conversations (bench/lib/growth-dashboard.ts: the in-process queue built and
+ * timed after each growth, then the renders). Each figure is the median of repeated calls after a warm-up.
  * Bounded: the whole run is cut off after a fixed limit.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { Message } from '../src/conversations/message.model.js';
 import { connectDatabase, disconnectDatabase } from '../src/lib/database.js';
 import { startEmbeddedMongo } from '../src/lib/embedded-mongo.js';
 import { createLogger } from '../src/lib/logger.js';
+import { measureDashboard } from './lib/growth-dashboard.js';
 
 const messageSizes = [100, 1_000, 10_000];
 const conversationSizes = [200, 2_000, 20_000];
@@ -42,19 +44,6 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 }
 
 const customer = (i: number) => ({ id: new mongoose.Types.ObjectId(), username: `c${i}`, language: 'ES' });
-
-/** Adds conversations until there are `total`, in batches (the embedded database takes them in chunks). */
-async function growConversations(total: number): Promise<void> {
-  const have = await Conversation.estimatedDocumentCount();
-  for (let start = have; start < total; start += 1_000) {
-    const batch = Array.from({ length: Math.min(1_000, total - start) }, (_, k) => {
-      const c = customer(start + k);
-      const at = new Date(Date.now() - (start + k) * 1000);
-      return { customer: c, openKey: c.id.toString(), status: (start + k) % 3 === 0 ? 'closed' : 'open', lastActivityAt: at, lastMessagePreview: 'Hola', lastMessageLanguage: 'ES', messageCount: 1, unread: { team: 1 }, reps: [], transportId: null, closedAt: null, createdAt: at, updatedAt: at };
-    });
-    await Conversation.insertMany(batch, { lean: true });
-  }
-}
 
 /**
  * Adds messages until the conversation holds `total`, through the hot path's message writer (its
@@ -83,12 +72,7 @@ async function measure(): Promise<void> {
     const ms = await timed(() => feature.messaging.history(author, { conversationId: conversation.id }));
     console.log(`| ${size.toLocaleString('en')} | ${ms.toFixed(1)} ms |`);
   }
-  console.log('\n| conversations | render the dashboard: first page of 100 (median) |\n|---:|---:|');
-  for (const size of conversationSizes) {
-    await growConversations(size);
-    const ms = await timed(() => feature.conversations.dashboard(rep));
-    console.log(`| ${size.toLocaleString('en')} | ${ms.toFixed(1)} ms |`);
-  }
+  await measureDashboard(feature, rep, conversationSizes);
 }
 
 async function main(): Promise<void> {

@@ -44,6 +44,11 @@ async function main(): Promise<void> {
     const server = await http.listen(composition.app, { port: config.port, host: config.host });
     const realtime = await composition.attach(server);
     logger.info({ port: config.port, env: config.env }, `Parley listening on http://localhost:${config.port}`);
+    // One server keeps the dashboard's queue in memory: built now, not by the first rep's dashboard.
+    void composition.deps.conversations.prepareDashboard().then(
+      (built) => built && logger.info(built, 'dashboard queue built'),
+      (error: unknown) => logger.warn({ err: error }, 'dashboard queue not built at start: the first dashboard builds it'),
+    );
 
     http.onShutdownSignal(logger, async () => {
       await realtime.close();

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createConversationsFeature, parseConversationId, type ConversationView } from '../conversations/index.js';
+import { announceHandEdits, createConversationsFeature, parseConversationId, type ConversationView } from '../conversations/index.js';
 import { createLogger } from '../lib/logger.js';
 import { chooseMessageChannel, createTwilioRestClient, serviceSidResolver, setUpTwilioRoles, setUpTwilioWebhooks } from '../twilio/index.js';
 import type { AdminCommandModule, AdminContext } from './context.js';
@@ -48,7 +48,7 @@ async function setUpTwilio(context: AdminContext): Promise<void> {
   webhookLines.forEach((line) => context.io.out(line));
 }
 
-/** conversations:list|close|delete and twilio:setup. */
+/** conversations:list|close|delete|resync and twilio:setup. */
 export const conversationCommands: AdminCommandModule = {
   register(program: Command, context: AdminContext) {
     program
@@ -75,6 +75,15 @@ export const conversationCommands: AdminCommandModule = {
         const removed = await (await conversationsFor(context)).admin.remove(parseConversationId(id));
         const twilio = context.config.twilio ? ` and Twilio conversation ${removed.transportId ?? removed.id}` : '';
         context.io.out(`Deleted conversation ${removed.id} (customer "${terminalText(removed.customer.username)}")${twilio}.`);
+      });
+
+    program
+      .command('conversations:resync')
+      .description("after editing conversations in the database by hand: the running server rebuilds its dashboard queue before its next dashboard")
+      .action(async () => {
+        await context.database();
+        await announceHandEdits();
+        context.io.out('The server reads every conversation again within a few seconds.');
       });
 
     program

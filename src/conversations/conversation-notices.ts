@@ -1,12 +1,14 @@
 // Changes to conversations made by another process than the serving instance (the admin CLI
 // closing or deleting one, assigning it): that process leaves a notice, and the server, which
-// polls the few notices every couple of seconds, forgets its recent view of those conversations.
+// polls the few notices every couple of seconds, forgets its recent view of those conversations
+// and reads them again into its dashboard queue (dashboard-queue.ts).
 // So a single instance can keep its views until they are evicted (it writes every other change
 // through them) and still stops sends to a conversation the CLI closed within one poll.
 // Portable: no change streams (FerretDB 1.x has none), only a small collection read and emptied.
 import mongoose, { Schema, type Model, type Types } from 'mongoose';
 import type { Logger } from '../lib/logger.js';
 import { conversationCache } from './conversation-cache.js';
+import { dashboardQueue } from './dashboard-queue.js';
 
 interface NoticeRecord {
   _id: Types.ObjectId;
@@ -14,9 +16,11 @@ interface NoticeRecord {
   conversationId?: string;
   /** The conversations of a customer changed (a write by customer, not by id). */
   customerId?: string;
+  /** The database was edited by hand: every view and the whole queue are read again. */
+  everything?: boolean;
 }
 
-const noticeSchema = new Schema<NoticeRecord>({ conversationId: String, customerId: String }, { collection: 'conversation_notices', versionKey: false });
+const noticeSchema = new Schema<NoticeRecord>({ conversationId: String, customerId: String, everything: Boolean }, { collection: 'conversation_notices', versionKey: false });
 
 const ConversationNotice: Model<NoticeRecord> =
   (mongoose.models.ConversationNotice as Model<NoticeRecord> | undefined) ?? mongoose.model<NoticeRecord>('ConversationNotice', noticeSchema);
@@ -34,8 +38,13 @@ export async function announceTouchedConversations(): Promise<number> {
   return notices.length;
 }
 
+/** After a hand edit of the database (`conversations:resync`): the server reads everything again. */
+export async function announceEverythingChanged(): Promise<void> {
+  await ConversationNotice.create({ everything: true });
+}
+
 /**
- * Reads the notices and forgets those views. Each notice is applied in two rounds before it is
+ * Reads the notices, forgets those views and reads those conversations again into the dashboard queue. Each notice is applied in two rounds before it is
  * removed: a group commit that was on its way when the first round forgot a view writes its
  * (stale) view back through the cache; the second round forgets that one too.
  */
@@ -46,6 +55,12 @@ export function noticeReader() {
     for (const notice of notices) {
       if (notice.conversationId) conversationCache.forget(notice.conversationId);
       if (notice.customerId) conversationCache.forgetCustomer(notice.customerId);
+    }
+    if (notices.some((notice) => notice.everything)) {
+      conversationCache.configure(watchedViewTtlMs);
+      dashboardQueue.everythingChangedElsewhere();
+    } else {
+      await dashboardQueue.changedElsewhere([...new Set(notices.flatMap((notice) => notice.conversationId ?? []))]);
     }
     const done = notices.filter((notice) => appliedOnce.has(notice._id.toString())).map((notice) => notice._id);
     if (done.length > 0) await ConversationNotice.deleteMany({ _id: mongoose.trusted({ $in: done }) });

@@ -4,6 +4,7 @@ import { AppError, ForbiddenError, isDuplicateKeyError, NotFoundError, ServiceUn
 import type { Logger } from '../lib/logger.js';
 import type { AssignmentChange, ConversationEvents } from './conversation.events.js';
 import { conversationStore as store } from './conversation.store.js';
+import { dashboardRows } from './dashboard-rows.js';
 import type { MessageTransport } from './conversation.types.js';
 import { canSee, toSummary, type CallView, type ConversationView, type RepRef } from './conversation.view.js';
 import { messageStore } from './message.store.js';
@@ -83,10 +84,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
   async function dashboard(user: User, { page = 0, limit = DASHBOARD_PAGE_SIZE, view = 'all' as QueueView } = {}): Promise<ConversationPage> {
     if (user.role !== 'rep') throw notFound();
     const pageSize = Math.min(Math.max(limit, 1), DASHBOARD_PAGE_SIZE);
-    const [rows, counts] = await Promise.all([
-      store.page({ view, repId: user.id, skip: page * pageSize, limit: pageSize + 1 }),
-      store.queueCounts(user.id),
-    ]);
+    const { rows, counts } = await dashboardRows({ view, repId: user.id, skip: page * pageSize, limit: pageSize + 1 });
     return {
       conversations: rows.slice(0, pageSize).map((row) => toSummary(row, user)),
       page,

@@ -4,6 +4,7 @@ import mongoose from 'mongoose';
 import type { Channel, ChatMessage, ConversationFormality, QueueCounts, QueueView, User } from '../contract/chat.js';
 import { baseLanguage } from '../contract/languages.js';
 import { conversationCache } from './conversation-cache.js';
+import { dashboardQueue } from './dashboard-queue.js';
 import { closedOpenKey, Conversation } from './conversation.model.js';
 import { afterMessage, afterNote, mergeUpdates, RECENT_IDS_KEPT, type ConversationUpdate } from './message-record.js';
 import { toConversationView, type CallView, type ConversationView, type RepRef } from './conversation.view.js';
@@ -15,6 +16,11 @@ import { updateById } from '../lib/update-by-id.js';
 // Every conversation read or written here refreshes the process's cache (conversation-cache.ts).
 const view = (stored: Parameters<typeof toConversationView>[0] | null) => (stored ? conversationCache.remember(toConversationView(stored)) : undefined);
 const after = { returnDocument: 'after' } as const;
+/** A write that can change the dashboard's order, owner or open state also refreshes its queue (dashboard-queue.ts). */
+function queued(written: ConversationView | undefined): ConversationView | undefined {
+  dashboardQueue.written(written);
+  return written;
+}
 
 /** The dashboard queues as filters: "mine" and "unassigned" are open conversations; "all" is every one. */
 function queueFilter(view: QueueView | undefined, repId: string | undefined): Record<string, unknown> {
@@ -65,7 +71,9 @@ export const conversationStore = {
       recentIds: [],
       recentIdsComplete: true,
     });
-    return conversationCache.remember(toConversationView(stored.toObject()));
+    const created = conversationCache.remember(toConversationView(stored.toObject()));
+    dashboardQueue.written(created);
+    return created;
   },
   /** The customer's language changed (detected from an SMS, or set by a rep): their open and past conversations. */
   async setCustomerLanguage(customerId: string, language: string): Promise<void> {
@@ -92,7 +100,7 @@ export const conversationStore = {
       { $set: { status: 'closed', openKey: closedOpenKey(id), closedAt: new Date() } },
       after,
     ).lean();
-    return view(stored);
+    return queued(view(stored));
   },
   /**
    * Last activity, preview, count, unread and newest ids after newly stored messages (group commit; a note only
@@ -112,13 +120,15 @@ export const conversationStore = {
     const groups = [...perConversation.entries()];
     const failed = await bulkUpdate(groups.map(([id, entry]) => ({ id, update: entry.update as ConversationUpdate })));
     const outcomes: BatchOutcome<ConversationView>[] = [];
+    const stored: ConversationView[] = [];
     groups.forEach(([, entry], position) => {
       const error = failed.get(position);
-      if (error === undefined) conversationCache.remember(entry.view);
+      if (error === undefined) stored.push(conversationCache.remember(entry.view));
       else conversationCache.forget(entry.view.id);
       for (const index of entry.items) outcomes[index] = error === undefined ? { ok: true, value: views[index] as ConversationView } : { ok: false, error };
     });
     await Promise.all(groups.flatMap(([id], position) => (failed.has(position) ? [distrustRecentIds(id)] : [])));
+    dashboardQueue.writtenMany(stored);
     return outcomes;
   },
   /**
@@ -185,11 +195,11 @@ export const conversationStore = {
       },
       after,
     ).lean();
-    return view(stored);
+    return queued(view(stored));
   },
   /** Back to the unassigned queue (admin). */
   async unassign(id: string): Promise<ConversationView | undefined> {
-    return view(await Conversation.findOneAndUpdate({ _id: id }, { $set: { assignee: null } }, after).lean());
+    return queued(view(await Conversation.findOneAndUpdate({ _id: id }, { $set: { assignee: null } }, after).lean()));
   },
   async setFormality(id: string, formality: ConversationFormality): Promise<ConversationView | undefined> {
     return view(await Conversation.findOneAndUpdate({ _id: id }, { $set: { formality } }, after).lean());
@@ -239,8 +249,8 @@ export const conversationStore = {
         return Conversation.findOneAndUpdate({ _id: stored._id }, { $set }, after).lean();
       }),
     );
-    // Through the recent views: the server keeps them long (conversation-notices.ts).
-    return changed.flatMap((stored) => (stored ? [view(stored) as ConversationView] : []));
+    // Through the recent views (the server keeps them long: conversation-notices.ts) and the dashboard's rows.
+    return changed.flatMap((stored) => (stored ? [conversationCache.remember(toConversationView(stored))] : []));
   },
   /** A phone conversation's call started (or was answered again): it replaces the previous call. */
   async startCall(id: string, call: CallView): Promise<ConversationView | undefined> {
@@ -262,6 +272,7 @@ export const conversationStore = {
   async remove(id: string): Promise<void> {
     await Conversation.deleteOne({ _id: id });
     conversationCache.forget(id);
+    dashboardQueue.removed(id);
   },
 };
 

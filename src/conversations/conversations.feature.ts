@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { AccessTokenResponse, User } from '../contract/chat.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../lib/logger.js';
@@ -11,6 +12,7 @@ import type { MessageTransport } from './conversation.types.js';
 import { conversationCache } from './conversation-cache.js';
 import { watchConversationNotices } from './conversation-notices.js';
 import { conversationStore } from './conversation.store.js';
+import { dashboardQueue } from './dashboard-queue.js';
 import type { ConversationView } from './conversation.view.js';
 import { customerPanelFor } from './customer-panel.js';
 import { languagePromptFor } from './language-prompt.js';
@@ -48,6 +50,8 @@ export function createConversationsFeature(deps: ConversationsFeatureDeps) {
   // but for other processes (the admin CLI): kept 10 s, or while the server watches their notices
   // (watchOtherProcesses) until evicted; several instances (REDIS_URL) see each other's changes within AUTH_CACHE_MS.
   conversationCache.configure(deps.config.redisUrl ? deps.config.session.cacheMs : singleInstanceCacheMs);
+  // The same rule for the dashboard's queues: kept in this process when it is the only server.
+  dashboardQueue.configure(deps.config.redisUrl ? 'off' : 'serve');
   const events = new ConversationEvents();
   const conversations = createConversationService({ transport, events, logger });
   const pipeline = createMessagePipeline({ transport, events, translations: deps.translations, logger });
@@ -97,6 +101,12 @@ export function createConversationsFeature(deps: ConversationsFeatureDeps) {
       if (!issueToken) return undefined;
       const withTransport = view ? await conversations.ensureTransport(view) : undefined;
       return { ...(await issueToken(user.id)), conversationSid: withTransport?.transportId };
+    },
+    /** Builds the dashboard's queue now (the server does at start) rather than at the first dashboard; undefined with several instances. */
+    async prepareDashboard(): Promise<{ open: number; ms: number } | undefined> {
+      const started = performance.now();
+      const queue = await dashboardQueue.current();
+      return queue && { open: queue.size, ms: Math.round(performance.now() - started) };
     },
     /** The line the startup log prints: which transport carries messages. */
     describe: () => (transport.kind === 'twilio' ? 'Twilio Conversations' : 'built-in realtime transport (Socket.IO + MongoDB)'),

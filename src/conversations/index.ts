@@ -1,6 +1,6 @@
 // The door to the conversations feature: other features import from here only.
 import { conversationCache } from './conversation-cache.js';
-export { announceTouchedConversations as announceConversationChanges } from './conversation-notices.js';
+export { announceTouchedConversations as announceConversationChanges, announceEverythingChanged as announceHandEdits } from './conversation-notices.js';
 export { createConversationsFeature, type AccessTokenIssuer, type ConversationsFeature, type ConversationsFeatureDeps } from './conversations.feature.js';
 export { conversationRoutes } from './conversation.routes.js';
 export { conversationApiRoutes } from './conversation-api.routes.js';
