@@ -60,7 +60,7 @@ export function composeApplication(config: Readonly<Config>, logger: Logger, ove
   // With Redis, every instance counts limits (logins, messages, translation budget) together.
   const limiterStore = rateLimitStores(redis);
   const limiters = flexibleLimiters(redis);
-  const translation = overrides.translation ?? createTranslationFeature({ config, logger, rateLimitStore: limiterStore('translate'), limiters });
+  const translation = overrides.translation ?? createTranslationFeature({ config, logger, limiters });
   const auth =
     overrides.auth ??
     createAuth({

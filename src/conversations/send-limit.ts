@@ -35,7 +35,7 @@ export function messageSendAllowance(limiter: RateLimiterAbstract, onError: (err
   const take = (userId: string): Promise<Consumed> =>
     tryConsume(limiter, userId).catch((error: unknown) => {
       onError(error);
-      return { allowed: true, msBeforeNext: 0 };
+      return { allowed: true, msBeforeNext: 0, remaining: 0 };
     });
   return {
     allow: async (userId) => (await take(userId)).allowed,

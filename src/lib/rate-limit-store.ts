@@ -32,6 +32,8 @@ export type LimiterFactory = (name: string, spec: LimiterSpec) => RateLimiterAbs
 export interface Consumed {
   allowed: boolean;
   msBeforeNext: number;
+  /** Points left in the window after this consumption. */
+  remaining: number;
 }
 
 const windowSeconds = (windowMs: number) => Math.max(1, Math.ceil(windowMs / 1000));
@@ -60,9 +62,9 @@ export function flexibleLimiters(redis: RedisClient | undefined): LimiterFactory
 export async function tryConsume(limiter: RateLimiterAbstract, key: string, points = 1): Promise<Consumed> {
   try {
     const res = await limiter.consume(key, points);
-    return { allowed: true, msBeforeNext: res.msBeforeNext };
+    return { allowed: true, msBeforeNext: res.msBeforeNext, remaining: res.remainingPoints };
   } catch (error) {
-    if (error instanceof RateLimiterRes) return { allowed: false, msBeforeNext: error.msBeforeNext };
+    if (error instanceof RateLimiterRes) return { allowed: false, msBeforeNext: error.msBeforeNext, remaining: 0 };
     throw error;
   }
 }

@@ -16,6 +16,7 @@ export {
   createCharacterBudget,
   createMemoryCharacterBudget,
   defaultTranslationLimits,
+  translationRequestLimiter,
   type CharacterBudget,
   type Reservation,
   type TranslationLimits,

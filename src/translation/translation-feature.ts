@@ -1,4 +1,3 @@
-import type { Store } from 'express-rate-limit';
 import type { Config } from '../config.js';
 import type { Logger } from '../lib/logger.js';
 import { CircuitBreaker } from './circuit-breaker.js';
@@ -6,7 +5,7 @@ import { createDeeplTranslator } from './deepl-translator.js';
 import { createLanguageCatalog, type LanguageCatalog } from './language-catalog.js';
 import type { LanguagesProvider } from '../contract/languages.js';
 import type { LimiterFactory } from '../lib/rate-limit-store.js';
-import { createCharacterBudget, type CharacterBudget, type TranslationLimits } from './translation-limits.js';
+import { createCharacterBudget, translationRequestLimiter, type CharacterBudget, type TranslationLimits } from './translation-limits.js';
 import { createGlossaryDirectory, type GlossaryDirectory } from './glossary-directory.js';
 import { createTranslationMemory } from './translation-memory.js';
 import { createTranslationUsage, type TranslationUsage } from './translation-usage.js';
@@ -54,10 +53,8 @@ export interface TranslationFeatureOptions {
   memoryCacheSize?: number;
   /** Per-user limits on /translate; config.translationLimits otherwise. */
   limits?: TranslationLimits;
-  /** A store shared between server processes (rate-limit-redis); in memory otherwise. */
-  rateLimitStore?: Store;
   characterBudget?: CharacterBudget;
-  /** Where the character budget is counted (flexibleLimiters: Redis with REDIS_URL); this process otherwise. */
+  /** Where the request limit and the character budget are counted (flexibleLimiters: Redis with REDIS_URL); this process otherwise. */
   limiters?: LimiterFactory;
   /** How long a change to the glossaries (admin CLI) may take to be used: 30 s by default. */
   glossaryRefreshMs?: number;
@@ -114,7 +111,7 @@ export function createTranslationFeature(options: TranslationFeatureOptions): Tr
     budget,
     nonEssential: createNonEssentialTranslation({ service, budget }),
     limits,
-    rateLimitStore: options.rateLimitStore,
+    requestLimiter: translationRequestLimiter(limits, options.limiters),
     characterBudget: options.characterBudget ?? budgetFrom(options.limiters, limits),
     isRemembered: service.isRemembered,
   };

@@ -1,9 +1,7 @@
 import type { Request, RequestHandler } from 'express';
-import type { Store } from 'express-rate-limit';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { TooManyRequestsError } from '../lib/errors.js';
-import { countedLimit } from '../lib/counted-limit.js';
-import { flexibleLimiters, tryConsume } from '../lib/rate-limit-store.js';
+import { flexibleLimiters, tryConsume, type LimiterFactory } from '../lib/rate-limit-store.js';
 import type { ConversationFormality } from '../contract/chat.js';
 import { isSameLanguage } from '../contract/languages.js';
 import { normaliseText } from './translation-memory.js';
@@ -91,16 +89,29 @@ export function charactersToReserve(
 
 export const userKey = (req: Request): string => req.user?.id ?? 'anonymous';
 
-/** Per-user request rate for /translate (after requireUser, so every request has a user); the store is shared by the instances. */
-export function translationRateLimit(limits: TranslationLimits, store?: Store): RequestHandler {
-  return countedLimit({
-    name: 'translate',
-    limit: limits.requestsPerWindow,
-    windowMs: limits.windowMs,
-    store,
-    key: userKey,
-    refuse: (seconds) => new TooManyRequestsError('Too many translation requests. Please wait a moment.', seconds),
-  });
+/** The request limit's name in the IETF draft-8 `RateLimit` / `RateLimit-Policy` headers. */
+const policyName = '"translate"';
+
+/**
+ * Per-user request rate for /translate (after requireUser, so every request has a user), counted
+ * by a rate-limiter-flexible limiter (in Redis with REDIS_URL, shared by the instances): one
+ * consumption per request, the policy header worked out once (this is the hottest JSON route).
+ */
+export function translationRateLimit(limits: TranslationLimits, limiter: RateLimiterAbstract = translationRequestLimiter(limits)): RequestHandler {
+  const policy = `${policyName}; q=${limits.requestsPerWindow}; w=${Math.ceil(limits.windowMs / 1000)}`;
+  return (req, res, next) => {
+    tryConsume(limiter, userKey(req)).then(({ allowed, msBeforeNext, remaining }) => {
+      const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
+      res.setHeader('RateLimit-Policy', policy);
+      res.setHeader('RateLimit', `${policyName}; r=${remaining}; t=${seconds}`);
+      next(allowed ? undefined : new TooManyRequestsError('Too many translation requests. Please wait a moment.', seconds));
+    }, next);
+  };
+}
+
+/** The request limiter of one /translate door (`name`: its key space). */
+export function translationRequestLimiter(limits: TranslationLimits, limiters: LimiterFactory = flexibleLimiters(undefined), name = 'translate-requests'): RateLimiterAbstract {
+  return limiters(name, { points: limits.requestsPerWindow, windowMs: limits.windowMs });
 }
 
 /** Refuses a request whose characters do not fit in what is left of the user's budget. */

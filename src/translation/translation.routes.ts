@@ -1,5 +1,5 @@
 import { Router, type RequestHandler, type Response } from 'express';
-import type { Store } from 'express-rate-limit';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { requireUser } from '../auth/index.js';
 import { ValidationError, type FieldErrors } from '../lib/errors.js';
@@ -26,8 +26,8 @@ export interface TranslationRoutesDeps {
   service: TranslationService;
   languages: LanguageCatalog;
   limits?: TranslationLimits;
-  /** express-rate-limit store shared between processes (e.g. rate-limit-redis); in memory by default. */
-  rateLimitStore?: Store;
+  /** Counts the requests (translationRequestLimiter: shared by the instances with REDIS_URL); this process's own by default. */
+  requestLimiter?: RateLimiterAbstract;
   characterBudget?: CharacterBudget;
   /** Texts the memory answers at once cost no reservation; without it every text reserves its length. */
   isRemembered?: RememberedCheck;
@@ -140,7 +140,7 @@ export function translateHandlers(deps: TranslationRoutesDeps): RequestHandler[]
     const [outcome] = translations;
     sendJson(res, { response_text: outcome?.text ?? '', ...untranslatedMark(outcome) });
   };
-  return [requireUser(), translationRateLimit(limits, deps.rateLimitStore), answer];
+  return [requireUser(), translationRateLimit(limits, deps.requestLimiter), answer];
 }
 
 /**

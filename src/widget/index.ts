@@ -10,7 +10,7 @@ import { TooManyRequestsError } from '../lib/errors.js';
 import { publicDir } from '../lib/paths.js';
 import type { LimiterFactory } from '../lib/rate-limit-store.js';
 import type { SocketAccess } from '../realtime/index.js';
-import { translationRoutes, type TranslationFeature } from '../translation/index.js';
+import { defaultTranslationLimits, translationRequestLimiter, translationRoutes, type TranslationFeature } from '../translation/index.js';
 import { translateAllowance } from './translate-allowance.js';
 import { widgetPageRoutes } from './widget-pages.js';
 import { widgetSocketAuthenticator, withWidgetSignIns } from './widget-socket.js';
@@ -48,7 +48,7 @@ export function createWidgetFeature(deps: WidgetFeatureDeps) {
   const routes: Router = widgetRoutes({
     service,
     sessionLimit,
-    translationRoutes: translationRoutes({ ...deps.translation, rateLimitStore: deps.rateLimitStore('widget-translate') }),
+    translationRoutes: translationRoutes({ ...deps.translation, requestLimiter: translationRequestLimiter(deps.translation.limits ?? defaultTranslationLimits, deps.limiters, 'widget-translate') }),
     translateAllowance: translateAllowance(deps.limiters),
     loaderFile: widgetLoaderFile,
     demo: deps.demo,
