@@ -1,4 +1,5 @@
 import mongoose, { Schema, type Model } from 'mongoose';
+import pLimit from 'p-limit';
 import { isDuplicateKeyError } from './errors.js';
 import type { Logger } from './logger.js';
 import { createWriteBatcher, type BatchOutcome } from './write-batcher.js';
@@ -37,7 +38,18 @@ export interface DurableInboxOptions<E extends object> {
   label: string;
   process(event: E): Promise<void>;
   logger: Logger;
+  /** Records worked at once (default WORKED_AT_ONCE). */
+  concurrency?: number;
 }
+
+/**
+ * Records worked at once, whatever their order keys. The work after the answer (lookups,
+ * translation, the pipeline, the dashboards) shares the event loop and the database with the
+ * webhooks: unbounded, a burst of hundreds starts hundreds of pipelines at once, and the next
+ * webhook waits behind all of their callbacks. The rest wait their turn in memory (their records
+ * are in the inbox already).
+ */
+export const WORKED_AT_ONCE = 16;
 
 /** A claim older than this is taken to be abandoned (its instance died) and is taken up again. */
 export const ABANDONED_AFTER_MS = 60_000;
@@ -127,6 +139,7 @@ export function createDurableInbox<E extends object>(options: DurableInboxOption
   let adopted: Promise<number> | undefined;
   const pending = new Set<Promise<void>>();
   const inOrder = new Map<string, Promise<void>>();
+  const slot = pLimit(options.concurrency ?? WORKED_AT_ONCE);
 
   async function insert(events: readonly E[]): Promise<BatchOutcome<boolean>[]> {
     const now = new Date();
@@ -166,7 +179,8 @@ export function createDurableInbox<E extends object>(options: DurableInboxOption
   function schedule(entry: Entry<E>): void {
     const order = options.orderOf(entry.event);
     const next = (inOrder.get(order) ?? Promise.resolve())
-      .then(() => work(entry))
+      // A slot only once its turn in its order came: a waiting sender holds none.
+      .then(() => slot(() => work(entry)))
       .catch((error: unknown) => logger.error({ err: error, key: String(entry.id) }, `${options.label} not processed yet; the sweep retries it`))
       .finally(() => {
         pending.delete(next);
