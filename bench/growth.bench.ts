@@ -7,7 +7,7 @@
  * timed after each growth, then the renders). Each figure is the median of repeated calls after a warm-up.
  * Bounded: the whole run is cut off after a fixed limit.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,7 +20,8 @@ import { conversationStore } from '../src/conversations/conversation.store.js';
 import type { ConversationView } from '../src/conversations/conversation.view.js';
 import { createMessageWriter } from '../src/conversations/message-writer.js';
 import { Message } from '../src/conversations/message.model.js';
-import { connectDatabase, disconnectDatabase } from '../src/lib/database.js';
+import { connectDatabase } from '../src/lib/database.js';
+import { closeBenchDatabase, runBench } from './lib/run-bench.js';
 import { startEmbeddedMongo } from '../src/lib/embedded-mongo.js';
 import { createLogger } from '../src/lib/logger.js';
 import { measureDashboard } from './lib/growth-dashboard.js';
@@ -88,16 +89,8 @@ async function main(): Promise<void> {
     await Promise.race([measure(), overrun]);
   } finally {
     clearTimeout(timer);
-    await disconnectDatabase();
-    await database.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await closeBenchDatabase(database, dataDir);
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error('bench:growth failed:', error);
-    process.exit(1);
-  },
-);
+runBench('bench:growth', main);

@@ -8,7 +8,7 @@
  * and a lookup by _id (what the machine does at all while others share it); and the cost of
  * indexing one new message. Prints p50 / p99 per query. Bounded: the whole run is cut off after a fixed limit.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -17,7 +17,8 @@ import type { User } from '../src/contract/chat.js';
 import { searchSources } from '../src/conversations/index.js';
 import { Conversation } from '../src/conversations/conversation.model.js';
 import { Message } from '../src/conversations/message.model.js';
-import { connectDatabase, disconnectDatabase } from '../src/lib/database.js';
+import { connectDatabase } from '../src/lib/database.js';
+import { closeBenchDatabase, runBench } from './lib/run-bench.js';
 import { startEmbeddedMongo } from '../src/lib/embedded-mongo.js';
 import { createLogger } from '../src/lib/logger.js';
 import { searchTerms } from '../src/lib/search-terms.js';
@@ -138,16 +139,8 @@ async function main(): Promise<void> {
     await Promise.race([measure(), overrun]);
   } finally {
     clearTimeout(timer);
-    await disconnectDatabase();
-    await database.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await closeBenchDatabase(database, dataDir);
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error('bench:search failed:', error);
-    process.exit(1);
-  },
-);
+runBench('bench:search', main);

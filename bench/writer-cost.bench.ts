@@ -6,7 +6,7 @@
  * write commands per message (driver command monitoring). Runs the same on a branch without the
  * lists, for comparison.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
@@ -16,9 +16,10 @@ import { conversationStore } from '../src/conversations/conversation.store.js';
 import type { ConversationView } from '../src/conversations/conversation.view.js';
 import { createMessageWriter } from '../src/conversations/message-writer.js';
 import { Message } from '../src/conversations/message.model.js';
-import { connectDatabase, disconnectDatabase } from '../src/lib/database.js';
+import { connectDatabase } from '../src/lib/database.js';
 import { startEmbeddedMongo } from '../src/lib/embedded-mongo.js';
 import { processCpuMs } from './lib/server-process.js';
+import { closeBenchDatabase, runBench } from './lib/run-bench.js';
 
 const conversations = 50;
 const longAlready = 80;
@@ -70,16 +71,8 @@ async function main(): Promise<void> {
     console.log(`this process's CPU per message: ${((own.user + own.system) / 1000 / messages).toFixed(3)} ms`);
     console.log(`write commands per message: ${(writes / messages).toFixed(3)}; elapsed ${elapsed.toFixed(0)} ms`);
   } finally {
-    await disconnectDatabase();
-    await database.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await closeBenchDatabase(database, dataDir);
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error('writer-cost failed:', error);
-    process.exit(1);
-  },
-);
+runBench('writer-cost', main);
