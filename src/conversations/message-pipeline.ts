@@ -69,8 +69,11 @@ export function createMessagePipeline(deps: {
   const writer = deps.writer ?? createMessageWriter();
 
   /** The few messages before this one (or the newest, for a draft), oldest first, as DeepL's (unbilled) context. */
-  async function contextBefore(message: Pick<ChatMessage, 'conversationId' | 'kind'> & { id?: string }): Promise<string | undefined> {
-    const { messages } = await messageStore.page(message.conversationId, { before: message.id, limit: contextMessages, notes: message.kind === 'note' });
+  /** The messages just before this one, by the ids its conversation lists when it can tell (no query), else queried. */
+  async function contextBefore(message: Pick<ChatMessage, 'conversationId' | 'kind'> & { id?: string }, view?: ConversationView): Promise<string | undefined> {
+    const reading = { limit: contextMessages, notes: message.kind === 'note' };
+    const listed = view && message.id ? await messageStore.listedBefore(view, message.id, reading) : undefined;
+    const messages = listed ?? (await messageStore.page(message.conversationId, { before: message.id, ...reading })).messages;
     // Parley's own lines ("You are now talking to Ahmed") say nothing about what a message means.
     const said = messages.filter((earlier) => earlier.kind !== 'system');
     const text = said.map((earlier) => earlier.body).join('\n').slice(-contextCharacters);
@@ -106,7 +109,7 @@ export function createMessagePipeline(deps: {
     // A conversation's first message has nothing before it: no read (a scan of every message on FerretDB 1.x).
     const first = !isNote(message) && view.messageCount <= 1;
     const options: PrefetchOptions = {
-      ...(first ? {} : { loadContext: () => contextBefore(message) }),
+      ...(first ? {} : { loadContext: () => contextBefore(message, view) }),
       conversationId: view.id,
       // What the readers read is searchable too ("in the translation a rep read").
       onTranslated: (text, target) => events.emit('translated', message, text, target),

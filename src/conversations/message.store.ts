@@ -185,11 +185,32 @@ async function newestListed(conversation: ListedIds, options: { limit: number } 
   return ids.length < RECENT_IDS_KEPT ? page(readable, false) : undefined;
 }
 
+/**
+ * The `limit` messages just before `beforeId` (a translation's context), read by the ids the
+ * conversation lists instead of a query (a scan on FerretDB 1.x); undefined when the list cannot
+ * tell: not known complete and too short, or a listed message missing.
+ */
+async function listedBefore(conversation: ListedIds, beforeId: string, options: { limit: number } & Reading): Promise<ChatMessage[] | undefined> {
+  const ids = conversation.recentIds ?? [];
+  const at = ids.indexOf(beforeId);
+  const earlier = (at >= 0 ? ids.slice(0, at) : ids.filter((id) => id < beforeId)).filter((id) => mongoose.isValidObjectId(id));
+  // Notes among them may be skipped: read a few more than asked.
+  const wanted = earlier.slice(-options.limit * 2);
+  if (wanted.length < options.limit && !conversation.recentIdsComplete) return undefined;
+  if (wanted.length === 0) return [];
+  const found = await Message.find({ _id: mongoose.trusted({ $in: wanted.map((id) => new mongoose.Types.ObjectId(id)) }) }).lean<StoredMessage[]>();
+  if (found.length !== new Set(wanted).size) return undefined;
+  const readable = found.filter((stored) => options.notes || stored.kind !== 'note').sort(newestFirst);
+  if (readable.length < options.limit && wanted.length < earlier.length) return undefined;
+  return readable.slice(0, options.limit).reverse().map(toChatMessage);
+}
+
 /** Messages of a conversation in the database: every transport writes and reads them here. */
 export const messageStore = {
   storeMany,
   page,
   newestListed,
+  listedBefore,
   /** The ids of its `count` newest messages, notes too, oldest first (to fill an older conversation's list). */
   newestIds: async (conversationId: string, count: number): Promise<string[]> =>
     (await Message.find({ conversationId }, { _id: 1 }).sort({ _id: -1 }).limit(count).lean<{ _id: mongoose.Types.ObjectId }[]>()).map((stored) => stored._id.toString()).reverse(),

@@ -1,4 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
+import { conversationCache } from '../../src/conversations/conversation-cache.js';
+import { Conversation } from '../../src/conversations/conversation.model.js';
 import { messageStore } from '../../src/conversations/message.store.js';
 import { useTestDatabase } from '../support/database.js';
 import { conversationWithTranslation } from './conversation-translation.js';
@@ -61,17 +63,37 @@ describe('translation on write: context and formality', () => {
 
     expect(deepl.translateLog.at(-1)).toMatchObject({ targetLang: 'DA', formality: undefined });
   });
-  it('when a conversation\'s first message is translated on write, then no earlier messages are read for context; the next message reads them', async () => {
+  it('when a conversation\'s first message is translated on write, then no earlier messages are read for context; the next one reads them by the ids the conversation lists, without a query', async () => {
     const chat = await conversationWithTranslation(deepl, { customerLanguage: 'DE' });
     await chat.feature.conversations.join(chat.rep, chat.conversationId);
     const pages = vi.spyOn(messageStore, 'page');
+    const listed = vi.spyOn(messageStore, 'listedBefore');
     const [first, next] = [`Mein Paket ${Date.now()} ist nicht da`, `Wo ist es ${Date.now()}?`];
     try {
       await chat.send(chat.customer, first);
-      expect(pages).not.toHaveBeenCalled();
+      expect(listed).not.toHaveBeenCalled();
       expect(deepl.translateLog.at(-1)?.context).toBeUndefined();
 
       await chat.send(chat.customer, next);
+      expect(listed).toHaveBeenCalledTimes(1);
+      expect(pages).not.toHaveBeenCalled();
+      expect(deepl.translateLog.at(-1)?.context).toBe(first);
+    } finally {
+      pages.mockRestore();
+      listed.mockRestore();
+    }
+  });
+
+  it('when a conversation from before the list of newest ids gets a message, then its context is queried as before', async () => {
+    const chat = await conversationWithTranslation(deepl, { customerLanguage: 'DE' });
+    await chat.feature.conversations.join(chat.rep, chat.conversationId);
+    const first = `Mein Paket ${Date.now()} ist nicht da`;
+    await chat.send(chat.customer, first);
+    await Conversation.updateOne({ _id: chat.conversationId }, { $set: { recentIds: [], recentIdsComplete: false } });
+    conversationCache.forget(chat.conversationId);
+    const pages = vi.spyOn(messageStore, 'page');
+    try {
+      await chat.send(chat.customer, `Wo ist es ${Date.now()}?`);
       expect(pages).toHaveBeenCalledWith(chat.conversationId, expect.objectContaining({ limit: 3 }));
       expect(deepl.translateLog.at(-1)?.context).toBe(first);
     } finally {
