@@ -1,6 +1,7 @@
 import MongoStore from 'connect-mongo';
 import type { SessionData } from 'express-session';
 import type { Connection, mongo } from 'mongoose';
+import { batchesOf } from '../lib/id-batches.js';
 
 /** The collection sessions are kept in. */
 export const SESSIONS_COLLECTION = 'sessions';
@@ -40,9 +41,11 @@ export class MongoSessionStore extends MongoStore {
   async getMany(sessionIds: readonly string[]): Promise<Map<string, SessionData>> {
     const found = new Map<string, SessionData>();
     if (sessionIds.length === 0) return found;
-    for await (const stored of this.sessions.find({ _id: { $in: [...sessionIds] } })) {
-      const session = toSession(stored);
-      if (session) found.set(stored._id, session);
+    for (const batch of batchesOf(sessionIds)) {
+      for await (const stored of this.sessions.find({ _id: { $in: batch } })) {
+        const session = toSession(stored);
+        if (session) found.set(stored._id, session);
+      }
     }
     return found;
   }

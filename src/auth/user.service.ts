@@ -8,6 +8,7 @@ import { builtInTargetLanguages, normaliseLanguageCode, type Language } from '..
 import { deleteUserSessions } from './mongo-session-store.js';
 import { ensureUserIndexes, UserModel, usernameKey, type UserRecord } from './user.model.js';
 import { parseRules, passwordSchema, usernameSchema } from './user.schemas.js';
+import { batchesOf } from '../lib/id-batches.js';
 
 
 /** A rep as the admin tool lists it. */
@@ -116,7 +117,8 @@ export function createUserService(deps: UserServiceDeps) {
     if (valid.length === 0) return new Map();
     // Plain documents, only the fields an account check reads: the sign-in sweep asks this for
     // every connection every few seconds, and hydrating each into a mongoose document cost most of it.
-    const stored = await UserModel.find({ _id: mongoose.trusted({ $in: valid }) }, activeAccountFields).lean<UserDocument[]>();
+    const batches = await Promise.all(batchesOf(valid).map((batch) => UserModel.find({ _id: mongoose.trusted({ $in: batch }) }, activeAccountFields).lean<UserDocument[]>()));
+    const stored = batches.flat();
     const found = new Map(stored.flatMap((user) => (user.disabled ? [] : [[String(user._id), toActiveAccount(user)] as const])));
     for (const id of valid) activeUsers?.set(id, { account: found.get(id) ?? null });
     return found;

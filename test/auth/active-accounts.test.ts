@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import mongoose from 'mongoose';
+import { describe, expect, it, vi } from 'vitest';
 import { createUserService } from '../../src/auth/index.js';
 import { UserModel } from '../../src/auth/user.model.js';
 import { useTestDatabase } from '../support/database.js';
@@ -21,5 +22,21 @@ describe('active accounts read in one batch (the sign-in sweep)', () => {
     expect([...found.keys()].sort()).toEqual([ana!.id, ben!.id].sort());
     expect(found.get(ana!.id)).toEqual({ user: { id: ana!.id, username: ana!.username, role: 'rep', language: 'DE' }, sessionsValidAfter: null });
     expect(found.get(ben!.id)?.sessionsValidAfter?.toISOString()).toBe(cutOff.toISOString());
+  });
+
+  it('when more accounts than one lookup batch are read, then every one is found and no query asks for more than a batch of ids (the embedded database\'s index answers up to 1,000)', async () => {
+    const users = createUserService({ bcryptCost: 4 });
+    const [first, last] = await Promise.all(['first', 'last'].map((name) => users.createUser('rep', { username: `${name}_${Date.now()}`, password: 'long enough password 1', language: 'DE' })));
+    const unknown = Array.from({ length: 1_100 }, () => new mongoose.Types.ObjectId().toString());
+    const finds = vi.spyOn(UserModel, 'find');
+    try {
+      const found = await users.findActiveAccounts([first!.id, ...unknown, last!.id]);
+      expect([...found.keys()].sort()).toEqual([first!.id, last!.id].sort());
+      const asked = finds.mock.calls.map(([filter]) => ((filter as { _id: { $in: unknown[] } })._id.$in).length);
+      expect(asked.reduce((sum, count) => sum + count, 0)).toBe(1_102);
+      expect(Math.max(...asked)).toBeLessThanOrEqual(500);
+    } finally {
+      finds.mockRestore();
+    }
   });
 });
