@@ -32,7 +32,7 @@ describe('active accounts read in one batch (the sign-in sweep)', () => {
     try {
       const found = await users.findActiveAccounts([first!.id, ...unknown, last!.id]);
       expect([...found.keys()].sort()).toEqual([first!.id, last!.id].sort());
-      const asked = finds.mock.calls.map(([filter]) => ((filter as { _id: { $in: unknown[] } })._id.$in).length);
+      const asked = finds.mock.calls.map(([filter]) => (filter as unknown as { _id: { $in: unknown[] } })._id.$in.length);
       expect(asked.reduce((sum, count) => sum + count, 0)).toBe(1_102);
       expect(Math.max(...asked)).toBeLessThanOrEqual(500);
     } finally {
