@@ -16,12 +16,6 @@ let entries = new LRUCache<string, ConversationView>({ max: maxEntries, ttl: def
 let openByCustomer = new LRUCache<string, string>({ max: maxEntries, ttl: defaultTtlMs });
 /** In a process that is not the server (the admin CLI): what it touched, to announce. */
 let touched: { conversations: Set<string>; customers: Set<string> } | undefined;
-/**
- * The dashboard's rows (dashboard-rows.ts), kept past the time to live while this process is the
- * only server: refreshed by every remember, dropped by every forget, all dropped when another
- * process announced writes (dashboard-queue.ts). Bounded: a few pages for every rep.
- */
-const rows = new LRUCache<string, ConversationView>({ max: 2_000 });
 
 export const conversationCache = {
   /** How long an entry is trusted (the configured AUTH_CACHE_MS); 0 turns the cache off. */
@@ -29,12 +23,10 @@ export const conversationCache = {
     entries = new LRUCache<string, ConversationView>({ max: maxEntries, ttl: Math.max(ttlMs, 1) });
     openByCustomer = new LRUCache<string, string>({ max: maxEntries, ttl: Math.max(ttlMs, 1) });
     enabled = ttlMs > 0;
-    rows.clear();
   },
   get: (id: string): ConversationView | undefined => (enabled ? entries.get(id) : undefined),
   remember(view: ConversationView): ConversationView {
     touched?.conversations.add(view.id);
-    if (rows.has(view.id)) rows.set(view.id, view);
     if (!enabled) return view;
     entries.set(view.id, view);
     if (view.status === 'open') openByCustomer.set(view.customer.id, view.id);
@@ -44,7 +36,6 @@ export const conversationCache = {
   forget(id: string): void {
     touched?.conversations.add(id);
     entries.delete(id);
-    rows.delete(id);
   },
   /** The customer's open conversation as last seen here, if still cached and still open. */
   openFor(customerId: string): ConversationView | undefined {
@@ -56,7 +47,6 @@ export const conversationCache = {
   forgetCustomer(customerId: string): void {
     touched?.customers.add(customerId);
     for (const [id, view] of entries.entries()) if (view.customer.id === customerId) entries.delete(id);
-    for (const [id, view] of rows.entries()) if (view.customer.id === customerId) rows.delete(id);
     openByCustomer.delete(customerId);
   },
   /** From now on, every conversation and customer this process reads or writes is kept for takeTouched(). */
@@ -70,11 +60,4 @@ export const conversationCache = {
     touched?.customers.clear();
     return taken;
   },
-  /** A dashboard row as last written or read here. */
-  row: (id: string): ConversationView | undefined => rows.get(id),
-  keepRow(view: ConversationView): void {
-    rows.set(view.id, view);
-  },
-  /** Another process wrote: every row is read again. */
-  forgetRows: (): void => rows.clear(),
 };

@@ -78,8 +78,6 @@ async function build(): Promise<OpenQueue> {
     for (const change of changes) change(queue);
     if (started !== generation) return queue;
     forgetChanged(built?.queue, queue);
-    // Another process wrote (or this is the first build): the kept dashboard rows are read again.
-    conversationCache.forgetRows();
     built = { queue };
     return queue;
   } finally {

@@ -1,11 +1,9 @@
 // One page of a dashboard queue and the queues' counts: from the process's queue when it keeps one
 // (dashboard-queue.ts), else from the queries (several instances).
 import type { QueueCounts, QueueView } from '../contract/chat.js';
-import { conversationCache } from './conversation-cache.js';
 import { dashboardQueue } from './dashboard-queue.js';
 import { conversationStore as store } from './conversation.store.js';
 import type { ConversationView } from './conversation.view.js';
-import type { QueueEntry } from './open-queue.js';
 
 export interface DashboardRowsRequest {
   view: QueueView;
@@ -13,19 +11,6 @@ export interface DashboardRowsRequest {
   skip: number;
   /** Rows wanted (the caller asks one more than it shows, to tell whether there are more). */
   limit: number;
-}
-
-/** A view agrees with the queue on what orders it (a view read before a newer write does not). */
-const agrees = (view: ConversationView, entry: QueueEntry | undefined) =>
-  entry !== undefined && view.status === 'open' && view.lastActivityAt.getTime() === entry.at && (view.assignee?.id ?? null) === entry.assignee;
-
-/** A row from the views this process holds, or by _id (FerretDB answers that from its index), kept for the next dashboards. */
-async function rowOf(id: string, entry: QueueEntry | undefined): Promise<ConversationView | undefined> {
-  const kept = conversationCache.row(id);
-  if (kept && agrees(kept, entry)) return kept;
-  const found = await store.findRecent(id);
-  if (found && agrees(found, entry)) conversationCache.keepRow(found);
-  return found;
 }
 
 export async function dashboardRows(request: DashboardRowsRequest): Promise<{ rows: ConversationView[]; counts: QueueCounts }> {
@@ -38,7 +23,8 @@ export async function dashboardRows(request: DashboardRowsRequest): Promise<{ ro
   // Read together, before any await: the queue moves with every write.
   const ids = queue.page(view, repId, skip, limit);
   const counts = queue.counts(repId);
-  const open = await Promise.all(ids.map((id) => rowOf(id, queue.get(id))));
+  // Each row from this process's recent views (written through like the queue), else by _id (FerretDB's index answers it).
+  const open = await Promise.all(ids.map((id) => store.findRecent(id)));
   const rows = open.filter((row): row is ConversationView => row !== undefined);
   // "All" lists the closed conversations after the open ones: a page that runs past them asks the database.
   if (view === 'all' && ids.length < limit) {
