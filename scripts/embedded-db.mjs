@@ -14,11 +14,11 @@ const FERRETDB_VERSION = 'v1.24.2';
 /**
  * Unified diffs against FerretDB's module source, applied in name order with `patch -p1` (each
  * file says why at its top): the _id index used by _id lookups, `_id` and `_id: {$in}` conditions
- * pushed down to that index, and `$slice` in `$push`. A patch that does not apply exactly stops
+ * pushed down to that index, and `$slice` and `$sort` in `$push`. A patch that does not apply exactly stops
  * the build. Changing them means changing BUILD_ID, so that built copies are rebuilt.
  */
 const PATCH_DIR = join(dirname(fileURLToPath(import.meta.url)), 'ferretdb', 'patches');
-const BUILD_ID = `${FERRETDB_VERSION}+sqlite-id-index+id-in-pushdown+push-slice`;
+const BUILD_ID = `${FERRETDB_VERSION}+sqlite-id-index+id-in-pushdown+push-slice+push-sort`;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = join(root, '.cache', 'ferretdb');
 const binary = join(cacheDir, 'ferretdb');

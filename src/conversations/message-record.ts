@@ -17,12 +17,15 @@ export const RECENT_IDS_KEPT = HISTORY_PAGE_SIZE + 10;
 export interface ConversationUpdate {
   $inc: Record<string, number>;
   $set: Record<string, unknown>;
-  /** `$slice` keeps the newest ids even when two instances push to the same conversation. */
-  $push: { recentIds: { $each: string[]; $slice: number } };
+  /**
+   * Sorted before `$slice`, so the list keeps the newest ids (ObjectIds as hex sort by time) even
+   * when two writers' pushes reach the conversation in another order than their ids were made.
+   */
+  $push: { recentIds: { $each: string[]; $sort: 1; $slice: number } };
 }
 
-const pushRecent = (ids: string[]) => ({ recentIds: { $each: ids, $slice: -RECENT_IDS_KEPT } });
-const recentAfter = (view: ConversationView, id: string) => [...(view.recentIds ?? []), id].slice(-RECENT_IDS_KEPT);
+const pushRecent = (ids: string[]) => ({ recentIds: { $each: ids, $sort: 1 as const, $slice: -RECENT_IDS_KEPT } });
+const recentAfter = (view: ConversationView, id: string) => [...(view.recentIds ?? []), id].sort().slice(-RECENT_IDS_KEPT);
 
 /** A note: only listed among the newest ids; the conversation as the customer sees it stays as it is. */
 export function afterNote(view: ConversationView, note: ChatMessage) {

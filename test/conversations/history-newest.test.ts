@@ -58,6 +58,27 @@ describe('opening a conversation: the newest page by the ids the conversation li
     expect(await messageStore.newestListed(stored!, { limit: HISTORY_PAGE_SIZE, notes: true })).toEqual(await queried(conversation.id, rep));
   });
 
+  it("when an older group's conversation update lands after a newer one's, then the list still holds the newest ids", async () => {
+    const { customer, rep, conversation } = await started();
+    let stored!: () => void;
+    let release!: () => void;
+    const olderStored = new Promise<void>((resolve) => (stored = resolve));
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slow = createMessageWriter({
+      storeMany: async (items) => messageStore.storeMany(items).finally(stored),
+      recordMessages: async (batch) => held.then(() => conversationStore.recordMessages(batch)),
+    });
+    const older = writeMany([slow], conversation, [customer], 40, 'old');
+    await olderStored;
+    await writeMany([createMessageWriter()], conversation, [rep], 40, 'new');
+    release();
+    await older;
+
+    const listed = (await conversationStore.findById(conversation.id))?.recentIds ?? [];
+    expect([...listed].sort()).toEqual(await messageStore.newestIds(conversation.id, RECENT_IDS_KEPT));
+    expect(await opened(conversation.id, rep)).toEqual(await queried(conversation.id, rep));
+  });
+
   it('when a conversation holds notes, then reps open them with the messages and customers never see them', async () => {
     const { customer, rep, conversation } = await started();
     const writer = createMessageWriter();

@@ -98,3 +98,29 @@ describe('$push with $slice', () => {
     expect((await Recent.findById(doc._id).lean())?.ids).toEqual(['3', '4', '5', '6']);
   });
 });
+
+describe('$push with $sort', () => {
+  const pushed = async (each: string[], sort: 1 | -1, slice?: number) => {
+    const doc = await Recent.create({ ids: ['b', 'd'] });
+    const push = { $each: each, $sort: sort, ...(slice === undefined ? {} : { $slice: slice }) };
+    return (await Recent.findOneAndUpdate({ _id: doc._id }, { $push: { ids: push } }, { returnDocument: 'after' }).lean())?.ids;
+  };
+
+  it('when sorted ascending, then the whole array is in order', async () => {
+    expect(await pushed(['e', 'a', 'c'], 1)).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it('when sorted descending, then the whole array is in reverse order', async () => {
+    expect(await pushed(['e', 'a', 'c'], -1)).toEqual(['e', 'd', 'c', 'b', 'a']);
+  });
+
+  it('when sorted and sliced, then the slice keeps the greatest elements whatever order they were pushed in', async () => {
+    expect(await pushed(['e', 'a', 'c'], 1, -3)).toEqual(['c', 'd', 'e']);
+  });
+
+  it('when the sort is not 1 or -1, then the update is refused and the array unchanged', async () => {
+    const doc = await Recent.create({ ids: ['b'] });
+    await expect(Recent.updateOne({ _id: doc._id }, { $push: { ids: { $each: ['a'], $sort: 2 } } })).rejects.toThrow(/\$sort/);
+    expect((await Recent.findById(doc._id).lean())?.ids).toEqual(['b']);
+  });
+});
