@@ -13,6 +13,7 @@
  *   npm run bench:chat                                      # 500 customers, 50 reps, 60 s
  *   npm run bench:chat -- --customers 50 --reps 5 --seconds 10
  *   npm run bench:chat -- --cpu-prof                        # also profile the server
+ *   npm run bench:chat -- --find-capacity --trace /tmp/chat-trace.json   # and which database work ran how long, per step
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,10 +52,11 @@ const options = new Command()
   .option('--find-capacity', 'step the offered rate up until p99 ≥ 100 ms or a message is lost; with the relay and database references')
   .option('--step-seconds <n>', '--find-capacity: seconds of writing per step', '10')
   .option('--rates <list>', '--find-capacity: offered messages/s per step', '50,100,200,400,800,1600,3200')
+  .option('--trace <file>', "--find-capacity: write a timeline of the server's database commands there and summarise it per step")
   .option('--relay-rates <list>', '--find-capacity: offered messages/s per step for the relay reference', '200,400,800,1600,3200,6400')
   .parse()
   .opts<{ customers: string; reps: string; seconds: string; interval: string; cpuProf?: boolean; dbProf?: boolean;
-    findCapacity?: boolean; stepSeconds: string; rates: string; relayRates: string }>();
+    findCapacity?: boolean; stepSeconds: string; rates: string; relayRates: string; trace?: string }>();
 
 const full = { customers: Number(options.customers), reps: Number(options.reps), seconds: Number(options.seconds) };
 const baseline = {
@@ -252,6 +254,7 @@ const run = options.findCapacity
       rates: rateList(options.rates),
       relayRates: rateList(options.relayRates),
       cpuProf: Boolean(options.cpuProf),
+      trace: options.trace,
     })
   : main;
 

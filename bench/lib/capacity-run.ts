@@ -4,7 +4,7 @@
  * same load generator in the same run: (a) a bare Socket.IO relay, (b) the embedded database
  * alone doing one message's writes. Bounded: the climbs stop at a deadline, the run is cut off.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import mongoose from 'mongoose';
@@ -13,6 +13,7 @@ import { startEmbeddedMongo } from '../../src/lib/embedded-mongo.js';
 import { startDeeplServer } from '../../test/support/deepl-server.js';
 import { newClientId, pageTranslations } from '../../test/support/chat-users.js';
 import { climb, type StepResult } from './capacity.js';
+import { summariseCapacityTrace, type TraceWindow } from './capacity-trace.js';
 import {
   connectPerson,
   connectRelayPerson,
@@ -26,6 +27,7 @@ import {
 import { asAPersonWould, setupClock, setupConcurrency, setupRepeats, signInPeople } from './capacity-setup.js';
 import { summariseCpuProfile } from './cpu-profile.js';
 import { probeMessageWrites } from './database-probe.js';
+import type { Trace } from './server-trace.js';
 import { commandCounts, findProcess, processCpuMs, startServerProcess, type ServerProcess } from './server-process.js';
 
 export interface CapacityOptions {
@@ -35,6 +37,8 @@ export interface CapacityOptions {
   rates: number[];
   relayRates: number[];
   cpuProf: boolean;
+  /** Write a timeline of the server there (server-trace.ts) and summarise it per window. */
+  trace?: string;
 }
 
 /** The whole run, set-up included, stays under this; the climbs stop earlier. */
@@ -46,6 +50,9 @@ async function closeAll(people: Person[]): Promise<void> {
 
 // Each set-up step's own limit: generous for 1,100 people on a busy machine, short of the run's.
 const stepLimitMs = 240_000;
+
+/** The idle measurement and each step, in wall-clock time, for the trace's summary. */
+const windows: TraceWindow[] = [];
 
 async function climbParley(server: ServerProcess, databasePid: number, countsFile: string, options: CapacityOptions, deadline: number, warmed: () => void) {
   const url = server.url;
@@ -83,12 +90,22 @@ async function climbParley(server: ServerProcess, databasePid: number, countsFil
     name: 'Parley (whole app, embedded FerretDB)',
     cpuMs: () => server.cpuMs(),
     databaseCpuMs: () => processCpuMs(databasePid),
-    commands: () => commandCounts(server.pid, countsFile),
+    // Asked for at the start and at the end of every step: the trace's windows are between.
+    commands: () => {
+      const at = Date.now();
+      const open = windows.at(-1);
+      if (open && open.to === 0) open.to = at;
+      else windows.push({ label: `step ${windows.length}`, from: at, to: 0 });
+      return commandCounts(server.pid, countsFile);
+    },
   };
   await measureIdle(server, databasePid, options.stepSeconds);
   await profileClimb('start');
   const result = await climb(target, people, conversations, { rates: options.rates, seconds: options.stepSeconds, deadline });
   await profileClimb('stop');
+  windows.slice(1).forEach((window, i) => {
+    window.label = `${result.steps[i]?.rate ?? '?'} messages/s offered`;
+  });
   await closeAll(people);
   return result;
 }
@@ -97,7 +114,9 @@ async function climbParley(server: ServerProcess, databasePid: number, countsFil
 async function measureIdle(server: ServerProcess, databasePid: number, seconds: number): Promise<void> {
   const serverStart = server.cpuMs();
   const databaseStart = processCpuMs(databasePid);
+  const from = Date.now();
   await new Promise((done) => setTimeout(done, seconds * 1000));
+  windows.push({ label: 'idle (all connected, nobody writing)', from, to: Date.now() });
   const share = (ms: number) => `${((ms / (seconds * 1000)) * 100).toFixed(1)} %`;
   console.log(`\nIdle (all connected, nobody writing, ${seconds} s): server ${share(server.cpuMs() - serverStart)} of a core, database ${share(processCpuMs(databasePid) - databaseStart)}`);
 }
@@ -156,6 +175,7 @@ async function measure(options: CapacityOptions, dataDir: string, profileDir: st
         MONGODB_URI: database.uriFor('parley_bench'), DEEPL_SERVER_URL: deepl.url, DATA_DIR: dataDir, BENCH_COMMAND_COUNTS: countsFile,
         // Benchmark readers translate far more than a person: the per-user /translate limits would refuse them.
         TRANSLATE_REQUESTS_PER_MINUTE: '1000000', TRANSLATE_CHARACTERS_PER_MINUTE: '100000000',
+        ...(options.trace ? { BENCH_TRACE_FILE: options.trace } : {}),
         ...(profileDir ? { BENCH_CPU_PROFILE_DIR: profileDir, BENCH_PROFILE_CONTROL: join(dataDir, 'profile-control') } : {}) },
       { preload: './bench/lib/server-instrumentation.ts' },
     );
@@ -176,6 +196,8 @@ async function measure(options: CapacityOptions, dataDir: string, profileDir: st
     await deepl.close();
     await database.stop();
   }
+  // Written by the server as it exits.
+  if (options.trace && existsSync(options.trace)) console.log(`\n${summariseCapacityTrace(JSON.parse(readFileSync(options.trace, 'utf8')) as Trace, windows)}`);
 }
 
 export async function findCapacity(options: CapacityOptions): Promise<void> {

@@ -36,6 +36,17 @@ mongoose.connect = ((uri: string, options?: mongoose.ConnectOptions) => {
   return connecting;
 }) as typeof mongoose.connect;
 
+// The other clients (the inboxes', the search index's): traced too, but not counted, so that the
+// counts per message stay those of the main client.
+if (traceFile) {
+  const createConnection = mongoose.createConnection.bind(mongoose);
+  mongoose.createConnection = ((uri: string, options?: mongoose.ConnectOptions) => {
+    const connection = createConnection(uri, { ...options, monitorCommands: true });
+    connection.once('connected', () => traceCommands(connection.getClient()));
+    return connection;
+  }) as typeof mongoose.createConnection;
+}
+
 const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
 const control = process.env.BENCH_PROFILE_CONTROL;
 let profiler: Session | undefined;

@@ -23,9 +23,11 @@ export interface Trace {
   lags: { at: number; lag: number }[];
   gcs: { at: number; duration: number; kind: number }[];
   loopDelay: { p50: number; p99: number; max: number };
+  /** performance.timeOrigin of the process (epoch ms): times above plus this are wall-clock times. */
+  timeOrigin?: number;
 }
 
-const trace: Trace = { requests: [], commands: [], lags: [], gcs: [], loopDelay: { p50: 0, p99: 0, max: 0 } };
+const trace: Trace = { requests: [], commands: [], lags: [], gcs: [], loopDelay: { p50: 0, p99: 0, max: 0 }, timeOrigin: performance.timeOrigin };
 
 export function startTrace(file: string): void {
   const emit = Server.prototype.emit;
