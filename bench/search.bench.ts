@@ -22,7 +22,7 @@ import { closeBenchDatabase, runBench } from './lib/run-bench.js';
 import { startEmbeddedMongo } from '../src/lib/embedded-mongo.js';
 import { createLogger } from '../src/lib/logger.js';
 import { searchTerms } from '../src/lib/search-terms.js';
-import { createSearchIndex, createSearchService, POSTINGS_KEPT, SearchPosting } from '../src/search/index.js';
+import { createSearchIndex, createSearchService, POSTINGS_KEPT, searchPostings } from '../src/search/index.js';
 
 const conversations = Number(process.env.BENCH_CONVERSATIONS ?? 10_000);
 const messagesPerConversation = Number(process.env.BENCH_MESSAGES_PER_CONVERSATION ?? 20);
@@ -84,7 +84,7 @@ async function seed(): Promise<void> {
     if ((start / batchSize) % 8 === 0) process.stdout.write(`  seeded ${(start + batch.length).toLocaleString('en')} messages\r`);
   }
   const documents = [...postings].map(([term, list]) => ({ _id: term, ids: list.slice(-POSTINGS_KEPT) }));
-  for (let start = 0; start < documents.length; start += 100) await SearchPosting.insertMany(documents.slice(start, start + 100), { lean: true });
+  for (let start = 0; start < documents.length; start += 100) await searchPostings().insertMany(documents.slice(start, start + 100), { lean: true });
   console.log(`Seeded ${conversations.toLocaleString('en')} conversations and ${total.toLocaleString('en')} messages in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
 }
 
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await connectDatabase(database.uriFor('parley_search'));
-    await Promise.all([Conversation.init(), Message.init(), SearchPosting.init()]);
+    await Promise.all([Conversation.init(), Message.init(), searchPostings().init()]);
     const overrun = new Promise<never>((_, fail) => {
       timer = setTimeout(() => fail(new Error(`bench:search exceeded its ${runLimitMs / 60_000} min limit`)), runLimitMs);
     });

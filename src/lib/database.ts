@@ -19,7 +19,26 @@ export function inboxDatabase(): mongoose.Connection {
   return inbox ?? mongoose.connection.useDb(inboxDatabaseName(mongoose.connection.name), { useCache: true });
 }
 
-/** Connects the process-wide mongoose connection (models are registered on it) and the inboxes' own. */
+/**
+ * The search index's database (`parley` → `parley_search`): its postings are rewritten once a
+ * second, tens of words per flush, and on the embedded FerretDB that flush held the one SQLite
+ * writer every message's group commit waits for (bench:chat --find-capacity --trace). On MongoDB
+ * an ordinary second database (the account needs readWrite on it too).
+ */
+export const searchDatabaseName = (main: string) => `${main}_search`;
+
+// A client of its own rather than the inboxes': their small pool stays the webhooks' alone (a
+// webhook answers once its insert is done), and the flush and reps' lookups wait in neither the
+// main pool's queue nor the inboxes'. One flush at a time, a few lookups: two connections.
+const SEARCH_POOL_SIZE = 2;
+let search: mongoose.Connection | undefined;
+
+/** The search index's connection: its own client once connectDatabase ran; the main client's before. */
+export function searchDatabase(): mongoose.Connection {
+  return search ?? mongoose.connection.useDb(searchDatabaseName(mongoose.connection.name), { useCache: true });
+}
+
+/** Connects the process-wide mongoose connection (models are registered on it), the inboxes' own and the search index's. */
 export async function connectDatabase(
   uri: string,
   options: { dbName?: string; logger?: Logger; heartbeatFrequencyMS?: number; monitorCommands?: boolean } = {},
@@ -36,15 +55,19 @@ export async function connectDatabase(
   };
   await mongoose.connect(uri, { ...common, dbName: options.dbName });
   const dbName = inboxDatabaseName(mongoose.connection.name);
-  inbox = await mongoose.createConnection(uri, { ...common, dbName, maxPoolSize: INBOX_POOL_SIZE }).asPromise();
+  [inbox, search] = await Promise.all([
+    mongoose.createConnection(uri, { ...common, dbName, maxPoolSize: INBOX_POOL_SIZE }).asPromise(),
+    mongoose.createConnection(uri, { ...common, dbName: searchDatabaseName(mongoose.connection.name), maxPoolSize: SEARCH_POOL_SIZE }).asPromise(),
+  ]);
   options.logger?.info({ dbName: mongoose.connection.name }, 'database connected');
   return mongoose.connection;
 }
 
 export async function disconnectDatabase(): Promise<void> {
-  // Closes every connection mongoose made, the inboxes' too.
+  // Closes every connection mongoose made, the inboxes' and the search index's too.
   await mongoose.disconnect();
   inbox = undefined;
+  search = undefined;
 }
 
 /** True when the database answers a ping within the timeout. */

@@ -8,7 +8,7 @@ import { createSearchService } from './search.service.js';
 
 export { createSearchService, type SearchHit, type SearchResults, type SearchService } from './search.service.js';
 export { createSearchIndex, MOVE_EVERY, POSTINGS_KEPT, type SearchIndex } from './search-index.js';
-export { SearchPosting } from './search-posting.model.js';
+export { searchPostings } from './search-posting.model.js';
 
 /** Search, indexing what the pipeline's events carry from now on. */
 export function createSearchFeature(deps: { events: ConversationEvents; logger: Logger }) {

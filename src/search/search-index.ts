@@ -2,7 +2,8 @@ import type { ConversationEvents } from '../conversations/index.js';
 import type { Logger } from '../lib/logger.js';
 import { searchTerms } from '../lib/search-terms.js';
 import { updateById } from '../lib/update-by-id.js';
-import { SearchPosting } from './search-posting.model.js';
+import { adoptEarlierPostings, earlierPostings } from './earlier-postings.js';
+import { searchPostings } from './search-posting.model.js';
 
 /** Words of customers' names are kept apart from message words, listing conversation ids. */
 export const CUSTOMER_PREFIX = 'c:';
@@ -38,20 +39,34 @@ export function createSearchIndex(logger: Logger, options: { flushMs?: number } 
   const queued = new Map<string, Set<string>>();
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> = Promise.resolve();
+  /** Postings an earlier version left in the main database, moved before this process writes any (earlier-postings.ts). */
+  let adopted: Promise<unknown> | undefined;
+  let moving = true;
+  const ready = (): Promise<unknown> => {
+    adopted ??= adoptEarlierPostings(logger).then(
+      () => { moving = false; },
+      (error: unknown) => {
+        adopted = undefined;
+        throw error;
+      },
+    );
+    return adopted;
+  };
 
   /** Moves a word's newest ids to its older ones (keeping the newest POSTINGS_KEPT there). */
   async function moveToOlder(term: string): Promise<void> {
-    const [newest, older] = await Promise.all([SearchPosting.findById(term).lean(), SearchPosting.findById(olderKey(term)).lean()]);
+    const [newest, older] = await Promise.all([searchPostings().findById(term).lean(), searchPostings().findById(olderKey(term)).lean()]);
     if (!newest || newest.ids.length === 0) return;
-    await SearchPosting.updateOne({ _id: olderKey(term) }, { $set: { ids: joined(older?.ids, newest.ids) } }, { upsert: true });
+    await searchPostings().updateOne({ _id: olderKey(term) }, { $set: { ids: joined(older?.ids, newest.ids) } }, { upsert: true });
     // Only the ids moved: ids another writer appended meanwhile stay with the newest.
-    await SearchPosting.updateOne({ _id: term }, { $pullAll: { ids: newest.ids } });
+    await searchPostings().updateOne({ _id: term }, { $pullAll: { ids: newest.ids } });
   }
 
   /** One bulk write for many words; then a move for words that grew a lot since the last one. */
   async function write(entries: [string, string[]][]): Promise<void> {
     if (entries.length === 0) return;
-    await SearchPosting.bulkWrite(
+    await ready();
+    await searchPostings().bulkWrite(
       entries.map(([term, ids]) => updateById({ _id: term }, { $addToSet: { ids: { $each: ids } } }, { upsert: true })),
       { ordered: false },
     );
@@ -92,8 +107,14 @@ export function createSearchIndex(logger: Logger, options: { flushMs?: number } 
   async function lookup(terms: readonly string[], limit: number): Promise<string[]> {
     const postings = await Promise.all(
       terms.map(async (term) => {
-        const [newest, older] = await Promise.all([SearchPosting.findById(term).lean(), SearchPosting.findById(olderKey(term)).lean()]);
-        return newest || older ? joined(older?.ids, newest?.ids) : undefined;
+        const [newest, older, earlier] = await Promise.all([
+          searchPostings().findById(term).lean(),
+          searchPostings().findById(olderKey(term)).lean(),
+          // While the earlier version's postings are being moved, a word may still be there.
+          moving ? earlierPostings().find({ _id: { $in: [term, olderKey(term)] } }).toArray() : [],
+        ]);
+        const earlierOf = (key: string) => earlier.find((posting) => posting._id === key)?.ids;
+        return newest || older || earlier.length > 0 ? joined(earlierOf(olderKey(term)), earlierOf(term), older?.ids, newest?.ids) : undefined;
       }),
     );
     if (postings.some((posting) => !posting)) return [];
@@ -111,6 +132,8 @@ export function createSearchIndex(logger: Logger, options: { flushMs?: number } 
     lookup,
     add,
     subscribe(events: ConversationEvents): void {
+      // The move starts with the server; a failed one is tried again by the next flush.
+      ready().catch((error: unknown) => logger.warn({ err: error }, 'search postings of an earlier version not moved yet'));
       events.on('message', (message) => track(message.id, message.body));
       events.on('note', (note) => track(note.id, note.body));
       events.on('translated', (message, text) => track(message.id, text));

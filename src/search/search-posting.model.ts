@@ -1,4 +1,5 @@
-import mongoose, { Schema, type Model } from 'mongoose';
+import { Schema, type Model } from 'mongoose';
+import { searchDatabase } from '../lib/database.js';
 
 /**
  * The search index: one document per normalised word, keyed by the word itself, listing the
@@ -12,10 +13,19 @@ export interface SearchPostingRecord {
   ids: string[];
 }
 
+export const SEARCH_POSTINGS = 'search_postings';
+
 const searchPostingSchema = new Schema<SearchPostingRecord>(
   { _id: { type: String, required: true }, ids: { type: [String], default: [] } },
-  { versionKey: false, collection: 'search_postings' },
+  { versionKey: false, collection: SEARCH_POSTINGS },
 );
 
-export const SearchPosting: Model<SearchPostingRecord> =
-  (mongoose.models.SearchPosting as Model<SearchPostingRecord> | undefined) ?? mongoose.model<SearchPostingRecord>('SearchPosting', searchPostingSchema);
+/**
+ * The postings' model, in the search database (database.ts): on the embedded database that is a
+ * SQLite file of its own, so the index's flush never holds the writer the messages wait for.
+ * Looked up when used: the database is connected by then.
+ */
+export function searchPostings(): Model<SearchPostingRecord> {
+  const connection = searchDatabase();
+  return (connection.models.SearchPosting as Model<SearchPostingRecord> | undefined) ?? connection.model<SearchPostingRecord>('SearchPosting', searchPostingSchema);
+}

@@ -4,7 +4,8 @@ import type { ChatMessage } from '../../src/contract/chat.js';
 import { ConversationEvents } from '../../src/conversations/conversation.events.js';
 import type { ConversationView } from '../../src/conversations/index.js';
 import { createLogger } from '../../src/lib/logger.js';
-import { createSearchIndex, MOVE_EVERY, POSTINGS_KEPT, SearchPosting } from '../../src/search/index.js';
+import { createSearchIndex, MOVE_EVERY, POSTINGS_KEPT, searchPostings } from '../../src/search/index.js';
+import { earlierPostings } from '../../src/search/earlier-postings.js';
 import { olderKey } from '../../src/search/search-index.js';
 import { useTestDatabase } from '../support/database.js';
 
@@ -37,11 +38,11 @@ describe('search index: a common word stays cheap to append to', () => {
     index.subscribe(events);
 
     const first = await indexMessages(index, events, 'parcel', MOVE_EVERY + 10);
-    expect((await SearchPosting.findById('parcel').lean())?.ids ?? []).toHaveLength(0);
-    expect((await SearchPosting.findById(olderKey('parcel')).lean())?.ids).toEqual(first);
+    expect((await searchPostings().findById('parcel').lean())?.ids ?? []).toHaveLength(0);
+    expect((await searchPostings().findById(olderKey('parcel')).lean())?.ids).toEqual(first);
 
     const later = await indexMessages(index, events, 'parcel', 3);
-    expect((await SearchPosting.findById('parcel').lean())?.ids).toEqual(later);
+    expect((await searchPostings().findById('parcel').lean())?.ids).toEqual(later);
     expect(await index.lookup(['parcel'], 5)).toEqual([...first.slice(-2), ...later].reverse());
     expect(await index.lookup(['parcel', 'again'], 2)).toEqual(later.slice(-2).reverse());
   });
@@ -55,5 +56,24 @@ describe('search index: a common word stays cheap to append to', () => {
     expect(found).toHaveLength(POSTINGS_KEPT);
     expect(found[0]).toBe(ids.at(-1));
     expect(found).not.toContain(ids[49]);
+  });
+});
+
+describe('search index: postings an earlier version kept in the main database', () => {
+  it('when the main database still holds postings, then they are found at once, moved to the search database before any new posting is written, and found there after', async () => {
+    const [oldest, old, newer] = [1, 2, 3].map(() => new mongoose.Types.ObjectId().toString());
+    await earlierPostings().insertMany([{ _id: olderKey('invoice'), ids: [oldest!] }, { _id: 'invoice', ids: [old!] }]);
+    const index = createSearchIndex(createLogger({ level: 'silent' }), { flushMs: 60_000 });
+    expect(await index.lookup(['invoice'], 5)).toEqual([old, oldest]);
+
+    const events = new ConversationEvents();
+    index.subscribe(events);
+    events.emit('message', { ...messageWith('invoice'), id: newer! }, {} as ConversationView);
+    await index.idle();
+
+    expect(await earlierPostings().countDocuments()).toBe(0);
+    expect(mongoose.connection.name).not.toBe(searchPostings().db.name);
+    expect((await searchPostings().findById('invoice').lean())?.ids).toEqual([old, newer]);
+    expect(await index.lookup(['invoice'], 5)).toEqual([newer, old, oldest]);
   });
 });

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { SearchPosting } from '../../src/search/index.js';
+import { searchPostings } from '../../src/search/index.js';
 import { searchTerms } from '../../src/lib/search-terms.js';
 import type { SearchResults } from '../../src/search/index.js';
 import { startConversation } from '../realtime/socket-harness.js';
@@ -33,7 +33,7 @@ async function spanishConversation(body: string, english: string) {
   expect(sent.status).toBe(201);
   const messageId = sent.body.message.id as string;
   // Indexing follows the sender's answer: wait for the original's first word.
-  await vi.waitFor(async () => expect((await SearchPosting.findById(searchTerms(body)[0]).lean())?.ids).toContain(messageId), { timeout: 5_000 });
+  await vi.waitFor(async () => expect((await searchPostings().findById(searchTerms(body)[0]).lean())?.ids).toContain(messageId), { timeout: 5_000 });
   return { id, customer, customerAgent, repAgent, messageId };
 }
 
@@ -41,7 +41,7 @@ describe('search: reps find conversations by customer and by words, in the origi
   it('when a Spanish customer wrote about a parcel, then the rep finds it by the English word they read and by the Spanish original, opened at the message', async () => {
     const chat = await spanishConversation('Mi paquete llegó roto', 'My parcel arrived broken');
     // The translation on write for the rep also makes the message findable in English.
-    await vi.waitFor(async () => expect((await SearchPosting.findById('parcel').lean())?.ids).toContain(chat.messageId), { timeout: 5_000 });
+    await vi.waitFor(async () => expect((await searchPostings().findById('parcel').lean())?.ids).toContain(chat.messageId), { timeout: 5_000 });
 
     const english = await search(chat.repAgent, 'Parcel broken');
     const spanish = await search(chat.repAgent, 'PAQUETE');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { connectDatabase } from '../../src/lib/database.js';
+import { connectDatabase, searchDatabase } from '../../src/lib/database.js';
 import { inboxConnection } from '../../src/lib/durable-inbox.js';
 
 /** The server URI the run uses (embedded FerretDB or MONGODB_URI). */
@@ -31,8 +31,9 @@ export function useTestDatabase(prefix = 'test', options: { monitorCommands?: bo
     await Promise.all(Object.values(mongoose.models).map((model) => model.init()));
   });
   afterAll(async () => {
-    // The webhooks' inboxes have a database of their own, named after this one.
+    // The webhooks' inboxes and the search index have databases of their own, named after this one.
     await inboxConnection().dropDatabase().catch(() => undefined);
+    await searchDatabase().dropDatabase().catch(() => undefined);
     await mongoose.connection.dropDatabase().catch(() => undefined);
     await mongoose.disconnect();
   });
