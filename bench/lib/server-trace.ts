@@ -65,7 +65,9 @@ export function traceCommands(client: mongoose.mongo.MongoClient): void {
   const open = new Map<number, Omit<TraceCommand, 'end' | 'ok'>>();
   client.on('commandStarted', (event) => {
     const command = event.command as Record<string, unknown>;
-    const coll = typeof command[event.commandName] === 'string' ? (command[event.commandName] as string) : '';
+    // A getMore names its collection apart (its own field holds the cursor id).
+    const named = event.commandName === 'getMore' ? command.collection : command[event.commandName];
+    const coll = typeof named === 'string' ? named : '';
     const documents = event.commandName === 'insert' ? (command.documents as { _id?: unknown }[] | undefined) : undefined;
     open.set(event.requestId, { start: performance.now(), name: event.commandName, db: event.databaseName, coll, ids: documents?.map((doc) => String(doc._id)) });
   });

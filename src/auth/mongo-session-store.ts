@@ -42,7 +42,9 @@ export class MongoSessionStore extends MongoStore {
     const found = new Map<string, SessionData>();
     if (sessionIds.length === 0) return found;
     for (const batch of batchesOf(sessionIds)) {
-      for await (const stored of this.sessions.find({ _id: { $in: batch } })) {
+      // One reply per batch: by default the first holds 101 documents and a getMore asks for the
+      // rest; with the limit the database also knows the cursor is done (no empty getMore).
+      for await (const stored of this.sessions.find({ _id: { $in: batch } }, { batchSize: batch.length, limit: batch.length })) {
         const session = toSession(stored);
         if (session) found.set(stored._id, session);
       }

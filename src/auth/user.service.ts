@@ -117,7 +117,8 @@ export function createUserService(deps: UserServiceDeps) {
     if (valid.length === 0) return new Map();
     // Plain documents, only the fields an account check reads: the sign-in sweep asks this for
     // every connection every few seconds, and hydrating each into a mongoose document cost most of it.
-    const batches = await Promise.all(batchesOf(valid).map((batch) => UserModel.find({ _id: mongoose.trusted({ $in: batch }) }, activeAccountFields).lean<UserDocument[]>()));
+    // One reply per batch (by default 101 documents, then getMores for the rest; the limit ends the cursor).
+    const batches = await Promise.all(batchesOf(valid).map((batch) => UserModel.find({ _id: mongoose.trusted({ $in: batch }) }, activeAccountFields).batchSize(batch.length).limit(batch.length).lean<UserDocument[]>()));
     const stored = batches.flat();
     const found = new Map(stored.flatMap((user) => (user.disabled ? [] : [[String(user._id), toActiveAccount(user)] as const])));
     for (const id of valid) activeUsers?.set(id, { account: found.get(id) ?? null });

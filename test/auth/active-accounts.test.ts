@@ -4,7 +4,7 @@ import { createUserService } from '../../src/auth/index.js';
 import { UserModel } from '../../src/auth/user.model.js';
 import { useTestDatabase } from '../support/database.js';
 
-useTestDatabase('active_accounts');
+useTestDatabase('active_accounts', { monitorCommands: true });
 
 describe('active accounts read in one batch (the sign-in sweep)', () => {
   it('when accounts are read together, then each active one comes with its user and login cut-off, and a disabled one is left out', async () => {
@@ -38,5 +38,19 @@ describe('active accounts read in one batch (the sign-in sweep)', () => {
     } finally {
       finds.mockRestore();
     }
+  });
+
+  it('when more active accounts than one reply holds by default (101) are read, then each batch is one command, no getMore', async () => {
+    const users = createUserService({ bcryptCost: 4 });
+    const created = await Promise.all(Array.from({ length: 120 }, (_, i) => users.createUser('rep', { username: `many${i}_${Date.now()}`, password: 'long enough password 1', language: 'DE' })));
+    const asked: string[] = [];
+    const listener = (event: { commandName: string }) => asked.push(event.commandName);
+    mongoose.connection.getClient().on('commandStarted', listener);
+    try {
+      expect((await users.findActiveAccounts(created.map((user) => user.id))).size).toBe(120);
+    } finally {
+      mongoose.connection.getClient().off('commandStarted', listener);
+    }
+    expect(asked).toEqual(['find']);
   });
 });
