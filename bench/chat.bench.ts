@@ -51,10 +51,11 @@ const options = new Command()
   .option('--find-capacity', 'step the offered rate up until p99 ≥ 100 ms or a message is lost; with the relay and database references')
   .option('--step-seconds <n>', '--find-capacity: seconds of writing per step', '10')
   .option('--rates <list>', '--find-capacity: offered messages/s per step', '50,100,200,400,800,1600,3200')
+  .option('--write-window-ms <n>', "--find-capacity: the server's MESSAGE_WRITE_WINDOW_MS (its default when omitted)")
   .option('--relay-rates <list>', '--find-capacity: offered messages/s per step for the relay reference', '200,400,800,1600,3200,6400')
   .parse()
   .opts<{ customers: string; reps: string; seconds: string; interval: string; cpuProf?: boolean; dbProf?: boolean;
-    findCapacity?: boolean; stepSeconds: string; rates: string; relayRates: string }>();
+    findCapacity?: boolean; stepSeconds: string; rates: string; relayRates: string; writeWindowMs?: string }>();
 
 const full = { customers: Number(options.customers), reps: Number(options.reps), seconds: Number(options.seconds) };
 const baseline = {
@@ -252,6 +253,7 @@ const run = options.findCapacity
       rates: rateList(options.rates),
       relayRates: rateList(options.relayRates),
       cpuProf: Boolean(options.cpuProf),
+      writeWindowMs: options.writeWindowMs,
     })
   : main;
 

@@ -35,6 +35,8 @@ export interface CapacityOptions {
   rates: number[];
   relayRates: number[];
   cpuProf: boolean;
+  /** The server's MESSAGE_WRITE_WINDOW_MS; its default when absent. */
+  writeWindowMs?: string;
 }
 
 /** The whole run, set-up included, stays under this; the climbs stop earlier. */
@@ -156,6 +158,7 @@ async function measure(options: CapacityOptions, dataDir: string, profileDir: st
         MONGODB_URI: database.uriFor('parley_bench'), DEEPL_SERVER_URL: deepl.url, DATA_DIR: dataDir, BENCH_COMMAND_COUNTS: countsFile,
         // Benchmark readers translate far more than a person: the per-user /translate limits would refuse them.
         TRANSLATE_REQUESTS_PER_MINUTE: '1000000', TRANSLATE_CHARACTERS_PER_MINUTE: '100000000',
+        ...(options.writeWindowMs === undefined ? {} : { MESSAGE_WRITE_WINDOW_MS: options.writeWindowMs }),
         ...(profileDir ? { BENCH_CPU_PROFILE_DIR: profileDir, BENCH_PROFILE_CONTROL: join(dataDir, 'profile-control') } : {}) },
       { preload: './bench/lib/server-instrumentation.ts' },
     );
