@@ -53,10 +53,11 @@ const options = new Command()
   .option('--step-seconds <n>', '--find-capacity: seconds of writing per step', '10')
   .option('--rates <list>', '--find-capacity: offered messages/s per step', '50,100,200,400,800,1600,3200')
   .option('--trace <file>', "--find-capacity: write a timeline of the server's database commands there and summarise it per step")
+  .option('--write-window-ms <n>', "--find-capacity: the server's MESSAGE_WRITE_WINDOW_MS (its default when omitted)")
   .option('--relay-rates <list>', '--find-capacity: offered messages/s per step for the relay reference', '200,400,800,1600,3200,6400')
   .parse()
   .opts<{ customers: string; reps: string; seconds: string; interval: string; cpuProf?: boolean; dbProf?: boolean;
-    findCapacity?: boolean; stepSeconds: string; rates: string; relayRates: string; trace?: string }>();
+    findCapacity?: boolean; stepSeconds: string; rates: string; relayRates: string; trace?: string; writeWindowMs?: string }>();
 
 const full = { customers: Number(options.customers), reps: Number(options.reps), seconds: Number(options.seconds) };
 const baseline = {
@@ -255,6 +256,7 @@ const run = options.findCapacity
       relayRates: rateList(options.relayRates),
       cpuProf: Boolean(options.cpuProf),
       trace: options.trace,
+      writeWindowMs: options.writeWindowMs,
     })
   : main;
 

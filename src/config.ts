@@ -49,6 +49,8 @@ const environmentSchema = z
     BCRYPT_COST: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(4).max(15).default(12)),
     LOGIN_FAILURES_PER_ADDRESS: positiveInt(100),
     SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
+    // Milliseconds a chat message that finds the database idle waits for others to share its write.
+    MESSAGE_WRITE_WINDOW_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(50).default(5)),
     TWILIO_ACCOUNT_SID: optionalString,
     TWILIO_API_KEY_SID: optionalString,
     TWILIO_API_KEY_SECRET: optionalString,
@@ -167,6 +169,8 @@ export interface Config {
   /** Failed logins one client address may make in 15 minutes, whatever the usernames (an office behind NAT is one address). */
   loginFailuresPerAddress: number;
   shutdownTimeoutMs: number;
+  /** How long a chat message that finds the database idle waits for others to share its write (group commit). */
+  messageWriteWindowMs: number;
   twilio: TwilioConfig | undefined;
   deepl: { authKey: string | undefined; serverUrl: string | undefined; timeoutMs: number };
   /** Per-user limits on POST /translate (characters count only what goes to DeepL). */
@@ -249,6 +253,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = readEnvironment()): 
     bcryptCost: env.BCRYPT_COST,
     loginFailuresPerAddress: env.LOGIN_FAILURES_PER_ADDRESS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    messageWriteWindowMs: env.MESSAGE_WRITE_WINDOW_MS,
     twilio,
     deepl: {
       authKey: env.DEEPL_AUTH_KEY,

@@ -39,6 +39,8 @@ export interface CapacityOptions {
   cpuProf: boolean;
   /** Write a timeline of the server there (server-trace.ts) and summarise it per window. */
   trace?: string;
+  /** The server's MESSAGE_WRITE_WINDOW_MS; its default when absent. */
+  writeWindowMs?: string;
 }
 
 /** The whole run, set-up included, stays under this; the climbs stop earlier. */
@@ -176,6 +178,7 @@ async function measure(options: CapacityOptions, dataDir: string, profileDir: st
         // Benchmark readers translate far more than a person: the per-user /translate limits would refuse them.
         TRANSLATE_REQUESTS_PER_MINUTE: '1000000', TRANSLATE_CHARACTERS_PER_MINUTE: '100000000',
         ...(options.trace ? { BENCH_TRACE_FILE: options.trace } : {}),
+        ...(options.writeWindowMs === undefined ? {} : { MESSAGE_WRITE_WINDOW_MS: options.writeWindowMs }),
         ...(profileDir ? { BENCH_CPU_PROFILE_DIR: profileDir, BENCH_PROFILE_CONTROL: join(dataDir, 'profile-control') } : {}) },
       { preload: './bench/lib/server-instrumentation.ts' },
     );

@@ -17,6 +17,7 @@ import type { ConversationView } from './conversation.view.js';
 import { customerPanelFor } from './customer-panel.js';
 import { languagePromptFor } from './language-prompt.js';
 import { createMessagePipeline, type MessageTranslations } from './message-pipeline.js';
+import { createMessageWriter } from './message-writer.js';
 import { createMessagingService } from './messaging.service.js';
 import { createTranscriptService } from './transcript.service.js';
 
@@ -54,7 +55,8 @@ export function createConversationsFeature(deps: ConversationsFeatureDeps) {
   dashboardQueue.configure(deps.config.redisUrl ? 'off' : 'serve');
   const events = new ConversationEvents();
   const conversations = createConversationService({ transport, events, logger });
-  const pipeline = createMessagePipeline({ transport, events, translations: deps.translations, logger });
+  const writer = createMessageWriter({ windowMs: deps.config.messageWriteWindowMs });
+  const pipeline = createMessagePipeline({ transport, events, translations: deps.translations, logger, writer });
   const messaging = createMessagingService({ conversations, pipeline, events });
   const transcripts = createTranscriptService({ conversations, translations: deps.translations, logger, translationCost: deps.translationCost });
   const assignment = createAssignmentService({ conversations, events, reps: deps.reps });

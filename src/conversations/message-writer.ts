@@ -1,5 +1,5 @@
-// The hot path's writes, grouped: every message stored while the previous group was on its way
-// goes in one insert, and their conversations' counters in one bulk write (two database commands
+// The hot path's writes, grouped: every message stored while the previous group was on its way,
+// or within the collection window after the first one (MESSAGE_WRITE_WINDOW_MS), goes in one insert, and their conversations' counters in one bulk write (two database commands
 // per group, whatever its size). A sender's promise settles after both writes answered, so an
 // acknowledged message is durable and counted; a failed write fails each sender it carried.
 import type { User } from '../contract/chat.js';
@@ -26,7 +26,17 @@ export interface MessageWriterStores {
   recordMessages: typeof conversationStore.recordMessages;
 }
 
-export function createMessageWriter(stores: MessageWriterStores = { storeMany: messageStore.storeMany, recordMessages: conversationStore.recordMessages }) {
+const realStores: MessageWriterStores = { storeMany: messageStore.storeMany, recordMessages: conversationStore.recordMessages };
+
+export interface MessageWriterOptions {
+  /** The stores written to (a test may hand in failing ones). */
+  stores?: MessageWriterStores;
+  /** How long a message that finds the database idle waits for others to share its write (0: none). */
+  windowMs?: number;
+}
+
+export function createMessageWriter(options: MessageWriterOptions = {}) {
+  const stores = options.stores ?? realStores;
   async function writeTogether(items: readonly PendingMessage[]): Promise<BatchOutcome<WrittenMessage>[]> {
     const stored = await stores.storeMany(items.map((item) => ({ conversationId: item.conversation.id, message: item.message })));
     // Only messages stored now are recorded; resends and failures are not. A private note is
@@ -47,7 +57,7 @@ export function createMessageWriter(stores: MessageWriterStores = { storeMany: m
     });
   }
 
-  const batcher = createWriteBatcher<PendingMessage, WrittenMessage>({ write: writeTogether, maxItems: 200 });
+  const batcher = createWriteBatcher<PendingMessage, WrittenMessage>({ write: writeTogether, maxItems: 200, windowMs: options.windowMs ?? 0 });
 
   return {
     /** Stores the message once (per clientId) and counts it on its conversation, grouped with concurrent ones. */

@@ -65,8 +65,10 @@ describe('opening a conversation: the newest page by the ids the conversation li
     const olderStored = new Promise<void>((resolve) => (stored = resolve));
     const held = new Promise<void>((resolve) => (release = resolve));
     const slow = createMessageWriter({
-      storeMany: async (items) => messageStore.storeMany(items).finally(stored),
-      recordMessages: async (batch) => held.then(() => conversationStore.recordMessages(batch)),
+      stores: {
+        storeMany: async (items) => messageStore.storeMany(items).finally(stored),
+        recordMessages: async (batch) => held.then(() => conversationStore.recordMessages(batch)),
+      },
     });
     const older = writeMany([slow], conversation, [customer], 40, 'old');
     await olderStored;

@@ -12,6 +12,13 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config.deepl)).toBe(true);
   });
 
+  it('when MESSAGE_WRITE_WINDOW_MS is set, then the message writer waits that long, within 0 to 50 ms', () => {
+    expect(loadConfig({}).messageWriteWindowMs).toBe(5);
+    expect(loadConfig({ MESSAGE_WRITE_WINDOW_MS: '0' }).messageWriteWindowMs).toBe(0);
+    expect(loadConfig({ MESSAGE_WRITE_WINDOW_MS: '12' }).messageWriteWindowMs).toBe(12);
+    expect(() => loadConfig({ MESSAGE_WRITE_WINDOW_MS: '51' })).toThrowError(/MESSAGE_WRITE_WINDOW_MS/);
+  });
+
   it('when PORT is not a number, then the error names PORT', () => {
     expect(() => loadConfig({ PORT: 'abc' })).toThrowError(ConfigError);
     try {
