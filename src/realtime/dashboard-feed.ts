@@ -64,6 +64,14 @@ export function createDashboardFeed(options: DashboardFeedOptions) {
       pending.set(view.id, { view, whole: change === 'other' || pending.get(view.id)?.whole === true });
       timer ??= setTimeout(flush, options.windowMs);
     },
+    /** A new conversation: each dashboard socket gets it at once, with its own user's unread count. */
+    created(view: ConversationView): void {
+      void io.in(options.dashboardRoom).fetchSockets().then((sockets) => {
+        for (const socket of sockets) {
+          if (socket.data.user.role === 'rep') socket.emit('conversation:created', toSummary(view, socket.data.user));
+        }
+      }, (error: unknown) => options.logger.warn({ err: error, conversationId: view.id }, 'new conversation not sent to the dashboards'));
+    },
     /** Sends what is pending now (shutdown) and stops. */
     close(): void {
       clearTimeout(timer);

@@ -270,17 +270,9 @@ async function emitNote(io: ChatServer, note: ChatMessage, view: ConversationVie
   }
 }
 
-/** A new conversation: each dashboard socket gets it with its own user's unread count. */
-async function emitCreated(io: ChatServer, view: ConversationView) {
-  const sockets = await io.in(dashboardRoom).fetchSockets();
-  for (const socket of sockets) {
-    if (socket.data.user.role === 'rep') socket.emit('conversation:created', toSummary(view, socket.data.user));
-  }
-}
-
 function subscribeToConversationEvents(io: ChatServer, feature: ConversationsFeature, dashboardFeed: DashboardFeed): () => void {
   const { events } = feature;
-  const onCreated = (view: ConversationView) => void emitCreated(io, view);
+  const onCreated = (view: ConversationView) => dashboardFeed.created(view);
   const onUpdated = (view: ConversationView) => dashboardFeed.changed(view, 'other');
   // Only the conversation's room: dashboards learn of the message from its row's activity (preview, unread).
   const onMessage: Parameters<typeof events.on<'message'>>[1] = (message, view) => {
