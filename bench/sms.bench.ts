@@ -27,7 +27,7 @@ import { startEmbeddedMongo } from '../src/lib/embedded-mongo.js';
 import { startDeeplServer } from '../test/support/deepl-server.js';
 import { startTwilioMessagingFake, type TwilioMessagingFake } from '../test/support/twilio-messaging-server.js';
 import { summariseCpuProfile } from './lib/cpu-profile.js';
-import { connectDashboardRep, type RepSocket } from './lib/dashboard-rep.js';
+import { connectDashboardRep, type DashboardRep } from './lib/dashboard-rep.js';
 import { startServerProcess, type ServerProcess } from './lib/server-process.js';
 import { answerBody, classifyAnswers, line, percentile } from './lib/sms-answers.js';
 import { summariseTrace } from './lib/trace-summary.js';
@@ -106,21 +106,19 @@ async function main(): Promise<void> {
 }
 
 /** Texts at the offered rate; the webhook answer times, and the conversations the dashboard showed. */
-async function text(socket: RepSocket, fake: TwilioMessagingFake) {
+async function text(rep: DashboardRep, fake: TwilioMessagingFake) {
   const textedAt = new Map<string, number>();
   const toDashboard: number[] = [];
   const conversations = new Set<string>();
   // Dashboards learn of a message from its conversation's row (coalesced over a short window):
   // a text has reached the dashboard when a row shows it as the preview.
-  socket.on('conversations:updated', ({ conversations: rows }) => {
-    for (const row of rows) {
-      if (row.channel === 'web') continue;
-      conversations.add(row.id);
-      const started = textedAt.get(row.lastMessagePreview);
-      if (started !== undefined) {
-        textedAt.delete(row.lastMessagePreview);
-        toDashboard.push(performance.now() - started);
-      }
+  rep.onRow((row) => {
+    if (row.channel === 'web') return;
+    conversations.add(row.id);
+    const started = textedAt.get(row.lastMessagePreview);
+    if (started !== undefined) {
+      textedAt.delete(row.lastMessagePreview);
+      toDashboard.push(performance.now() - started);
     }
   });
   const webhook: number[] = [];
@@ -149,9 +147,10 @@ async function text(socket: RepSocket, fake: TwilioMessagingFake) {
 }
 
 async function run(server: ServerProcess, fake: TwilioMessagingFake, answeredAt: Map<number, number>, reachedAt: Map<number, number>): Promise<void> {
-  const socket = await connectDashboardRep(server.url);
+  const rep = await connectDashboardRep(server.url);
+  const { socket } = rep;
   const total = rate * seconds;
-  const { webhook, toDashboard, conversations, failures, start, accepted } = await text(socket, fake);
+  const { webhook, toDashboard, conversations, failures, start, accepted } = await text(rep, fake);
   console.log(`texting done after ${elapsed(start)}; waiting (at most ${waitMs / 1000} s) for the app to store every text`);
   const stored = () => Message.countDocuments({ authorRole: 'customer' });
   // Lost: a text the app answered 200 (Twilio's handover is done) that is not stored.

@@ -151,12 +151,10 @@ async function main(): Promise<void> {
 }
 
 async function repSocket(url: string): Promise<{ socket: RepSocket; conversationOf: Map<string, string> }> {
-  const socket = await connectDashboardRep(url);
+  const { socket, onRow } = await connectDashboardRep(url);
   /** The customer's words (unique per call and round) → their conversation, from the live dashboard rows. */
   const conversationOf = new Map<string, string>();
-  socket.on('conversations:updated', ({ conversations }) => {
-    for (const row of conversations) conversationOf.set(row.lastMessagePreview, row.id);
-  });
+  onRow((row) => conversationOf.set(row.lastMessagePreview, row.id));
   return { socket, conversationOf };
 }
 

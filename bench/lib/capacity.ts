@@ -3,7 +3,7 @@
  * or the bare relay reference) and measures each step; the first failing step ends the climb.
  */
 import { performance } from 'node:perf_hooks';
-import { countDeliveries, PhaseMetrics, writeUntil, type Conversation, type Person } from './chat-load.js';
+import { countDeliveries, dashboardTraffic, PhaseMetrics, writeUntil, type Conversation, type Person } from './chat-load.js';
 
 export interface CapacityTarget {
   name: string;
@@ -34,6 +34,8 @@ export interface StepResult {
   writesPerMessage?: number;
   readsPerMessage?: number;
   generatorCpuPerMessage: number;
+  /** Bytes reps' sockets received for their dashboards (feed and row answers) per delivered message. */
+  dashboardBytesPerMessage: number;
   /** Driver commands per delivered message, by command name (`insert 1.00, find 1.02, …`). */
   commands?: string;
   passed: boolean;
@@ -76,6 +78,7 @@ export async function runStep(target: CapacityTarget, people: Person[], conversa
   const cpuStart = target.cpuMs();
   const databaseStart = target.databaseCpuMs?.();
   const generatorStart = process.cpuUsage();
+  const dashboardBytesStart = dashboardTraffic.bytes;
   const started = performance.now();
   await writeUntil(conversations, metrics, intervalMs, started + seconds * 1000);
   const writing = performance.now() - started;
@@ -104,6 +107,7 @@ export async function runStep(target: CapacityTarget, people: Person[], conversa
     writesPerMessage: commandsBefore && commandsAfter ? sumOf(commandsAfter, commandsBefore, writeCommands) / delivered : undefined,
     readsPerMessage: commandsBefore && commandsAfter ? sumOf(commandsAfter, commandsBefore, readCommands) / delivered : undefined,
     generatorCpuPerMessage: (generator.user + generator.system) / 1000 / delivered,
+    dashboardBytesPerMessage: (dashboardTraffic.bytes - dashboardBytesStart) / delivered,
     commands: commandsBefore && commandsAfter ? perName(commandsAfter, commandsBefore, delivered) : undefined,
     passed: false,
   };
@@ -113,8 +117,8 @@ export async function runStep(target: CapacityTarget, people: Person[], conversa
 }
 
 export const stepHeader = [
-  '| offered msg/s | delivered/s | delivered / sent | p50 | p99 | max | lost / dup / unacked | errors | server CPU/msg | DB CPU/msg | DB writes/msg | DB reads/msg | generator CPU/msg | translation in event | step |',
-  '|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|',
+  '| offered msg/s | delivered/s | delivered / sent | p50 | p99 | max | lost / dup / unacked | errors | server CPU/msg | DB CPU/msg | DB writes/msg | DB reads/msg | generator CPU/msg | dashboard bytes/msg | translation in event | step |',
+  '|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|',
 ].join('\n');
 
 const ms = (n: number | undefined, digits = 1) => (n === undefined || Number.isNaN(n) ? '–' : `${n.toFixed(digits)} ms`);
@@ -123,7 +127,7 @@ const num = (n: number | undefined) => (n === undefined ? '–' : n.toFixed(2));
 export function stepRow(step: StepResult): string {
   return `| ${step.rate} | ${step.perSecond.toFixed(0)} | ${step.delivered} / ${step.sent} | ${ms(step.p50)} | ${ms(step.p99)} | ${ms(step.max)} | ` +
     `${step.lost} / ${step.duplicated} / ${step.unacknowledged} | ${step.errors} | ${ms(step.serverCpuPerMessage, 2)} | ${ms(step.databaseCpuPerMessage, 2)} | ` +
-    `${num(step.writesPerMessage)} | ${num(step.readsPerMessage)} | ${ms(step.generatorCpuPerMessage, 2)} | ${step.carried} | ${step.passed ? 'pass' : 'FAIL'} |`;
+    `${num(step.writesPerMessage)} | ${num(step.readsPerMessage)} | ${ms(step.generatorCpuPerMessage, 2)} | ${step.dashboardBytesPerMessage.toFixed(0)} | ${step.carried} | ${step.passed ? 'pass' : 'FAIL'} |`;
 }
 
 /**

@@ -114,9 +114,25 @@ export async function inBatches<T, R>(items: readonly T[], limit: number, work: 
   return results;
 }
 
+/**
+ * What reps' sockets received for their dashboards, as sent on the wire: the feed's broadcasts
+ * (`conversations:updated`) and the answers carrying rows (`dashboard:subscribe`, `dashboard:rows`).
+ */
+export const dashboardTraffic = { bytes: 0 };
+const dashboardFrame = /^(2\["conversations:updated"|3\d+\[\{"ok":true,"conversations")/;
+
+/** Counts the packets (as the engine hands them over: no engine.io type prefix) by their first characters only, cheap next to parsing them. */
+function countDashboardTraffic(socket: ChatSocket): void {
+  const listen = () => socket.io.engine.on('data', (data: unknown) => {
+    if (typeof data === 'string' && dashboardFrame.test(data)) dashboardTraffic.bytes += Buffer.byteLength(data);
+  });
+  socket.io.on('open', listen);
+}
+
 export async function connectPerson(url: string, session: SignedIn): Promise<Person> {
   // Browser-like reconnect delays; one websocket per page.
   const connection = connectChat(url, session, { reconnectionDelay: 1_000, reconnectionDelayMax: 5_000 });
+  if (session.account.user.role === 'rep') countDashboardTraffic(connection.socket);
   await waitForConnection(connection, 30_000);
   const { id, language } = session.account.user;
   return { userId: id, language, session, connection, translations: pageTranslations(url, session, language), conversations: new Set() };

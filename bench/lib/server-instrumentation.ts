@@ -18,7 +18,7 @@ import { defaultGuardSettings } from '../../src/realtime/socket-guards.js';
 import { startTrace, traceCommands } from './server-trace.js';
 
 const unlimited = { limit: 1_000_000, windowMs: 10_000 };
-Object.assign(defaultGuardSettings, { messages: unlimited, reads: unlimited, joins: unlimited, history: unlimited, dashboard: unlimited });
+Object.assign(defaultGuardSettings, { messages: unlimited, reads: unlimited, joins: unlimited, history: unlimited, dashboard: unlimited, dashboardRows: unlimited });
 
 const counts: Record<string, number> = {};
 let sequence = 0;

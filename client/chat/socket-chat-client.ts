@@ -8,7 +8,6 @@ import type {
   ChatMessage,
   ClientToServerEvents,
   ConversationSummary,
-  DashboardRow,
   HistoryPage,
   SendMessageInput,
   ServerToClientEvents,
@@ -23,6 +22,7 @@ import {
   type ChatEventName,
   type Unsubscribe,
 } from './chat-client.js';
+import { DashboardRows, summaryForViewer } from './dashboard-rows.js';
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -41,12 +41,7 @@ export interface SocketChatClientOptions {
 
 type ErrorFirstAck<T> = (error: Error | null, result: Ack<T>) => void;
 
-/** A dashboard row as this viewer sees it: their own unread count when they joined. */
-export function summaryForViewer(row: DashboardRow, viewerId: string | undefined): ConversationSummary {
-  const { unreadByRep, ...summary } = row;
-  const own = viewerId === undefined ? undefined : unreadByRep[viewerId];
-  return { ...summary, unread: own ?? summary.unread };
-}
+export { summaryForViewer };
 
 export class SocketChatClient implements ChatClient {
   private readonly events = new ChatEvents();
@@ -54,6 +49,8 @@ export class SocketChatClient implements ChatClient {
   private readonly joined = new Set<string>();
   private readonly unacked = new Map<string, PendingSend>();
   private readonly ackTimeoutMs: number;
+  /** The dashboard's rows, kept current from the feed's whole rows and activity. */
+  private readonly dashboardRows: DashboardRows;
   private dashboardSubscribed = false;
   private hasConnected = false;
 
@@ -62,18 +59,25 @@ export class SocketChatClient implements ChatClient {
     options: SocketChatClientOptions = {},
   ) {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
+    this.dashboardRows = new DashboardRows({
+      viewerId: options.viewerId,
+      fetch: (ids) => this.request<{ conversations: ConversationSummary[] }>((ack) =>
+        this.socket.timeout(this.ackTimeoutMs).emit('dashboard:rows', { ids }, ack)).then((answer) => answer.conversations),
+      onRow: (summary) => this.statuses.update(summary),
+    });
     socket.on('connect', () => void this.onConnect());
     socket.on('disconnect', () => this.events.emit('connection', socket.active ? 'reconnecting' : 'disconnected'));
     socket.on('connect_error', () => this.events.emit('connection', socket.active ? 'reconnecting' : 'failed'));
     socket.on('message:new', (message) => this.events.emit('message', message));
     socket.on('typing', (event) => this.events.emit('typing', event));
     socket.on('conversation:updated', (summary) => this.statuses.update(summary));
-    socket.on('conversation:created', (summary) => this.events.emit('conversationCreated', summary));
+    socket.on('conversation:created', (summary) => {
+      if (this.dashboardSubscribed) this.dashboardRows.hold([summary]);
+      this.events.emit('conversationCreated', summary);
+    });
     socket.on('conversation:handed-over', (notice) => this.events.emit('handedOver', notice));
     socket.on('team:updated', (team) => this.events.emit('team', team));
-    socket.on('conversations:updated', ({ conversations }) => {
-      for (const row of conversations) this.statuses.update(summaryForViewer(row, options.viewerId));
-    });
+    socket.on('conversations:updated', (update) => this.dashboardRows.receive(update));
     if (!socket.connected && !socket.active) socket.connect();
   }
 
@@ -124,11 +128,22 @@ export class SocketChatClient implements ChatClient {
   }
 
   async subscribeDashboard(): Promise<ConversationSummary[]> {
+    const conversations = await this.requestDashboard();
+    for (const conversation of conversations) this.statuses.remember(conversation);
+    this.dashboardRows.hold(conversations);
+    return conversations;
+  }
+
+  /** How many dashboard rows this client holds (the first page, and every row it got since). */
+  dashboardRowCount(): number {
+    return this.dashboardRows.size;
+  }
+
+  private async requestDashboard(): Promise<ConversationSummary[]> {
     this.dashboardSubscribed = true;
     const { conversations } = await this.request<{ conversations: ConversationSummary[] }>((ack) =>
       this.socket.timeout(this.ackTimeoutMs).emit('dashboard:subscribe', ack),
     );
-    for (const conversation of conversations) this.statuses.remember(conversation);
     return conversations;
   }
 
@@ -155,7 +170,8 @@ export class SocketChatClient implements ChatClient {
     const joins = [...this.joined].map((conversationId) =>
       this.join(conversationId).catch(() => this.joined.delete(conversationId)),
     );
-    const dashboard = this.dashboardSubscribed ? [this.subscribeDashboard().catch(() => [])] : [];
+    // Rows held from before may have changed while the connection was down: asked for again.
+    const dashboard = this.dashboardSubscribed ? [this.requestDashboard().then((fresh) => this.dashboardRows.resync(fresh)).catch(() => undefined)] : [];
     await Promise.all([...joins, ...dashboard]);
   }
 

@@ -154,6 +154,17 @@ export interface DashboardRow extends ConversationSummary {
   unreadByRep: Record<string, number>;
 }
 
+/**
+ * What new messages changed on a dashboard row, when nothing else did in the window: the fields
+ * a message sets, as absolute values (applying one twice, or an older one after a newer one
+ * judged by `lastActivityAt`, changes nothing). A dashboard that holds the row merges it; one that
+ * does not asks `dashboard:rows` for the whole row.
+ */
+export type DashboardActivity = Pick<DashboardRow, 'id' | 'lastMessagePreview' | 'lastMessageLanguage' | 'lastActivityAt' | 'unread' | 'unreadByRep'>;
+
+/** Rows per `dashboard:rows` request. */
+export const DASHBOARD_ROWS_PER_REQUEST = 100;
+
 /** `GET /api/conversations?page=N` (reps): the dashboard rows, open first, newest activity first. */
 export interface ConversationPage {
   conversations: ConversationSummary[];
@@ -250,6 +261,12 @@ export interface ClientToServerEvents {
   typing: (input: { conversationId: string }) => void;
   /** Reps only: receive dashboard events (new conversations, activity in any conversation). */
   'dashboard:subscribe': (ack: (result: Ack<{ conversations: ConversationSummary[] }>) => void) => void;
+  /**
+   * Reps only: these rows as they are now, for this rep (at most DASHBOARD_ROWS_PER_REQUEST ids):
+   * the rows a dashboard got activity for but does not hold, or holds from before a reconnect.
+   * Ids of conversations that no longer exist are left out of the answer.
+   */
+  'dashboard:rows': (input: { ids: string[] }, ack: (result: Ack<{ conversations: ConversationSummary[] }>) => void) => void;
 }
 
 /** Built-in transport: events the server emits. */
@@ -261,9 +278,10 @@ export interface ServerToClientEvents {
   'conversation:updated': (conversation: ConversationSummary) => void;
   /**
    * Dashboard subscribers: the rows that changed in the last short window (a fraction of a
-   * second), latest state only, one event for all reps.
+   * second), latest state only, one event for all reps. A row whose only change was new messages
+   * comes as `activity` (about 40 % of a whole row); any other change sends the whole row.
    */
-  'conversations:updated': (update: { conversations: DashboardRow[] }) => void;
+  'conversations:updated': (update: { conversations: DashboardRow[]; activity: DashboardActivity[] }) => void;
   /** A customer started a conversation (dashboard). */
   'conversation:created': (conversation: ConversationSummary) => void;
   /** Reps only: a conversation was handed to this rep (their own sockets). */

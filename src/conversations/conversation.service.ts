@@ -1,10 +1,10 @@
-import type { Channel, ConversationFormality, ConversationPage, QueueView, User } from '../contract/chat.js';
+import type { Channel, ConversationFormality, ConversationPage, ConversationSummary, QueueView, User } from '../contract/chat.js';
 import { DASHBOARD_PAGE_SIZE } from '../contract/chat.js';
 import { AppError, ForbiddenError, isDuplicateKeyError, NotFoundError, ServiceUnavailableError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { AssignmentChange, ConversationEvents } from './conversation.events.js';
 import { conversationStore as store } from './conversation.store.js';
-import { dashboardRows } from './dashboard-rows.js';
+import { dashboardRows, dashboardRowsByIds } from './dashboard-rows.js';
 import type { MessageTransport } from './conversation.types.js';
 import { canSee, toSummary, type CallView, type ConversationView, type RepRef } from './conversation.view.js';
 import { messageStore } from './message.store.js';
@@ -93,6 +93,12 @@ export function createConversationService(deps: ConversationServiceDeps) {
       view,
       counts,
     };
+  }
+
+  /** Dashboard rows by id as they are now, for this rep (a live dashboard's missing rows). */
+  async function dashboardRowsFor(user: User, ids: readonly string[]): Promise<ConversationSummary[]> {
+    if (user.role !== 'rep') throw notFound();
+    return (await dashboardRowsByIds(ids)).map((view) => toSummary(view, user));
   }
 
   /**
@@ -189,6 +195,7 @@ export function createConversationService(deps: ConversationServiceDeps) {
       markLowConfidence: (id: string, sid: string, item: CallView['lowConfidence'][number]) => emitting(store.markLowConfidence(id, sid, item)),
     },
     dashboard,
+    dashboardRows: dashboardRowsFor,
     join,
     assign,
     close: async (user: User, id: string) => closeConversation(await getForUser(user, id), { inTransport: true }),

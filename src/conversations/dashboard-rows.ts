@@ -1,9 +1,14 @@
 // One page of a dashboard queue and the queues' counts: from the process's queue when it keeps one
-// (dashboard-queue.ts), else from the queries (several instances).
-import type { QueueCounts, QueueView } from '../contract/chat.js';
+// (dashboard-queue.ts), else from the queries (several instances); the rows a live dashboard asks
+// for by id; and the two shapes the live feed sends every rep (a whole row, a message's activity).
+import mongoose from 'mongoose';
+import type { DashboardActivity, DashboardRow, QueueCounts, QueueView } from '../contract/chat.js';
+import { conversationCache } from './conversation-cache.js';
+import { Conversation } from './conversation.model.js';
 import { dashboardQueue } from './dashboard-queue.js';
 import { conversationStore as store } from './conversation.store.js';
-import type { ConversationView } from './conversation.view.js';
+import { toConversationView, toSummary, type ConversationView } from './conversation.view.js';
+import { unreadFor } from './unread.js';
 
 export interface DashboardRowsRequest {
   view: QueueView;
@@ -31,4 +36,47 @@ export async function dashboardRows(request: DashboardRowsRequest): Promise<{ ro
     rows.push(...(await store.page({ status: 'closed', skip: Math.max(0, skip - counts.all), limit: limit - ids.length })));
   }
   return { rows, counts };
+}
+
+/**
+ * These conversations as they are now, in no particular order; ids that do not exist are left
+ * out. From this process's recent views (written through), the others in one `_id $in` read.
+ */
+export async function dashboardRowsByIds(ids: readonly string[]): Promise<ConversationView[]> {
+  const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
+  const found: ConversationView[] = [];
+  const missing: string[] = [];
+  for (const id of unique) {
+    const recent = conversationCache.get(id);
+    if (recent) found.push(recent);
+    else missing.push(id);
+  }
+  if (missing.length > 0) found.push(...(await Conversation.find({ _id: mongoose.trusted({ $in: missing }) }).lean()).map(toConversationView));
+  return found;
+}
+
+/** A rep who has not joined: sees the queue's counter. */
+const queueReader = { id: '', role: 'rep' } as const;
+
+function unreadByRep(view: ConversationView): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const rep of view.reps) counts[rep.id] = unreadFor(view, { id: rep.id, role: 'rep' });
+  return counts;
+}
+
+/** The whole dashboard row: the same for every rep, with the joined reps' own unread counters. */
+export function toDashboardRow(view: ConversationView): DashboardRow {
+  return { ...toSummary(view, queueReader), unreadByRep: unreadByRep(view) };
+}
+
+/** What a message changes on the row (message-record.ts afterMessage): the rest is as the dashboard holds it. */
+export function toDashboardActivity(view: ConversationView): DashboardActivity {
+  return {
+    id: view.id,
+    lastMessagePreview: view.lastMessagePreview,
+    lastMessageLanguage: view.lastMessageLanguage,
+    lastActivityAt: view.lastActivityAt.toISOString(),
+    unread: unreadFor(view, queueReader),
+    unreadByRep: unreadByRep(view),
+  };
 }

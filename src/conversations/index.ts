@@ -9,6 +9,7 @@ export { supportRoutes } from './support.routes.js';
 export { createBuiltinTransport } from './builtin-transport.js';
 export { parseConversationId } from './conversation.schemas.js';
 export { toSummary, type CallView, type ConversationView } from './conversation.view.js';
+export { toDashboardActivity, toDashboardRow } from './dashboard-rows.js';
 export { ConversationClosedError, type SendCheck } from './messaging.service.js';
 export { newerMark } from './read-marks.js';
 export type { ConversationEvents } from './conversation.events.js';

@@ -1,6 +1,6 @@
 import type { Server } from 'socket.io';
-import type { ClientToServerEvents, DashboardRow, ServerToClientEvents, User } from '../contract/chat.js';
-import { toSummary, type ConversationView } from '../conversations/index.js';
+import type { ClientToServerEvents, ServerToClientEvents, User } from '../contract/chat.js';
+import { toDashboardActivity, toDashboardRow, toSummary, type ConversationView } from '../conversations/index.js';
 import type { Logger } from '../lib/logger.js';
 
 interface FeedSocketData {
@@ -8,12 +8,8 @@ interface FeedSocketData {
 }
 type FeedServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, FeedSocketData>;
 
-/** The dashboard row: the same for every rep, with the joined reps' own unread counters. */
-export function toDashboardRow(view: ConversationView): DashboardRow {
-  const unreadByRep: Record<string, number> = {};
-  for (const rep of view.reps) unreadByRep[rep.id] = toSummary(view, { id: rep.id, role: 'rep' }).unread;
-  return { ...toSummary(view, { id: '', role: 'rep' }), unreadByRep };
-}
+/** `message`: a stored message changed it (preview, last activity, unread); `other`: anything else. */
+export type FeedChange = 'message' | 'other';
 
 export interface DashboardFeedOptions {
   io: FeedServer;
@@ -29,10 +25,15 @@ export interface DashboardFeedOptions {
  * summary (one lookup of the sockets and one packet per rep per message). Now the rows that
  * changed within a short window go out as one broadcast to all dashboards (encoded once), and each
  * conversation's room gets its latest summary once per window, per socket for its own unread.
+ * Rows that only got messages go as activity (the fields a message sets), since at high rates
+ * almost every row in a window is one of those and whole rows were most of the bytes every rep
+ * received and parsed; dashboards ask for a whole row they lack (`dashboard:rows`). Broadcast
+ * through the adapter like before: no per-socket state, the same with several instances.
  */
 export function createDashboardFeed(options: DashboardFeedOptions) {
   const { io } = options;
-  const pending = new Map<string, ConversationView>();
+  /** Latest state per conversation in the window; `whole` once anything but a message changed it. */
+  const pending = new Map<string, { view: ConversationView; whole: boolean }>();
   let timer: NodeJS.Timeout | undefined;
 
   async function toRoom(view: ConversationView): Promise<void> {
@@ -46,20 +47,30 @@ export function createDashboardFeed(options: DashboardFeedOptions) {
 
   function flush(): void {
     timer = undefined;
-    const views = [...pending.values()];
+    const changes = [...pending.values()];
     pending.clear();
-    if (views.length === 0) return;
-    io.to(options.dashboardRoom).emit('conversations:updated', { conversations: views.map(toDashboardRow) });
-    for (const view of views) {
+    if (changes.length === 0) return;
+    const conversations = changes.filter((change) => change.whole).map((change) => toDashboardRow(change.view));
+    const activity = changes.filter((change) => !change.whole).map((change) => toDashboardActivity(change.view));
+    io.to(options.dashboardRoom).emit('conversations:updated', { conversations, activity });
+    for (const { view } of changes) {
       toRoom(view).catch((error: unknown) => options.logger.warn({ err: error, conversationId: view.id }, 'conversation update not sent to its room'));
     }
   }
 
   return {
     /** A conversation changed: its latest state goes out with the window's other changes. */
-    changed(view: ConversationView): void {
-      pending.set(view.id, view);
+    changed(view: ConversationView, change: FeedChange = 'other'): void {
+      pending.set(view.id, { view, whole: change === 'other' || pending.get(view.id)?.whole === true });
       timer ??= setTimeout(flush, options.windowMs);
+    },
+    /** A new conversation: each dashboard socket gets it at once, with its own user's unread count. */
+    created(view: ConversationView): void {
+      void io.in(options.dashboardRoom).fetchSockets().then((sockets) => {
+        for (const socket of sockets) {
+          if (socket.data.user.role === 'rep') socket.emit('conversation:created', toSummary(view, socket.data.user));
+        }
+      }, (error: unknown) => options.logger.warn({ err: error, conversationId: view.id }, 'new conversation not sent to the dashboards'));
     },
     /** Sends what is pending now (shutdown) and stops. */
     close(): void {

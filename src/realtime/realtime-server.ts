@@ -4,13 +4,13 @@ import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { ZodType } from 'zod';
 import { toSummary, type ConversationsFeature, type ConversationView } from '../conversations/index.js';
 import { toAppError } from '../lib/error-middleware.js';
-import { AppError, UnauthorizedError, ValidationError } from '../lib/errors.js';
+import { AppError, NotFoundError, UnauthorizedError, ValidationError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { Ack, ChatMessage, ClientToServerEvents, ServerToClientEvents, User } from '../contract/chat.js';
 import { cachedSignInCheck, defaultGuardSettings, eventLimits, type SocketAccess, type SocketEvent, type SocketGuardSettings } from './socket-guards.js';
 import { createDashboardFeed } from './dashboard-feed.js';
 import { startSignInSweep } from './sign-in-sweep.js';
-import { conversationRefSchema, historyRequestSchema, readMarkSchema, sendMessageSchema } from './socket.schemas.js';
+import { conversationRefSchema, dashboardRowsSchema, historyRequestSchema, readMarkSchema, sendMessageSchema } from './socket.schemas.js';
 import { messagingReadMarks, type ReadMarkCoalescer } from './read-mark-coalescer.js';
 
 interface SocketData {
@@ -241,9 +241,24 @@ function registerHandlers(socket: ChatSocket, deps: RealtimeDeps, guards: Guards
   socket.on('dashboard:subscribe', (ack) =>
     run(ack, async () => {
       await within('dashboard', 'reloading the dashboard');
-      const { conversations } = await feature.conversations.dashboard(user);
+      // Customers never get dashboard rows (the service refuses them too, but only after the join).
+      if (user.role !== 'rep') throw new NotFoundError('We could not find that conversation.');
+      // Joined first: a change made while the page is read reaches this socket, before or after
+      // the answer, instead of falling between the read and the join.
       await socket.join(dashboardRoom);
-      return { conversations };
+      try {
+        return { conversations: (await feature.conversations.dashboard(user)).conversations };
+      } catch (error) {
+        await socket.leave(dashboardRoom);
+        throw error;
+      }
+    }),
+  );
+  socket.on('dashboard:rows', (input, ack) =>
+    run(ack, async () => {
+      await within('dashboardRows', 'reloading the dashboard');
+      const { ids } = parse(dashboardRowsSchema, input);
+      return { conversations: await feature.conversations.dashboardRows(user, ids) };
     }),
   );
 }
@@ -255,22 +270,14 @@ async function emitNote(io: ChatServer, note: ChatMessage, view: ConversationVie
   }
 }
 
-/** A new conversation: each dashboard socket gets it with its own user's unread count. */
-async function emitCreated(io: ChatServer, view: ConversationView) {
-  const sockets = await io.in(dashboardRoom).fetchSockets();
-  for (const socket of sockets) {
-    if (socket.data.user.role === 'rep') socket.emit('conversation:created', toSummary(view, socket.data.user));
-  }
-}
-
 function subscribeToConversationEvents(io: ChatServer, feature: ConversationsFeature, dashboardFeed: DashboardFeed): () => void {
   const { events } = feature;
-  const onCreated = (view: ConversationView) => void emitCreated(io, view);
-  const onUpdated = (view: ConversationView) => dashboardFeed.changed(view);
-  // Only the conversation's room: dashboards learn of the message from its row (preview, unread).
+  const onCreated = (view: ConversationView) => dashboardFeed.created(view);
+  const onUpdated = (view: ConversationView) => dashboardFeed.changed(view, 'other');
+  // Only the conversation's room: dashboards learn of the message from its row's activity (preview, unread).
   const onMessage: Parameters<typeof events.on<'message'>>[1] = (message, view) => {
     io.to(conversationRoom(view.id)).emit('message:new', message);
-    dashboardFeed.changed(view);
+    dashboardFeed.changed(view, 'message');
   };
   // Assignment news goes to reps only: the new owner's own sockets, and the reps' dashboards.
   const onAssigned: Parameters<typeof events.on<'assigned'>>[1] = (view, change) => {

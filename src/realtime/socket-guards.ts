@@ -52,6 +52,11 @@ export interface SocketGuardSettings {
   joins: RateLimit;
   /** dashboard:subscribe (once per connection: tabs and reconnects). */
   dashboard: RateLimit;
+  /**
+   * dashboard:rows: a live dashboard asks at most once per feed window (250 ms) for rows it got
+   * activity for and lacks, and after a reconnect for the rows it holds, 100 at a time.
+   */
+  dashboardRows: RateLimit;
   /** Where the limits are counted: flexibleLimiters(redis) shares them between instances; this process by default. */
   limiters: LimiterFactory;
   /** Milliseconds clock for the sign-in cache; tests pass one they move by hand. */
@@ -68,6 +73,7 @@ export const defaultGuardSettings: SocketGuardSettings = {
   history: { limit: 30, windowMs: 10_000 },
   joins: { limit: 30, windowMs: 10_000 },
   dashboard: { limit: 10, windowMs: 10_000 },
+  dashboardRows: { limit: 100, windowMs: 10_000 },
   limiters: flexibleLimiters(undefined),
   now: () => performance.now(),
 };
@@ -105,11 +111,11 @@ export function cachedSignInCheck(access: Pick<SocketAccess, 'isSignedIn'>, sett
 }
 export type SignInCache = ReturnType<typeof cachedSignInCheck>;
 
-export type SocketEvent = 'messages' | 'typing' | 'reads' | 'history' | 'joins' | 'dashboard';
+export type SocketEvent = 'messages' | 'typing' | 'reads' | 'history' | 'joins' | 'dashboard' | 'dashboardRows';
 /** Answers whether the user may have one more event of a kind now. */
 export type EventLimits = Record<SocketEvent, (userId: string) => Promise<boolean>>;
 
-const socketEvents: readonly SocketEvent[] = ['messages', 'typing', 'reads', 'history', 'joins', 'dashboard'];
+const socketEvents: readonly SocketEvent[] = ['messages', 'typing', 'reads', 'history', 'joins', 'dashboard', 'dashboardRows'];
 
 /**
  * One limiter per kind of event, keyed by user, from the given factory (flexibleLimiters: Redis

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HISTORY_PAGE_SIZE } from '../contract/chat.js';
+import { DASHBOARD_ROWS_PER_REQUEST, HISTORY_PAGE_SIZE } from '../contract/chat.js';
 
 // Payloads arrive from any client: every event is parsed here before it reaches a service.
 // Bodies are checked for length by the messaging service (both transports alike), not here.
@@ -28,3 +28,6 @@ export const historyRequestSchema = z
     limit: z.number().int().min(1).max(HISTORY_PAGE_SIZE).optional(),
   })
   .strict();
+
+/** A live dashboard's rows by id (the ones it lacks, or holds from before a reconnect). */
+export const dashboardRowsSchema = z.object({ ids: z.array(conversationId).min(1).max(DASHBOARD_ROWS_PER_REQUEST) }).strict();

@@ -1,6 +1,6 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Server } from 'socket.io';
+import { Server, type Socket as IoSocket } from 'socket.io';
 import { io } from 'socket.io-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChatMessage, ConversationSummary } from '../../client/chat/chat-client.js';
@@ -45,6 +45,7 @@ interface Recorded {
 let http: HttpServer | undefined;
 let ioServer: Server<ClientToServerEvents, ServerToClientEvents> | undefined;
 let socket: ChatSocket | undefined;
+type ServerSocket = IoSocket<ClientToServerEvents, ServerToClientEvents>;
 
 afterEach(async () => {
   socket?.disconnect();
@@ -121,24 +122,70 @@ describe('SocketChatClient resend on reconnect', () => {
   });
 
   it('when the dashboard feed sends rows, then each comes as conversationUpdated with this rep\'s own unread count, or the queue\'s', async () => {
-    http = createServer();
-    ioServer = new Server(http);
-    await new Promise<void>((done) => http!.listen(0, '127.0.0.1', done));
-    const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-    socket = io(url, { transports: ['websocket'], forceNew: true }) as ChatSocket;
-    const client = new SocketChatClient(socket, { viewerId: 'rep-1' });
+    const { client, server } = await startDashboard();
     const updates: ConversationSummary[] = [];
     client.on('conversationUpdated', (update) => updates.push(update));
-    await vi.waitFor(() => expect(socket?.connected).toBe(true));
 
-    ioServer.emit('conversations:updated', {
+    server().emit('conversations:updated', {
       conversations: [
         { ...summary, id: 'joined', unread: 4, unreadByRep: { 'rep-1': 1, 'rep-2': 3 } },
         { ...summary, id: 'queue', unread: 4, unreadByRep: { 'rep-2': 3 } },
       ],
+      activity: [],
     });
 
     await vi.waitFor(() => expect(updates.map((update) => [update.id, update.unread])).toEqual([['joined', 1], ['queue', 4]]));
     expect(updates[0]).not.toHaveProperty('unreadByRep');
   });
+
+  it('when the feed sends activity, then a held row is merged and a row it lacks is asked for with dashboard:rows', async () => {
+    const { client, server, asked } = await startDashboard();
+    const updates: ConversationSummary[] = [];
+    client.on('conversationUpdated', (update) => updates.push(update));
+    await client.subscribeDashboard();
+    const activity = (id: string, preview: string) => ({ id, lastMessagePreview: preview, lastMessageLanguage: 'ES', lastActivityAt: '2026-01-01T10:05:00.000Z', unread: 2, unreadByRep: { 'rep-1': 1 } });
+
+    server().emit('conversations:updated', { conversations: [], activity: [activity('conv-1', 'Hola'), activity('elsewhere', 'Buenas')] });
+
+    await vi.waitFor(() => expect(updates.map((update) => [update.id, update.lastMessagePreview, update.unread])).toEqual([['conv-1', 'Hola', 1], ['elsewhere', 'Buenas', 1]]));
+    expect(asked).toEqual([['elsewhere']]);
+    expect(updates[0]).toMatchObject({ customer: summary.customer, status: 'open' });
+    expect(client.dashboardRowCount()).toBe(2);
+  });
+
+  it('when the connection comes back, then the dashboard subscribes again and asks again for the rows it held beyond the fresh page', async () => {
+    const { client, server, asked } = await startDashboard();
+    await client.subscribeDashboard();
+    server().emit('conversations:updated', { conversations: [{ ...summary, id: 'elsewhere', unreadByRep: {} }], activity: [] });
+    await vi.waitFor(() => expect(client.dashboardRowCount()).toBe(2));
+    const updates: ConversationSummary[] = [];
+    client.on('conversationUpdated', (update) => updates.push(update));
+
+    server().conn.close();
+
+    await vi.waitFor(() => expect(asked).toEqual([['elsewhere']]));
+    await vi.waitFor(() => expect(updates.map((update) => update.id).sort()).toEqual(['conv-1', 'elsewhere']));
+  });
 });
+
+/** A stand-in server for the dashboard: its first page is `summary`, and it answers dashboard:rows for any id. */
+async function startDashboard() {
+  http = createServer();
+  ioServer = new Server(http);
+  const asked: string[][] = [];
+  let latest: ServerSocket | undefined;
+  ioServer.on('connection', (connection) => {
+    latest = connection;
+    connection.on('dashboard:subscribe', (ack) => ack({ ok: true, conversations: [summary] }));
+    connection.on('dashboard:rows', ({ ids }, ack) => {
+      asked.push(ids);
+      ack({ ok: true, conversations: ids.map((id) => ({ ...summary, id, unread: 1 })) });
+    });
+  });
+  await new Promise<void>((done) => http!.listen(0, '127.0.0.1', done));
+  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  socket = io(url, { transports: ['websocket'], forceNew: true, reconnectionDelay: 20, reconnectionDelayMax: 50 }) as ChatSocket;
+  const client = new SocketChatClient(socket, { viewerId: 'rep-1', ackTimeoutMs: 5_000 });
+  await vi.waitFor(() => expect(latest).toBeDefined());
+  return { client, asked, server: () => latest! };
+}

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { io as connect } from 'socket.io-client';
+import { DashboardRows } from '../../client/chat/dashboard-rows.js';
 import { expect } from 'vitest';
 import type { Composition } from '../../src/composition.js';
 import type { ConversationSummary } from '../../src/contract/chat.js';
@@ -96,9 +97,23 @@ export async function dashboardSocket(harness: RepSide): Promise<{ socket: ChatS
   await connected(socket);
   const created: ConversationSummary[] = [];
   const updated: ConversationSummary[] = [];
-  socket.on('conversation:created', (summary) => created.push(summary));
-  socket.on('conversations:updated', ({ conversations }) => updated.push(...conversations));
-  expect(await socket.emitWithAck('dashboard:subscribe')).toMatchObject({ ok: true });
+  // Rows kept as the page keeps them: activity merged into held rows, missing rows asked for.
+  const rows = new DashboardRows({
+    viewerId: harness.rep.user.id,
+    fetch: async (ids) => {
+      const answer = await socket.emitWithAck('dashboard:rows', { ids });
+      return answer.ok ? answer.conversations : [];
+    },
+    onRow: (summary) => updated.push(summary),
+  });
+  socket.on('conversation:created', (summary) => {
+    rows.hold([summary]);
+    created.push(summary);
+  });
+  socket.on('conversations:updated', (update) => rows.receive(update));
+  const subscribed = await socket.emitWithAck('dashboard:subscribe');
+  expect(subscribed).toMatchObject({ ok: true });
+  if (subscribed.ok) rows.hold(subscribed.conversations);
   return { socket, created, updated };
 }
 

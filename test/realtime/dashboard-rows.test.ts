@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Express } from 'express';
-import { summaryForViewer } from '../../client/chat/socket-chat-client.js';
-import type { ConversationSummary, DashboardRow } from '../../src/contract/chat.js';
+import { withActivity } from '../../client/chat/dashboard-rows.js';
+import type { ConversationSummary, DashboardActivity } from '../../src/contract/chat.js';
 import type { Composition } from '../../src/composition.js';
 import { composeTestApp, memoryLogger, testAuth, testConfig } from '../support/app.js';
 import { createCustomer, createRep, type TestAccount } from '../support/auth.js';
@@ -24,9 +24,10 @@ afterAll(() => server.close());
 
 const socketOf = async (role: 'customer' | 'rep', account: TestAccount): Promise<ChatSocket> => server.signedIn(await sessionCookie(app, role, account));
 
+/** Whole rows and activity alike (both carry the id, preview and unread counters). */
 function rowsOf(socket: ChatSocket) {
-  const rows: DashboardRow[] = [];
-  socket.on('conversations:updated', ({ conversations }) => rows.push(...conversations));
+  const rows: DashboardActivity[] = [];
+  socket.on('conversations:updated', ({ conversations, activity }) => rows.push(...conversations, ...activity));
   return rows;
 }
 
@@ -67,15 +68,39 @@ describe('coalesced dashboard rows', () => {
     const seen = await say(3);
     await messaging.markRead(colleague.user, id, seen.message.id);
     const dashboard = await socketOf('rep', colleague);
-    expect(await dashboard.emitWithAck('dashboard:subscribe')).toMatchObject({ ok: true });
+    const page = await dashboard.emitWithAck('dashboard:subscribe');
+    const held = page.ok ? page.conversations.find((conversation) => conversation.id === id) : undefined;
+    expect(held).toBeDefined();
     const rows = rowsOf(dashboard);
 
     await say(4);
     await vi.waitFor(() => expect(rows.some((row) => row.id === id && row.lastMessagePreview === 'Hola 4')).toBe(true));
 
-    const row = rows.filter((candidate) => candidate.id === id).at(-1) as DashboardRow;
+    const row = rows.filter((candidate) => candidate.id === id).at(-1) as DashboardActivity;
     expect({ unread: row.unread, unreadByRep: row.unreadByRep }).toEqual({ unread: 1, unreadByRep: { [member.user.id]: 3 } });
-    expect(summaryForViewer(row, member.user.id).unread).toBe(3);
-    expect(summaryForViewer(row, colleague.user.id).unread).toBe(1);
+    expect(withActivity(held!, row, member.user.id).unread).toBe(3);
+    expect(withActivity(held!, row, colleague.user.id)).toMatchObject({ unread: 1, lastMessagePreview: 'Hola 4', customer: held!.customer });
+  });
+
+  it('when a dashboard asks for rows by id, then a rep gets each as it is now with their own unread count, unknown ids are left out, and customers and bad requests are refused', async () => {
+    const [customer, member, colleague] = await Promise.all([createCustomer(), createRep(), createRep()]);
+    const id = await startConversation(app, customer);
+    const { messaging } = composition.deps.conversations;
+    await messaging.send(member.user, { conversationId: id, clientId: `rows-by-id-member-${id}`, body: 'Hello' });
+    await messaging.send(customer.user, { conversationId: id, clientId: `rows-by-id-c1-${id}`, body: 'Hola' });
+    await messaging.send(customer.user, { conversationId: id, clientId: `rows-by-id-c2-${id}`, body: 'Sigo aquí' });
+    const [memberSocket, colleagueSocket, customerSocket] = await Promise.all([socketOf('rep', member), socketOf('rep', colleague), socketOf('customer', customer)]);
+    const unknown = 'f'.repeat(24);
+
+    const forMember = await memberSocket.emitWithAck('dashboard:rows', { ids: [id, unknown] });
+    const forColleague = await colleagueSocket.emitWithAck('dashboard:rows', { ids: [id.toUpperCase()] });
+
+    expect(forMember).toEqual({ ok: true, conversations: [expect.objectContaining({ id, lastMessagePreview: 'Sigo aquí', unread: 2, repIds: [member.user.id] })] });
+    expect(forColleague).toMatchObject({ ok: true, conversations: [{ id, unread: 2, assignee: expect.anything() }] });
+    expect(forMember.ok && forMember.conversations[0]).not.toHaveProperty('unreadByRep');
+    expect(await customerSocket.emitWithAck('dashboard:rows', { ids: [id] })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    const tooMany = Array.from({ length: 101 }, () => id);
+    expect(await memberSocket.emitWithAck('dashboard:rows', { ids: tooMany })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    expect(await memberSocket.emitWithAck('dashboard:rows', { ids: ['not-an-id'] })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ChatMessage, DashboardRow } from '../../src/contract/chat.js';
-import type { ConversationView } from '../../src/conversations/index.js';
-import { createDashboardFeed, toDashboardRow, type DashboardFeedOptions } from '../../src/realtime/dashboard-feed.js';
+import type { ChatMessage, DashboardActivity, DashboardRow } from '../../src/contract/chat.js';
+import { toDashboardRow, type ConversationView } from '../../src/conversations/index.js';
+import { createDashboardFeed, type DashboardFeedOptions } from '../../src/realtime/dashboard-feed.js';
 import { memoryKey } from '../../src/translation/index.js';
 import { TranslationMemoryModel } from '../../src/translation/translation-memory.model.js';
 import { composeTestApp, memoryLogger, testConfig } from '../support/app.js';
@@ -58,23 +58,24 @@ describe('live message events', () => {
     expect([firstAck, secondAck].map((ack) => ack.ok && 'translations' in ack.message)).toEqual([false, false]);
   });
 
-  it('when a customer writes in a conversation a dashboard rep has not opened, then the rep gets its row with the preview and no message:new', async () => {
+  it('when a customer writes in a conversation a dashboard rep has not opened, then the rep gets its activity with the preview and no message:new', async () => {
     const carol = await createCustomer({ language: 'ES' });
     const id = await startConversation(composition.app, carol);
     const dashboard = await socketFor(rep, 'rep');
     const messages: ChatMessage[] = [];
     dashboard.on('message:new', (message) => messages.push(message));
     expect(await dashboard.emitWithAck('dashboard:subscribe')).toMatchObject({ ok: true });
-    const row = new Promise<DashboardRow>((done) =>
-      dashboard.on('conversations:updated', ({ conversations }) => {
-        const found = conversations.find((candidate) => candidate.id === id && candidate.lastMessagePreview !== '');
+    const row = new Promise<DashboardActivity>((done) =>
+      dashboard.on('conversations:updated', ({ activity }) => {
+        const found = activity.find((candidate) => candidate.id === id && candidate.lastMessagePreview !== '');
         if (found) done(found);
       }),
     );
     const carolSocket = await socketFor(carol, 'customer');
     await carolSocket.emitWithAck('message:send', { conversationId: id, clientId: clientId('carol'), body: 'Hola' });
 
-    await expect(row).resolves.toMatchObject({ lastMessagePreview: 'Hola', lastMessageLanguage: 'ES', unread: 1, unreadByRep: {} });
+    // Only what the message changed: the rest of the row is what the dashboard already holds.
+    await expect(row).resolves.toEqual({ id, lastMessagePreview: 'Hola', lastMessageLanguage: 'ES', lastActivityAt: expect.any(String), unread: 1, unreadByRep: {} });
     // Events to one socket keep their order: a message:new would have come before the row.
     expect(messages).toEqual([]);
   });
@@ -113,20 +114,41 @@ function recordingServer() {
 }
 
 describe('dashboard feed', () => {
-  it('when one conversation changes several times and another once within a window, then one broadcast carries each latest state once', () => {
+  const startFeed = (io: DashboardFeedOptions['io']) =>
+    createDashboardFeed({ io, dashboardRoom: 'dashboard', conversationRoom: (id) => `conversation:${id}`, windowMs: 60_000, logger: memoryLogger().logger });
+  type Update = { conversations: DashboardRow[]; activity: DashboardActivity[] };
+
+  it('when conversations change several times within a window, then one broadcast carries each latest state once: activity for those that only got messages, whole rows for the others', () => {
     const { io, sent } = recordingServer();
-    const feed = createDashboardFeed({ io, dashboardRoom: 'dashboard', conversationRoom: (id) => `conversation:${id}`, windowMs: 60_000, logger: memoryLogger().logger });
-    feed.changed(view('a', { lastMessagePreview: 'one', messageCount: 1 }));
-    feed.changed(view('b', { lastMessagePreview: 'other' }));
-    feed.changed(view('a', { lastMessagePreview: 'two', messageCount: 2 }));
+    const feed = startFeed(io);
+    feed.changed(view('a', { lastMessagePreview: 'one', messageCount: 1 }), 'message');
+    feed.changed(view('b', { lastMessagePreview: 'other', status: 'closed' }), 'other');
+    feed.changed(view('a', { lastMessagePreview: 'two', messageCount: 2 }), 'message');
+    feed.changed(view('c', { lastMessagePreview: 'three' }), 'message');
     expect(sent).toEqual([]);
     feed.close();
 
     expect(sent).toHaveLength(1);
     const { room, event, payload } = sent[0]!;
     expect([room, event]).toEqual(['dashboard', 'conversations:updated']);
-    const rows = (payload as { conversations: DashboardRow[] }).conversations;
-    expect(rows.map((row) => [row.id, row.lastMessagePreview])).toEqual([['a', 'two'], ['b', 'other']]);
+    const { conversations, activity } = payload as Update;
+    expect(conversations.map((row) => [row.id, row.lastMessagePreview, row.status])).toEqual([['b', 'other', 'closed']]);
+    expect(activity.map((row) => [row.id, row.lastMessagePreview])).toEqual([['a', 'two'], ['c', 'three']]);
+    expect(Object.keys(activity[0]!).sort()).toEqual(['id', 'lastActivityAt', 'lastMessageLanguage', 'lastMessagePreview', 'unread', 'unreadByRep']);
+  });
+
+  it('when a conversation got a message and another change within one window, in either order, then it goes as its whole row', () => {
+    const { io, sent } = recordingServer();
+    const feed = startFeed(io);
+    feed.changed(view('a', { lastMessagePreview: 'one' }), 'message');
+    feed.changed(view('a', { lastMessagePreview: 'one', status: 'closed' }), 'other');
+    feed.changed(view('b', { assignee: { id: 'r1', username: 'ann', since: '2026-12-01T10:00:00.000Z', handedOverBy: null, note: null } }), 'other');
+    feed.changed(view('b', { lastMessagePreview: 'after the hand-over' }), 'message');
+    feed.close();
+
+    const { conversations, activity } = sent[0]!.payload as Update;
+    expect(conversations.map((row) => [row.id, row.status, row.lastMessagePreview])).toEqual([['a', 'closed', 'one'], ['b', 'open', 'after the hand-over']]);
+    expect(activity).toEqual([]);
   });
 
   it('when reps joined a conversation, then its row carries their own unread counts and the queue\'s for everyone else', () => {

@@ -25,12 +25,13 @@ const socketOf = async (role: 'customer' | 'rep', account: TestAccount): Promise
 /** Everything a socket receives from now on, by event. */
 function record(socket: ChatSocket) {
   const messages: ChatMessage[] = [];
-  const updates: ConversationSummary[] = [];
+  /** Own summaries, whole dashboard rows and dashboard activity alike (all carry id, preview and unread). */
+  const updates: Pick<ConversationSummary, 'id' | 'lastMessagePreview' | 'unread'>[] = [];
   const typing: string[] = [];
   socket.on('message:new', (message) => messages.push(message));
   socket.on('conversation:updated', (summary) => updates.push(summary));
   // The dashboard's rows come coalesced, a batch per short window.
-  socket.on('conversations:updated', ({ conversations }) => updates.push(...conversations));
+  socket.on('conversations:updated', ({ conversations, activity }) => updates.push(...conversations, ...activity));
   socket.on('typing', (event) => typing.push(event.conversationId));
   return { messages, updates, typing };
 }

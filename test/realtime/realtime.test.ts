@@ -141,9 +141,9 @@ describe('built-in realtime transport', () => {
     // The rep opens the conversation (joins its room) as the dashboard's chat panel does.
     expect(await dashboard.emitWithAck('conversation:join', { conversationId: id })).toMatchObject({ ok: true });
     const newMessage = new Promise<ChatMessage>((done) => dashboard.on('message:new', (m) => m.conversationId === id && done(m)));
-    const updated = new Promise<ConversationSummary>((done) =>
-      dashboard.on('conversations:updated', ({ conversations }) => {
-        const row = conversations.find((s) => s.id === id && s.lastMessagePreview !== '');
+    const updated = new Promise<Pick<ConversationSummary, 'lastMessagePreview'>>((done) =>
+      dashboard.on('conversations:updated', ({ conversations, activity }) => {
+        const row = [...conversations, ...activity].find((s) => s.id === id && s.lastMessagePreview !== '');
         if (row) done(row);
       }),
     );
