@@ -5,6 +5,7 @@ import type { Logger } from './logger.js';
 import { createWriteBatcher, type BatchOutcome } from './write-batcher.js';
 import { updateById } from './update-by-id.js';
 import { inboxDatabase } from './database.js';
+import { moveDocuments } from './move-documents.js';
 
 /**
  * What a webhook handed over and Parley has not finished with yet. The webhook only writes here
@@ -106,19 +107,7 @@ async function adoptEarlierRecords(model: Model<InboxRecord>, label: string, log
   await model.init();
   const target = model.collection as unknown as mongoose.mongo.Collection<InboxRecord>;
   const earlier = mongoose.connection.collection<InboxRecord>(target.collectionName);
-  let moved = 0;
-  for (;;) {
-    const batch = await earlier.find({ status: 'pending' }).limit(200).toArray();
-    if (batch.length === 0) break;
-    try {
-      await target.insertMany(batch, { ordered: false });
-    } catch (error) {
-      if (insertOutcomes(batch.length, error).some((outcome) => !outcome.ok)) throw error;
-    }
-    const { deletedCount } = await earlier.deleteMany({ _id: { $in: batch.map((record) => record._id) } });
-    moved += batch.length;
-    if (deletedCount === 0) break;
-  }
+  const moved = await moveDocuments(earlier, target, { filter: { status: 'pending' }, batch: 200 });
   if (moved > 0) logger.info({ moved }, `${label} records left pending by an earlier version moved to the inbox database`);
   return moved;
 }
